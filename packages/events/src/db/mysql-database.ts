@@ -1,0 +1,30 @@
+import { Kysely, MysqlDialect } from 'kysely';
+import { createPool } from 'mysql2';
+import { createConnection } from 'mysql2/promise';
+
+/** Creates the database named in a `mysql://` URL when it is missing. */
+export async function ensureMysqlDatabase(url: string): Promise<void> {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(database)) throw new Error(`invalid MySQL database name: "${database}"`);
+  parsed.pathname = '/';
+  const connection = await createConnection({ uri: parsed.toString() });
+  try {
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** A Kysely instance over a mysql2 pool; BIGINTs come back as strings so positions never lose precision. */
+export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = {}): Kysely<DB> {
+  const pool = createPool({
+    uri: url,
+    connectionLimit: options.poolSize ?? 10,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: false,
+    timezone: 'Z',
+  });
+  return new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
+}

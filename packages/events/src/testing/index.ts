@@ -1,0 +1,2 @@
+export { createTestMysqlDatabase, type TestDatabase } from './mysql';
+export { createTestVhost, type TestVhost } from './rabbitmq';
