@@ -1,4 +1,6 @@
-/** The slice of a pino logger that library code needs; entry points pass a real pino instance. */
+import { pino } from 'pino';
+
+/** The slice of a pino logger that library code needs; entry points pass a real one from `createLogger`. */
 export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -7,10 +9,29 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-export const silentLogger: Logger = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  debug: () => {},
-  child: () => silentLogger,
-};
+export const silentLogger: Logger = pino({ level: 'silent' });
+
+/** Paths whose values never reach a log line. */
+const redactedPaths = [
+  'authorization',
+  'req.headers.authorization',
+  'headers.authorization',
+  'token',
+  'password',
+  'config.AUTH_SECRET',
+  'config.USER_EMAIL_PASS',
+  'config.SMTP_URL',
+];
+
+/**
+ * The one logger of every process: JSON lines carrying `name` (api, relay, email, ...), secrets redacted.
+ * @example const logger = createLogger({ name: 'relay', level: 'info' });
+ */
+export function createLogger(options: { name: string; level?: string }): Logger {
+  return pino({
+    name: options.name,
+    level: options.level ?? 'info',
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
