@@ -1,21 +1,54 @@
 import { CURRENT_SCHEMA_VERSION, OrderEvent } from './order.events';
 
+/** A stored event of any schema version: only its type and schema version are known before upcasting. */
+export type RawEvent = { type: string; data: unknown; metadata: { schemaVersion: number } & Record<string, unknown> };
+
 /**
- * Turns a stored event of any schema version into the current shape, then validates it.
- * An upcaster takes version N and returns version N+1; the chain is applied until current.
- * Version 1 is the first, so the chain is empty today: add `2: (event) => ...` when a shape changes.
+ * Turns an event of schema version N-1 into version N (registered under key N). It only reshapes
+ * `data` / `metadata`; the chain sets `metadata.schemaVersion` itself.
  */
-type RawEvent = { type: string; data: unknown; metadata: { schemaVersion: number } & Record<string, unknown> };
-type Upcaster = (event: RawEvent) => RawEvent;
+export type Upcaster = (event: RawEvent) => RawEvent;
 
-const upcasters: Record<number, Upcaster> = {};
-
-export function upcastOrderEvent(raw: RawEvent): OrderEvent {
-  let event = raw;
-  while (event.metadata.schemaVersion < CURRENT_SCHEMA_VERSION) {
-    const next = upcasters[event.metadata.schemaVersion + 1];
-    if (!next) throw new Error(`no upcaster to schema version ${event.metadata.schemaVersion + 1}`);
-    event = next(event);
-  }
-  return OrderEvent.parse(event);
+export interface UpcasterOptions {
+  /** The version to upcast to; `CURRENT_SCHEMA_VERSION` unless a test pins another one. */
+  currentVersion?: number;
 }
+
+/**
+ * Builds the read-side parser of order events: applies the upcasters from the event's schema version
+ * up to the current one, then validates the result with the zod schema.
+ * @throws Error when an upcaster is missing or the event is newer than this code; ZodError when invalid.
+ * @example
+ * const parse = createUpcaster({ 2: (event) => ({ ...event, data: { ...event.data as object, note: null } }) });
+ * const placed = parse(JSON.parse(row.payload));
+ */
+export function createUpcaster(
+  upcasters: Readonly<Record<number, Upcaster>>,
+  options: UpcasterOptions = {},
+): (raw: RawEvent) => OrderEvent {
+  const currentVersion = options.currentVersion ?? CURRENT_SCHEMA_VERSION;
+  return (raw) => {
+    let event = raw;
+    if (event.metadata.schemaVersion > currentVersion) {
+      // Written by newer code: refuse rather than silently drop fields we do not know.
+      throw new Error(`${event.type} has schema version ${event.metadata.schemaVersion}, newer than ${currentVersion}`);
+    }
+    while (event.metadata.schemaVersion < currentVersion) {
+      const target = event.metadata.schemaVersion + 1;
+      const upcast = upcasters[target];
+      if (!upcast) throw new Error(`no upcaster of ${event.type} to schema version ${target}`);
+      const next = upcast(event);
+      event = { ...next, metadata: { ...next.metadata, schemaVersion: target } };
+    }
+    return OrderEvent.parse(event);
+  };
+}
+
+/**
+ * The upcasters of order events, keyed by the version they produce. Version 1 is the first, so the
+ * chain is empty today: add `2: (event) => ...` (and bump CURRENT_SCHEMA_VERSION) when a shape changes.
+ */
+export const orderUpcasters: Readonly<Record<number, Upcaster>> = {};
+
+/** Upcasts a stored order event of any schema version to the current shape and validates it. */
+export const upcastOrderEvent = createUpcaster(orderUpcasters);

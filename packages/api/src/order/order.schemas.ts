@@ -1,0 +1,64 @@
+import { MenuKind, Money, OrderStatus } from '@delivery/events';
+import { z } from 'zod';
+
+const OrderId = z.uuid('must be an order id (a UUID)');
+const ExpectedVersion = z.number().int().min(0).optional();
+
+export const OrderItemInput = z
+  .object({
+    kind: MenuKind,
+    id: z.number().int().positive(),
+    quantity: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'),
+  })
+  .strict();
+
+export const PlaceOrderInput = z
+  .object({
+    items: z.array(OrderItemInput).min(1, 'an order needs at least one item').max(50, 'at most 50 lines'),
+    email: z.email().max(254).optional(),
+    idempotencyKey: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const OrderIdInput = z.object({ orderId: OrderId }).strict();
+
+export const GetOrderInput = z
+  .object({ orderId: OrderId, minVersion: z.number().int().min(1).optional() })
+  .strict();
+
+export const ListOrdersInput = z
+  .object({
+    status: OrderStatus.optional(),
+    limit: z.number().int().min(1).max(100).optional(),
+    cursor: z.string().max(500).nullish(),
+  })
+  .strict()
+  .optional();
+
+export const ChangeOrderInput = z.object({ orderId: OrderId, expectedVersion: ExpectedVersion }).strict();
+
+export const RejectOrderInput = z
+  .object({ orderId: OrderId, reason: z.string().trim().min(1).max(500), expectedVersion: ExpectedVersion })
+  .strict();
+
+export const PlacedOrder = z.object({
+  orderId: z.string(),
+  status: OrderStatus,
+  total: Money,
+  version: z.number().int(),
+});
+
+export const OrderHistoryEntry = z.object({
+  type: z.string(),
+  version: z.number().int(),
+  occurredAt: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const OrderStatusChange = z.object({
+  orderId: z.string(),
+  status: OrderStatus,
+  version: z.number().int(),
+  at: z.string(),
+});
+export type OrderStatusChange = z.infer<typeof OrderStatusChange>;

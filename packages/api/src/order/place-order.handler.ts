@@ -1,0 +1,40 @@
+import { ConflictError, type Actor, type Money, type OrderLine, type PlacedOrderState } from '@delivery/events';
+import { executeOrderCommand, loadOrder, requirePlaced, type OrderCommandDeps } from './order.handlers';
+import { orderIdFor } from './order-id';
+
+export interface PlaceOrderRequest {
+  actor: Actor;
+  customerId: string;
+  email: string;
+  /** Priced from the menu by the caller, never by the client. */
+  lines: OrderLine[];
+  total: Money;
+  idempotencyKey: string | null;
+  correlationId: string;
+}
+
+/**
+ * Places an order. A placement repeated with the same idempotency key (by the same customer) lands on the
+ * same stream, finds it taken, and answers with the first order.
+ */
+export async function placeOrder(deps: OrderCommandDeps, request: PlaceOrderRequest): Promise<PlacedOrderState> {
+  const orderId = orderIdFor(request.customerId, request.idempotencyKey, () => deps.ids.newId());
+  try {
+    return await executeOrderCommand(deps, orderId, (envelope) => ({
+      type: 'PlaceOrder',
+      ...envelope,
+      orderId,
+      actor: request.actor,
+      correlationId: request.correlationId,
+      causationId: null,
+      customerId: request.customerId,
+      email: request.email,
+      lines: request.lines,
+      total: request.total,
+      idempotencyKey: request.idempotencyKey,
+    }));
+  } catch (error) {
+    if (!(error instanceof ConflictError) || request.idempotencyKey === null) throw error;
+    return requirePlaced(await loadOrder(deps.eventStore, orderId), orderId);
+  }
+}

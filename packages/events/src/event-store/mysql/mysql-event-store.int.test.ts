@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMysqlDb } from '../../db/mysql-database';
+import { migrateEventStore } from '../../migrations/migrate-event-store';
+import { orderStreamId, type OrderEvent } from '../../order/order.events';
+import { loadOrder, readOrderStream } from '../../order/order.stream';
+import { createUpcaster, type RawEvent } from '../../order/order.upcasters';
+import { sampleOrderAccepted, sampleOrderPlaced } from '../../messaging/testing/order-events';
+import { createTestMysqlDatabase, type TestDatabase } from '../../testing/mysql';
+import type { EventStore, NewEvent } from '../event-store';
+import { eventStoreContract } from '../event-store.contract';
+import type { EventStoreDatabase } from './event.table';
+import { createMysqlEventStore } from './mysql-event-store';
+
+eventStoreContract('MySQL', async () => {
+  const database = await createTestMysqlDatabase('evstore');
+  const db = createMysqlDb<EventStoreDatabase>(database.url, { poolSize: 10 });
+  await migrateEventStore(db);
+  return {
+    store: createMysqlEventStore({ db }),
+    async outboxEventIds(streamId) {
+      const rows = await db.selectFrom('outbox').select('event_id').where('stream_id', '=', streamId).orderBy('id').execute();
+      return rows.map((row) => row.event_id);
+    },
+    async teardown() {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+});
+
+describe('MySQL event store', () => {
+  const recordedAt = new Date('2025-03-04T05:06:07.890Z');
+  let database: TestDatabase;
+  let db: Kysely<EventStoreDatabase>;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    database = await createTestMysqlDatabase('evstore');
+    db = createMysqlDb<EventStoreDatabase>(database.url, { poolSize: 4 });
+    await migrateEventStore(db);
+    store = createMysqlEventStore({ db, clock: { now: () => recordedAt } });
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('migrates idempotently, recording its history in events_migrations', async () => {
+    expect(await migrateEventStore(db)).toEqual({ applied: [] });
+    const history = await sql<{ name: string }>`select name from events_migrations`.execute(db);
+    expect(history.rows.map((row) => row.name)).toEqual(['0001_event_store']);
+  });
+
+  it('hands out dense global positions, one per event', async () => {
+    const before = (await db.selectFrom('event_positions').select('last_position').executeTakeFirstOrThrow()).last_position;
+    const placed = sampleOrderPlaced();
+    await store.appendToStream(orderStreamId(placed.data.orderId), [placed, sampleOrderAccepted(placed.data.orderId)]);
+    const positions = await db
+      .selectFrom('events')
+      .select('global_position')
+      .where('global_position', '>', before)
+      .orderBy('global_position')
+      .execute();
+    expect(positions.map((row) => BigInt(row.global_position))).toEqual([BigInt(before) + 1n, BigInt(before) + 2n]);
+  });
+
+  it('writes the whole event, its place and its correlation id into the outbox', async () => {
+    const placed = sampleOrderPlaced();
+    const streamId = orderStreamId(placed.data.orderId);
+    await store.appendToStream(streamId, [placed]);
+    const row = await db.selectFrom('outbox').selectAll().where('event_id', '=', placed.metadata.eventId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      stream_id: streamId,
+      stream_version: 1,
+      event_type: 'OrderPlaced',
+      correlation_id: placed.metadata.correlationId,
+      created_at: recordedAt,
+      published_at: null,
+      attempts: 0,
+      last_error: null,
+    });
+    expect(JSON.parse(row.payload)).toEqual(placed);
+  });
+
+  it('reads an order stream back validated, folding it into state', async () => {
+    const placed = sampleOrderPlaced();
+    const { orderId } = placed.data;
+    await store.appendToStream(orderStreamId(orderId), [placed, sampleOrderAccepted(orderId)]);
+    const history = await readOrderStream(store, orderId);
+    expect(history.map((entry) => entry.event.type)).toEqual(['OrderPlaced', 'OrderAccepted']);
+    const { state, version } = await loadOrder(store, orderId);
+    expect(version).toBe(2);
+    expect(state).toMatchObject({ status: 'accepted', version: 2, orderId, total: placed.data.total });
+  });
+
+  it('reads a stored version 0 event back as the current version through a registered upcaster', async () => {
+    const placed = sampleOrderPlaced();
+    const { orderId } = placed.data;
+    // A made-up old OrderCancelled without a reason, as an older release would have stored it.
+    const old: NewEvent = {
+      type: 'OrderCancelled',
+      data: { orderId },
+      metadata: { ...sampleOrderAccepted(orderId).metadata, schemaVersion: 0 },
+    };
+    await store.appendToStream(orderStreamId(orderId), [placed, old]);
+    const parse = createUpcaster({ 1: (event: RawEvent) => ({ ...event, data: { ...(event.data as object), reason: null } }) });
+    const history = await readOrderStream(store, orderId, parse);
+    expect(history[1]!.event).toEqual({
+      type: 'OrderCancelled',
+      data: { orderId, reason: null },
+      metadata: { ...old.metadata, schemaVersion: 1 },
+    } satisfies OrderEvent);
+  });
+
+  it('refuses to read back a stored event that is not a valid order event', async () => {
+    const orderId = randomUUID();
+    const broken: NewEvent = { type: 'OrderAccepted', data: { orderId: 'not-a-uuid' }, metadata: sampleOrderAccepted(orderId).metadata };
+    await store.appendToStream(orderStreamId(orderId), [broken]);
+    await expect(readOrderStream(store, orderId)).rejects.toThrow(/orderId/);
+  });
+});

@@ -1,0 +1,25 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import { eventStoreMigration } from './0001-event-store.migration';
+
+/** Names sort in the order they run; never rename or edit one that has shipped. */
+const migrations: Record<string, Migration> = {
+  '0001_event_store': eventStoreMigration,
+};
+
+/**
+ * Creates or upgrades the event store's tables (streams, events, event_positions, outbox). Idempotent
+ * and safe to run from several processes at once (Kysely holds a MySQL named lock while migrating).
+ * Its history lives in `events_migrations`, apart from other packages' migrations in the same database.
+ * @example await migrateEventStore(createMysqlDb(url));
+ */
+export async function migrateEventStore<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'events_migrations',
+    migrationLockTableName: 'events_migrations_lock',
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) throw new Error('event store migration failed', { cause: error });
+  return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+}

@@ -1,0 +1,152 @@
+import { systemClock, type Clock, type EventStore } from '@delivery/events';
+import type { Kysely } from 'kysely';
+import { upsertOrderViewsIfNewer } from '../order-view/order-view.repository';
+import type { OrderViewTableName } from '../order-view/order-view.table';
+import {
+  createEmptyNextTable,
+  deleteCheckpoint,
+  dropOrderViewTable,
+  findOrdersAheadInOldTable,
+  readCheckpoint,
+  saveCheckpoint,
+  swapInNextTable,
+  tableExists,
+  withNamedLock,
+} from './order-view-replay.repository';
+import { projectRecordedEvents } from './project-recorded-events';
+import { createProgressMeter, type ReplayProgress } from './replay-progress';
+
+/*
+ * How the read model is rebuilt while it keeps serving (blue/green).
+ *
+ * 1. Rebuild: `order_view_next` (created LIKE `order_view`) is filled from `readAll`, one transaction per
+ *    batch that writes the rows *and* the checkpoint `projection_checkpoints['order_view_replay']`. A crash
+ *    loses at most the uncommitted batch; the next run resumes from the checkpoint. Meanwhile queries and
+ *    the live projector keep using `order_view`, untouched.
+ * 2. Switch: one `RENAME TABLE order_view TO order_view_old, order_view_next TO order_view`. It is atomic,
+ *    so a query sees one table or the other, never none; it waits for transactions on `order_view` to end
+ *    and holds new ones back only for the instant of the rename.
+ * 3. Catch-up: from the switch on, the live projector writes to the new table. What it wrote to the old
+ *    one while the rebuild ran is still missing from the new one if it came after the checkpoint, so the
+ *    rest of `readAll` (checkpoint to head) is applied to the new table with the live projector's version
+ *    rules. Both writers may touch the same row now; that is safe because a row at version n is a pure
+ *    fold of its stream's first n events, so "the higher version wins" (a guarded upsert here, a version
+ *    check under the row lock there) keeps whichever is further along, and neither can regress it.
+ * 4. Reconcile: any order still further along in the old table than in the new one (an event the live
+ *    projector saw that `readAll` did not yet show, whatever the store's ordering guarantees) is read
+ *    with `readStream` and brought up to date. Then the checkpoint is deleted and the old table dropped.
+ *
+ * A crash after the switch leaves the checkpoint and `order_view_old`: the next run finishes 3 and 4.
+ */
+
+const REPLAY = 'order_view_replay';
+const RECONCILE_CHUNK = 100;
+
+export interface ReplayOrderViewOptions<DB> {
+  db: Kysely<DB>;
+  store: Pick<EventStore, 'readAll' | 'readStream'>;
+  /** Events per `readAll` page and per transaction (default 500). */
+  batchSize?: number;
+  /** Called after each committed batch; throwing from it stops the replay (it resumes next time). */
+  onProgress?: (progress: ReplayProgress) => void | Promise<void>;
+  /** How many events lie beyond a position, for `total` and `etaSeconds`; without it they stay unset. */
+  countEventsAfter?: (position: bigint) => Promise<number>;
+  /** Discard an unfinished rebuild and start from the first event (an unfinished switch is finished first). */
+  restart?: boolean;
+  clock?: Clock;
+}
+
+export interface ReplayOrderViewResult {
+  /** Null for a fresh rebuild, else the checkpoint an interrupted one resumed from. */
+  resumedFrom: bigint | null;
+  /** Events read from the store by this run. */
+  processed: number;
+  /** Orders brought up to date from the old table's versions after the switch. */
+  reconciled: number;
+  /** The global position the read model reflects. */
+  position: bigint;
+}
+
+/**
+ * Rebuilds the order read model from the event store and switches it in without stopping queries;
+ * resumable after a crash (see the comment above).
+ * @throws Error when another replay holds the lock.
+ * @example await replayOrderView({ db, store, onProgress: (p) => bar.update(p.processed, p) });
+ */
+export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): Promise<ReplayOrderViewResult> {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  const batchSize = options.batchSize ?? 500;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`invalid batch size: ${batchSize}`);
+
+  return withNamedLock(db, REPLAY, async () => {
+    const checkpoint = await readCheckpoint(db, REPLAY);
+    const hasNext = await tableExists(db, 'order_view_next');
+    const hasOld = await tableExists(db, 'order_view_old');
+    let resumedFrom: bigint | null = null;
+    let processed = 0;
+    let reconciled = 0;
+
+    const copy = async (table: OrderViewTableName, phase: ReplayProgress['phase'], from: bigint, meter: ReturnType<typeof createProgressMeter>) => {
+      let position = from;
+      for (;;) {
+        const page = await options.store.readAll(position, batchSize);
+        if (page.events.length === 0) return position;
+        const rows = await projectRecordedEvents(db, options.store, table, page.events);
+        await db.transaction().execute(async (trx) => {
+          await upsertOrderViewsIfNewer(trx, rows, table);
+          await saveCheckpoint(trx, REPLAY, page.nextPosition, clock.now());
+        });
+        position = page.nextPosition;
+        processed += page.events.length;
+        await options.onProgress?.(meter(phase, page.events.length, position));
+      }
+    };
+
+    const finishSwitch = async (from: bigint, meter: ReturnType<typeof createProgressMeter>) => {
+      const position = await copy('order_view', 'catch-up', from, meter);
+      reconciled += await reconcileWithOldTable(db, options.store);
+      // Checkpoint first: a crash in between leaves only a stale old table, which the next run drops.
+      await deleteCheckpoint(db, REPLAY);
+      await dropOrderViewTable(db, 'order_view_old');
+      return position;
+    };
+
+    if (checkpoint !== null && !hasNext && hasOld) {
+      resumedFrom = checkpoint;
+      const meter = createProgressMeter(clock, await options.countEventsAfter?.(checkpoint));
+      const position = await finishSwitch(checkpoint, meter);
+      if (!options.restart) return { resumedFrom, processed, reconciled, position };
+      resumedFrom = null;
+    }
+
+    let from = 0n;
+    if (checkpoint !== null && hasNext && !options.restart) {
+      from = checkpoint;
+      resumedFrom = checkpoint;
+    } else {
+      // In this order, so that a crash at any step leaves either no checkpoint or checkpoint 0 over an empty table.
+      await deleteCheckpoint(db, REPLAY);
+      await dropOrderViewTable(db, 'order_view_old');
+      await createEmptyNextTable(db);
+      await saveCheckpoint(db, REPLAY, 0n, clock.now());
+    }
+    const meter = createProgressMeter(clock, await options.countEventsAfter?.(from));
+    const rebuilt = await copy('order_view_next', 'rebuild', from, meter);
+    await swapInNextTable(db);
+    const position = await finishSwitch(rebuilt, meter);
+    return { resumedFrom, processed, reconciled, position };
+  });
+}
+
+/** Brings every order the old table has further along up to that point (at least) from the store. */
+async function reconcileWithOldTable<DB>(db: Kysely<DB>, store: Pick<EventStore, 'readStream'>): Promise<number> {
+  const ahead = await findOrdersAheadInOldTable(db);
+  for (let start = 0; start < ahead.length; start += RECONCILE_CHUNK) {
+    const chunk = ahead.slice(start, start + RECONCILE_CHUNK);
+    const recorded = (await Promise.all(chunk.map(({ orderId }) => store.readStream(`order-${orderId}`)))).flat();
+    const rows = await projectRecordedEvents(db, store, 'order_view', recorded);
+    await upsertOrderViewsIfNewer(db, rows, 'order_view');
+  }
+  return ahead.length;
+}

@@ -1,0 +1,120 @@
+import {
+  NonRetryableError,
+  ORDER_QUEUES,
+  startConsumer,
+  systemClock,
+  type AmqpConnection,
+  type Clock,
+  type Consumer,
+  type EventHandler,
+  type Logger,
+  type OrderPlaced,
+} from '@delivery/events';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { findEmailLog, recordEmailSent } from './email-log.repository';
+import type { EmailLogDatabase } from './email-log.table';
+import type { Mailer } from './mailer';
+import { orderUrlFor, renderOrderConfirmationEmail } from './order-confirmation.email';
+
+export interface OrderConfirmationDeps {
+  db: Kysely<EmailLogDatabase>;
+  mailer: Mailer;
+  /** The customer-facing base URL; the email links to `${publicUrl}/orders/<id>`. */
+  publicUrl: string;
+  /** The right-hand side of the Message-ID, usually the sender's domain. */
+  messageIdDomain: string;
+  clock?: Clock;
+}
+
+// CR or LF in an address would let it add headers of its own (header injection).
+const Recipient = z.email().max(320).refine((address) => !/[\r\n]/.test(address), { error: 'contains a line break' });
+
+/** @throws NonRetryableError for an address no retry can make valid. */
+export function validateRecipient(address: string): string {
+  const parsed = Recipient.safeParse(address);
+  if (!parsed.success) throw new NonRetryableError(`invalid recipient address: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+/**
+ * The same event always yields the same Message-ID, so even an email sent twice (a crash between
+ * sending and logging) is recognisable as one by the receiving side.
+ */
+export function confirmationMessageId(eventId: string, domain: string): string {
+  return `<order-confirmation.${eventId}@${domain}>`;
+}
+
+/** The domain of a sender such as `Shop <shop@example.com>`, for Message-IDs. */
+export function domainOfAddress(from: string): string {
+  return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'delivery-system.local';
+}
+
+/** A 5xx answer to RCPT TO: the server refuses this recipient for good. */
+function isPermanentRecipientRefusal(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { responseCode, command } = error as { responseCode?: unknown; command?: unknown };
+  return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && command === 'RCPT TO';
+}
+
+/**
+ * Sends one confirmation email per OrderPlaced event: skips an event already in the email log,
+ * refuses a bad recipient (parked), logs the email after the server accepted it. Other events are
+ * not this worker's business and are acked as handled.
+ */
+export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): EventHandler {
+  const clock = deps.clock ?? systemClock;
+  return async ({ event }, { logger }) => {
+    if (event.type !== 'OrderPlaced') return;
+    const { eventId } = event.metadata;
+    const sent = await findEmailLog(deps.db, eventId);
+    if (sent) {
+      logger.info({ sentAt: sent.sent_at, emailMessageId: sent.message_id }, 'confirmation email already sent; skipping');
+      return;
+    }
+    const recipient = validateRecipient(event.data.email);
+    const email = await renderConfirmation(event, deps.publicUrl);
+    const messageId = confirmationMessageId(eventId, deps.messageIdDomain);
+    try {
+      await deps.mailer.send({ to: recipient, messageId, ...email });
+    } catch (error) {
+      if (isPermanentRecipientRefusal(error)) throw new NonRetryableError('the mail server refused the recipient', { cause: error });
+      throw error;
+    }
+    await recordEmailSent(deps.db, {
+      event_id: eventId,
+      order_id: event.data.orderId,
+      recipient,
+      sent_at: clock.now(),
+      message_id: messageId,
+    });
+    logger.info({ orderId: event.data.orderId, emailMessageId: messageId }, 'confirmation email sent');
+  };
+}
+
+async function renderConfirmation(event: OrderPlaced, publicUrl: string) {
+  const { orderId, lines, total } = event.data;
+  return renderOrderConfirmationEmail({ orderId, lines, total, status: 'pending', orderUrl: orderUrlFor(publicUrl, orderId) });
+}
+
+/**
+ * The email worker's consumer on `orders.confirmation`.
+ * @example const consumer = await startEmailConsumer({ connection, logger, prefetch: 8, db, mailer, publicUrl, messageIdDomain });
+ */
+export function startEmailConsumer(
+  options: OrderConfirmationDeps & {
+    connection: AmqpConnection;
+    logger: Logger;
+    prefetch: number;
+    retryDelayMs?: (deliveryCount: number) => number;
+  },
+): Promise<Consumer> {
+  return startConsumer({
+    connection: options.connection,
+    queue: ORDER_QUEUES.confirmation,
+    prefetch: options.prefetch,
+    logger: options.logger,
+    handler: createOrderConfirmationHandler(options),
+    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+  });
+}

@@ -1,0 +1,28 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { emailLogMigration } from './001-email-log.migration';
+
+/** In order of their names; append, never edit one that has run somewhere. */
+const migrations: Record<string, Migration> = {
+  '001-email-log': emailLogMigration,
+};
+
+/**
+ * Brings the workers' own tables up to date. Their migration table is separate from the event store's,
+ * so each package migrates its tables without knowing the other's. Safe to run from several processes
+ * at once (Kysely takes a lock).
+ * @example await migrateWorkers(db);
+ */
+export async function migrateWorkers<DB>(db: Kysely<DB>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'workers_migrations',
+    migrationLockTableName: 'workers_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` ${failed.migrationName}` : '';
+    throw new Error(`workers migration${name} failed`, { cause: error });
+  }
+}

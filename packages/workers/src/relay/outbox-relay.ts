@@ -1,0 +1,192 @@
+import {
+  claimPendingOutboxRows,
+  createEventPublisher,
+  encodeEventMessage,
+  markOutboxRowsPublished,
+  outboxRowToMessage,
+  recordOutboxFailure,
+  systemClock,
+  type AmqpConnection,
+  type Clock,
+  type Logger,
+  type OutboxRow,
+  type OutgoingEventMessage,
+} from '@delivery/events';
+import type { Kysely } from 'kysely';
+
+export interface OutboxRelayOptions<DB> {
+  /** A Kysely over the event store's database (it holds `outbox`). */
+  db: Kysely<DB>;
+  connection: AmqpConnection;
+  logger: Logger;
+  /** Rows claimed and published per transaction. */
+  batchSize?: number;
+  /** The idle wait when nothing is pending; `wake()` cuts it short. */
+  pollIntervalMs?: number;
+  /** Backoff after a failed batch: from `retryInitialMs`, doubling, up to `retryMaxMs`. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  clock?: Clock;
+}
+
+export interface OutboxRelay {
+  /** Looks for pending rows now instead of at the end of the idle wait. */
+  wake(): void;
+  /** Finishes the batch in hand, then stops; the connection and database stay the caller's. */
+  stop(): Promise<void>;
+}
+
+interface BatchResult {
+  published: number;
+  /** Rows that can never be published as they are (not valid events): left pending, with their error recorded. */
+  invalid: { id: string; error: string }[];
+}
+
+/**
+ * Publishes the outbox to RabbitMQ. Each batch is one MySQL transaction: claim pending rows
+ * (FOR UPDATE SKIP LOCKED, so several relays never take the same row), publish them with confirms,
+ * mark them published only after every confirm, commit. A failure rolls the batch back, so its rows
+ * stay pending and are retried with capped exponential backoff; a crash after the confirm and before
+ * the commit publishes them again (at-least-once: consumers dedupe by event id).
+ * @example
+ * const relay = startOutboxRelay({ db, connection, logger, batchSize: 100, pollIntervalMs: 250 });
+ * await relay.stop();
+ */
+export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRelay {
+  const { db, connection } = options;
+  const logger = options.logger.child({ component: 'outbox-relay' });
+  const batchSize = options.batchSize ?? 100;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const retryInitialMs = options.retryInitialMs ?? 200;
+  const retryMaxMs = options.retryMaxMs ?? 10_000;
+  const clock = options.clock ?? systemClock;
+  const publisher = createEventPublisher({ connection, logger });
+  const stopSignal = new AbortController();
+  let wakeUp: (() => void) | null = null;
+  let wokenEarly = false;
+  const knownInvalid = new Set<string>();
+
+  /** Waits `ms`, or less when woken or stopped. */
+  function pause(ms: number): Promise<void> {
+    if (wokenEarly) {
+      wokenEarly = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stopSignal.signal.removeEventListener('abort', done);
+        wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      stopSignal.signal.addEventListener('abort', done, { once: true });
+      wakeUp = done;
+    });
+  }
+
+  async function relayBatch(): Promise<BatchResult> {
+    let claimed: string[] = [];
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const rows = await claimPendingOutboxRows(trx, batchSize);
+        claimed = rows.map((row) => row.id);
+        if (rows.length === 0) return { published: 0, invalid: [] };
+        const { messages, ids, invalid } = toMessages(rows);
+        await publisher.publishEvents(messages);
+        await markOutboxRowsPublished(trx, ids, clock.now());
+        if (messages.length > 0) logger.debug({ count: messages.length, lastOutboxId: ids.at(-1) }, 'published outbox rows');
+        return { published: messages.length, invalid };
+      });
+    } catch (error) {
+      // After the rollback, so the update does not wait for our own row locks.
+      await recordOutboxFailure(db, claimed, errorText(error)).catch((recordError: unknown) =>
+        logger.debug({ err: recordError }, 'could not record the outbox failure'),
+      );
+      throw error;
+    }
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (!stopSignal.signal.aborted) {
+      // While the broker is away, wait for the reconnection instead of claiming rows that cannot go out.
+      if (!connection.current()) {
+        logger.info({}, 'waiting for RabbitMQ');
+        const connected = await Promise.race([connection.whenConnected().then(() => true), aborted(stopSignal.signal)]).catch(
+          () => false,
+        );
+        if (!connected) break;
+        logger.info({}, 'RabbitMQ connected; publishing');
+      }
+      let result: BatchResult;
+      try {
+        result = await relayBatch();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        const delayMs = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(failures - 1, 20));
+        logger.warn({ err: error, attempt: failures, delayMs }, 'outbox batch failed; retrying');
+        await pause(delayMs);
+        continue;
+      }
+      if (result.invalid.length > 0) await recordInvalid(result.invalid);
+      // A full batch means more may be waiting: go on at once. Otherwise idle until the poll or a wake-up.
+      if (result.published < batchSize) await pause(pollIntervalMs);
+    }
+  }
+
+  async function recordInvalid(invalid: BatchResult['invalid']): Promise<void> {
+    for (const { id, error } of invalid) {
+      // Such a row is claimed again by every batch: report it once per process, not once per poll.
+      if (knownInvalid.has(id)) continue;
+      knownInvalid.add(id);
+      logger.error({ outboxId: id, error }, 'outbox row is not a valid event; left pending');
+      await recordOutboxFailure(db, [id], error).catch((recordError: unknown) =>
+        logger.debug({ err: recordError }, 'could not record the outbox failure'),
+      );
+    }
+  }
+
+  const running = run().catch((error: unknown) => logger.error({ err: error }, 'outbox relay crashed'));
+
+  return {
+    wake() {
+      if (wakeUp) wakeUp();
+      else wokenEarly = true;
+    },
+    async stop() {
+      stopSignal.abort();
+      await running;
+      await publisher.close();
+    },
+  };
+}
+
+function toMessages(rows: readonly OutboxRow[]): { messages: OutgoingEventMessage[]; ids: string[]; invalid: BatchResult['invalid'] } {
+  const messages: OutgoingEventMessage[] = [];
+  const ids: string[] = [];
+  const invalid: BatchResult['invalid'] = [];
+  for (const row of rows) {
+    try {
+      const message = outboxRowToMessage(row);
+      encodeEventMessage(message);
+      messages.push(message);
+      ids.push(row.id);
+    } catch (error) {
+      invalid.push({ id: row.id, error: errorText(error) });
+    }
+  }
+  return { messages, ids, invalid };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function aborted(signal: AbortSignal): Promise<false> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(false);
+    else signal.addEventListener('abort', () => resolve(false), { once: true });
+  });
+}

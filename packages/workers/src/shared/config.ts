@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+const url = (protocols: readonly string[]) =>
+  z.url({ error: `must be a URL (${protocols.join(', ')})` }).refine((value) => protocols.includes(new URL(value).protocol), {
+    error: `must start with ${protocols.join(' or ')}`,
+  });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Empty variables count as unset, as a shell `FOO= cmd` or a compose file's `FOO:` mean. */
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+
+/** Every worker's environment; defaults fit this machine's services (API.md "Configuration"). */
+export const WorkersConfig = z
+  .object({
+    MYSQL_URL: url(['mysql:']).default('mysql://root@127.0.0.1:3306/delivery_system'),
+    AMQP_URL: url(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672'),
+    SMTP_URL: z.preprocess((value) => (value === '' ? undefined : value), url(['smtp:', 'smtps:']).optional()),
+    USER_EMAIL: optionalText,
+    USER_EMAIL_PASS: optionalText,
+    MAIL_FROM: optionalText,
+    PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
+    API_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
+    AUTH_SECRET: optionalText,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DELIVERY_DELAY_MS: z.coerce.number().int().nonnegative().default(30_000),
+    RELAY_BATCH_SIZE: positiveInt(100),
+    RELAY_POLL_INTERVAL_MS: positiveInt(250),
+    EMAIL_CONCURRENCY: positiveInt(8),
+  })
+  .refine((config) => !config.USER_EMAIL || config.USER_EMAIL_PASS, {
+    error: 'is required when USER_EMAIL is set',
+    path: ['USER_EMAIL_PASS'],
+  });
+export type WorkersConfig = z.infer<typeof WorkersConfig>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once at boot.
+ * @throws ConfigError naming each bad variable, e.g. `AMQP_URL: must start with amqp: or amqps:`.
+ * @example const config = loadWorkersConfig(process.env);
+ */
+export function loadWorkersConfig(env: Record<string, string | undefined>): WorkersConfig {
+  const parsed = WorkersConfig.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  return fail(`invalid worker configuration:\n${problems.join('\n')}`);
+}
+
+/** How the email worker reaches a mail server: an SMTP URL, or Gmail with an account as the original system did. */
+export type MailTransportConfig = { kind: 'smtp'; url: string } | { kind: 'gmail'; user: string; pass: string };
+
+export interface MailConfig {
+  transport: MailTransportConfig;
+  from: string;
+  publicUrl: string;
+}
+
+/**
+ * The email worker's part of the configuration.
+ * @throws ConfigError when neither SMTP_URL nor USER_EMAIL + USER_EMAIL_PASS is set.
+ */
+export function mailConfigFrom(config: WorkersConfig): MailConfig {
+  const transport: MailTransportConfig | null = config.SMTP_URL
+    ? { kind: 'smtp', url: config.SMTP_URL }
+    : config.USER_EMAIL && config.USER_EMAIL_PASS
+      ? { kind: 'gmail', user: config.USER_EMAIL, pass: config.USER_EMAIL_PASS }
+      : null;
+  if (!transport) return fail('invalid worker configuration:\n  SMTP_URL: set it, or USER_EMAIL and USER_EMAIL_PASS for Gmail');
+  const from = config.MAIL_FROM ?? config.USER_EMAIL ?? 'Delivery <no-reply@delivery-system.local>';
+  return { transport, from, publicUrl: config.PUBLIC_URL };
+}
+
+function fail(message: string): never {
+  throw new ConfigError(message);
+}

@@ -1,0 +1,35 @@
+import { createAmqpConnection, systemClock, type Logger } from '@delivery/events';
+import { createDeliveryClient } from '@delivery/sdk';
+import { ConfigError, type WorkersConfig } from '../shared/config';
+import type { RunningWorker } from '../shared/worker-main';
+import { sdkVendorActions } from './sdk-vendor-actions';
+import { startVendorConsumer } from './vendor.consumer';
+
+/**
+ * The vendor worker: accepts placed orders and delivers them after `DELIVERY_DELAY_MS`, through the API
+ * with `VENDOR_TOKEN` (`pnpm delivery start vendor` mints one). Several may share `orders.process`.
+ */
+export async function startVendorWorker({ config, logger }: { config: WorkersConfig; logger: Logger }): Promise<RunningWorker> {
+  const token = config.VENDOR_TOKEN;
+  if (!token) throw new ConfigError('invalid worker configuration:\n  VENDOR_TOKEN: required (a vendor token: pnpm delivery token --role vendor --sub vendor-worker)');
+  const client = createDeliveryClient({ url: config.API_URL, token, retry: { attempts: 1 } });
+  const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'vendor' });
+  try {
+    const consumer = await startVendorConsumer({
+      connection,
+      actions: sdkVendorActions(client),
+      clock: systemClock,
+      logger,
+      deliveryDelayMs: config.DELIVERY_DELAY_MS,
+    });
+    return {
+      async stop() {
+        await consumer.stop();
+        await connection.close();
+      },
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}
