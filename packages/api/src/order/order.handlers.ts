@@ -1,12 +1,10 @@
 import {
   ConflictError,
   NotFoundError,
-  aggregateStream,
   decide,
   evolve,
-  initialOrderState,
+  loadOrder,
   orderStreamId,
-  upcastOrderEvent,
   type Clock,
   type EventStore,
   type IdGenerator,
@@ -28,15 +26,6 @@ export type CommandEnvelope = Pick<OrderCommand, 'now' | 'eventId'>;
 /** A lost race for the same stream without an `expectedVersion` from the caller is retried this often. */
 const MAX_ATTEMPTS = 3;
 
-export async function loadOrder(eventStore: EventStore, orderId: string): Promise<OrderState> {
-  const { state } = await aggregateStream(eventStore, orderStreamId(orderId), {
-    evolve,
-    initialState: initialOrderState,
-    parse: upcastOrderEvent,
-  });
-  return state;
-}
-
 export function requirePlaced(state: OrderState, orderId: string): PlacedOrderState {
   if (state.status === 'absent') throw new NotFoundError(`order ${orderId} not found`);
   return state;
@@ -53,7 +42,7 @@ export async function executeOrderCommand(
   buildCommand: (envelope: CommandEnvelope, state: OrderState) => OrderCommand,
 ): Promise<PlacedOrderState> {
   for (let attempt = 1; ; attempt++) {
-    const state = await loadOrder(deps.eventStore, orderId);
+    const { state } = await loadOrder(deps.eventStore, orderId);
     const command = buildCommand({ now: deps.clock.now(), eventId: deps.ids.newId() }, state);
     const events = decide(command, state);
     try {

@@ -1,5 +1,5 @@
-import { ConflictError, type Actor, type Money, type OrderLine, type PlacedOrderState } from '@delivery/events';
-import { executeOrderCommand, loadOrder, requirePlaced, type OrderCommandDeps } from './order.handlers';
+import { ConflictError, loadOrder, type Actor, type Money, type OrderLine, type PlacedOrderState } from '@delivery/events';
+import { executeOrderCommand, requirePlaced, type OrderCommandDeps } from './order.handlers';
 import { orderIdFor } from './order-id';
 
 export interface PlaceOrderRequest {
@@ -35,6 +35,7 @@ export async function placeOrder(deps: OrderCommandDeps, request: PlaceOrderRequ
     }));
   } catch (error) {
     if (!(error instanceof ConflictError) || request.idempotencyKey === null) throw error;
-    return requirePlaced(await loadOrder(deps.eventStore, orderId), orderId);
+    const { state } = await loadOrder(deps.eventStore, orderId);
+    return requirePlaced(state, orderId);
   }
 }

@@ -78,9 +78,19 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
   async function runSetups(model: ChannelModel): Promise<void> {
     // A Set visits entries added while it is being iterated, so a registration racing a reconnect runs too.
     for (const setup of setups) {
+      setup.lastModel = model;
       await setup.run(model);
       setup.resolve();
     }
+  }
+
+  /** Runs one setup on the live connection; a failure starts the connection over. */
+  function runLate(setup: SetupEntry, model: ChannelModel): void {
+    setup.lastModel = model;
+    setup.run(model).then(setup.resolve, (error: unknown) => {
+      logger.warn({ connection: name, err: error }, 'AMQP setup failed; reconnecting');
+      dropModel(model);
+    });
   }
 
   const recovering: Promise<RecoveringChannelModel> = connect(withHeartbeat(options.url, options.heartbeatSeconds ?? 10), {
@@ -100,6 +110,8 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
     model.on('connect', (connected: ChannelModel) => {
       live = connected;
       logger.info({ connection: name }, 'AMQP connected');
+      // A registration that slipped in after the setups ran but before this event has not run yet.
+      for (const setup of setups) if (setup.lastModel !== connected) runLate(setup, connected);
       const ready = waiters;
       waiters = [];
       for (const waiter of ready) waiter.resolve(connected);
@@ -128,13 +140,7 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
       if (closed) throw new AmqpConnectionClosedError(name);
       const entry = setupEntry(run);
       setups.add(entry);
-      const model = live;
-      if (model) {
-        run(model).then(entry.resolve, (error: unknown) => {
-          logger.warn({ connection: name, err: error }, 'AMQP setup failed; reconnecting');
-          dropModel(model);
-        });
-      }
+      if (live) runLate(entry, live);
       return { ready: entry.ready, unregister: () => setups.delete(entry) };
     },
 
@@ -174,6 +180,8 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
 
 interface SetupEntry {
   run: AmqpSetup;
+  /** The connection it last ran on, so no connection runs it twice or skips it. */
+  lastModel: ChannelModel | null;
   ready: Promise<void>;
   resolve(): void;
   reject(error: Error): void;
@@ -188,7 +196,7 @@ function setupEntry(run: AmqpSetup): SetupEntry {
   });
   // Nobody has to await `ready`; a close before the first setup must not surface as an unhandled rejection.
   ready.catch(() => undefined);
-  return { run, ready, resolve, reject };
+  return { run, lastModel: null, ready, resolve, reject };
 }
 
 function withHeartbeat(url: string, heartbeatSeconds: number): string {

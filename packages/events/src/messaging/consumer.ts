@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../shared/logger';
 import type { AmqpConnection } from './amqp-connection';
 import { MalformedMessageError, messageLogFields, parseEventMessage, type ReceivedEventMessage } from './event-message';
@@ -43,7 +43,6 @@ export interface Consumer {
 type Outcome = 'ack' | 'park' | 'retry';
 
 interface Attached {
-  model: ChannelModel;
   channel: Channel;
   consumerTag: string;
 }
@@ -68,6 +67,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
   let attached: Attached | null = null;
 
   const registration = connection.register(async (model) => {
+    if (stopSignal.signal.aborted) return;
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => logger.warn({ err: error }, 'consumer channel error'));
     channel.on('close', () => {
@@ -91,7 +91,12 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
       },
       { noAck: false },
     );
-    attached = { model, channel, consumerTag };
+    if (stopSignal.signal.aborted) {
+      // stop() ran while this (re)attachment was under way: undo it.
+      await channel.close().catch(() => undefined);
+      return;
+    }
+    attached = { channel, consumerTag };
     logger.info({ prefetch }, 'consuming');
   });
 

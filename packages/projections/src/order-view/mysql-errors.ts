@@ -9,3 +9,14 @@ const RACE_ERRNOS = new Set([
 export function isLostRace(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'errno' in error && RACE_ERRNOS.has(Number(error.errno));
 }
+
+/** Runs `work` again (a few times, at once) when it loses a race; it must be safe to repeat as a whole. */
+export async function retryLostRaces<T>(work: () => Promise<T>, maxAttempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isLostRace(error) || attempt >= maxAttempts) throw error;
+    }
+  }
+}

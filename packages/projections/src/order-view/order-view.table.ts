@@ -59,3 +59,6 @@ export interface ProjectionsDatabase {
  * Kysely's type parameter is invariant, so an intersection of table sets would not be accepted as is.
  */
 export const asProjectionsDb = <DB>(db: Kysely<DB>): Kysely<ProjectionsDatabase> => db as unknown as Kysely<ProjectionsDatabase>;
+
+/** The same tables under the name the projection worker uses. */
+export type OrderViewDatabase = ProjectionsDatabase;

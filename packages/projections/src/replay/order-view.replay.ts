@@ -1,5 +1,6 @@
 import { systemClock, type Clock, type EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
+import { retryLostRaces } from '../order-view/mysql-errors';
 import { upsertOrderViewsIfNewer } from '../order-view/order-view.repository';
 import type { OrderViewTableName } from '../order-view/order-view.table';
 import {
@@ -44,12 +45,13 @@ const RECONCILE_CHUNK = 100;
 
 export interface ReplayOrderViewOptions<DB> {
   db: Kysely<DB>;
-  store: Pick<EventStore, 'readAll' | 'readStream'>;
+  /** A store that can count cheaply (`countEventsAfter`) gives progress a total without the option below. */
+  store: Pick<EventStore, 'readAll' | 'readStream'> & { countEventsAfter?: (position: bigint) => Promise<number> };
   /** Events per `readAll` page and per transaction (default 500). */
   batchSize?: number;
   /** Called after each committed batch; throwing from it stops the replay (it resumes next time). */
   onProgress?: (progress: ReplayProgress) => void | Promise<void>;
-  /** How many events lie beyond a position, for `total` and `etaSeconds`; without it they stay unset. */
+  /** How many events lie beyond a position, for `total` and `etaSeconds`; without it (or the store's) they stay unset. */
   countEventsAfter?: (position: bigint) => Promise<number>;
   /** Discard an unfinished rebuild and start from the first event (an unfinished switch is finished first). */
   restart?: boolean;
@@ -77,6 +79,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
   const { db } = options;
   const clock = options.clock ?? systemClock;
   const batchSize = options.batchSize ?? 500;
+  const countEventsAfter = options.countEventsAfter ?? options.store.countEventsAfter?.bind(options.store);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`invalid batch size: ${batchSize}`);
 
   return withNamedLock(db, REPLAY, async () => {
@@ -93,10 +96,17 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
         const page = await options.store.readAll(position, batchSize);
         if (page.events.length === 0) return position;
         const rows = await projectRecordedEvents(db, options.store, table, page.events);
-        await db.transaction().execute(async (trx) => {
-          await upsertOrderViewsIfNewer(trx, rows, table);
-          await saveCheckpoint(trx, REPLAY, page.nextPosition, clock.now());
-        });
+        // READ COMMITTED takes no gap locks, so the live projector's inserts do not queue behind a batch;
+        // a lost race (deadlock) just repeats the batch, which is idempotent.
+        await retryLostRaces(() =>
+          db
+            .transaction()
+            .setIsolationLevel('read committed')
+            .execute(async (trx) => {
+              await upsertOrderViewsIfNewer(trx, rows, table);
+              await saveCheckpoint(trx, REPLAY, page.nextPosition, clock.now());
+            }),
+        );
         position = page.nextPosition;
         processed += page.events.length;
         await options.onProgress?.(meter(phase, page.events.length, position));
@@ -114,7 +124,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
 
     if (checkpoint !== null && !hasNext && hasOld) {
       resumedFrom = checkpoint;
-      const meter = createProgressMeter(clock, await options.countEventsAfter?.(checkpoint));
+      const meter = createProgressMeter(clock, await countEventsAfter?.(checkpoint));
       const position = await finishSwitch(checkpoint, meter);
       if (!options.restart) return { resumedFrom, processed, reconciled, position };
       resumedFrom = null;
@@ -131,7 +141,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
       await createEmptyNextTable(db);
       await saveCheckpoint(db, REPLAY, 0n, clock.now());
     }
-    const meter = createProgressMeter(clock, await options.countEventsAfter?.(from));
+    const meter = createProgressMeter(clock, await countEventsAfter?.(from));
     const rebuilt = await copy('order_view_next', 'rebuild', from, meter);
     await swapInNextTable(db);
     const position = await finishSwitch(rebuilt, meter);
@@ -146,7 +156,7 @@ async function reconcileWithOldTable<DB>(db: Kysely<DB>, store: Pick<EventStore,
     const chunk = ahead.slice(start, start + RECONCILE_CHUNK);
     const recorded = (await Promise.all(chunk.map(({ orderId }) => store.readStream(`order-${orderId}`)))).flat();
     const rows = await projectRecordedEvents(db, store, 'order_view', recorded);
-    await upsertOrderViewsIfNewer(db, rows, 'order_view');
+    await retryLostRaces(() => upsertOrderViewsIfNewer(db, rows, 'order_view'));
   }
   return ahead.length;
 }

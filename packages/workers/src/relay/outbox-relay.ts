@@ -68,7 +68,7 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
 
   /** Waits `ms`, or less when woken or stopped. */
   function pause(ms: number): Promise<void> {
-    if (wokenEarly) {
+    if (wokenEarly || stopSignal.signal.aborted) {
       wokenEarly = false;
       return Promise.resolve();
     }

@@ -22,6 +22,8 @@ export const WorkersConfig = z
     PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
     API_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
     AUTH_SECRET: optionalText,
+    /** The vendor worker's bearer token for the API (a `vendor` role JWT). */
+    VENDOR_TOKEN: optionalText,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DELIVERY_DELAY_MS: z.coerce.number().int().nonnegative().default(30_000),
     RELAY_BATCH_SIZE: positiveInt(100),

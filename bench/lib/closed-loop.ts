@@ -1,0 +1,66 @@
+import { performance } from 'node:perf_hooks';
+import { type LatencySummary, summarizeLatencies } from './latency';
+
+export interface ClosedLoopOptions {
+  /** Workers, each with one operation in flight at a time. */
+  concurrency: number;
+  /** Measured time; operations started before the deadline are awaited and counted. */
+  durationMs: number;
+  /** Unmeasured time first (connections opened, caches and JIT warm). */
+  warmupMs?: number;
+  /** One operation of worker `worker` (0-based); `seq` counts that worker's operations from 0. */
+  operation: (worker: number, seq: number) => Promise<void>;
+}
+
+export interface ClosedLoopResult extends LatencySummary {
+  /** Completed operations per second over the measured time. */
+  perSecond: number;
+  elapsedMs: number;
+  errors: number;
+  firstError?: string;
+}
+
+/**
+ * Runs `concurrency` workers back to back for a bounded time: each worker starts its next operation when
+ * the last one settles, so the rate is what the system sustains at that many requests in flight.
+ */
+export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
+  const { concurrency, durationMs, warmupMs = 0, operation } = options;
+  const seqs = new Array<number>(concurrency).fill(0);
+  let errors = 0;
+  let firstError: string | undefined;
+
+  const loop = async (until: number, samples: number[] | null) => {
+    await Promise.all(
+      seqs.map(async (_, worker) => {
+        while (performance.now() < until) {
+          const seq = seqs[worker] ?? 0;
+          seqs[worker] = seq + 1;
+          const started = performance.now();
+          try {
+            await operation(worker, seq);
+            samples?.push(performance.now() - started);
+          } catch (error) {
+            errors++;
+            firstError ??= error instanceof Error ? error.message : String(error);
+          }
+        }
+      }),
+    );
+  };
+
+  if (warmupMs > 0) await loop(performance.now() + warmupMs, null);
+  errors = 0;
+  firstError = undefined;
+  const samples: number[] = [];
+  const started = performance.now();
+  await loop(started + durationMs, samples);
+  const elapsedMs = performance.now() - started;
+  return {
+    ...summarizeLatencies(samples),
+    perSecond: samples.length / (elapsedMs / 1000),
+    elapsedMs,
+    errors,
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+}

@@ -1,0 +1,100 @@
+import type { MachineInfo } from './machine';
+import type { BenchRow, BenchSettings, ScenarioReport } from './scenario';
+
+export interface BenchReport {
+  machine: MachineInfo;
+  settings: BenchSettings;
+  command: string;
+  durationMs: number;
+  /** Peak resident set size of the bench process over the whole run (kernel high-water mark). */
+  maxRssBytes: number;
+  scenarios: ScenarioReport[];
+}
+
+const ROW_HEADERS = ['subject', 'workload', 'conc.', 'rate', 'unit', 'p50 ms', 'p99 ms', 'n', 'errors', 'vs baseline', 'note'];
+const SUMMARY_HEADERS = ['scenario', 'status', 'time s', 'peak RSS MiB', 'detail'];
+const CHECK_HEADERS = ['target', 'this run', 'met'];
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+const millis = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '' : value < 10 ? value.toFixed(2) : value.toFixed(1));
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+function rowCells(row: BenchRow): string[] {
+  return [
+    row.subject,
+    row.workload,
+    row.concurrency === undefined ? '' : String(row.concurrency),
+    row.rate === null ? 'n/a' : integer(row.rate),
+    row.unit,
+    millis(row.p50Ms),
+    millis(row.p99Ms),
+    integer(row.count),
+    row.errors === undefined ? '' : String(row.errors),
+    row.ratio ? `${row.ratio.value.toFixed(2)} × (${row.ratio.against})` : '',
+    row.note ?? '',
+  ];
+}
+
+const summaryCells = (scenario: ScenarioReport): string[] => [
+  scenario.name,
+  scenario.status,
+  (scenario.durationMs / 1000).toFixed(1),
+  mib(scenario.peakRssBytes),
+  scenario.error ?? '',
+];
+
+const checkCells = (scenarios: readonly ScenarioReport[]): string[][] =>
+  scenarios.flatMap((scenario) => scenario.checks.map((check) => [check.target, check.actual, check.met ? 'yes' : 'NO']));
+
+/** A fixed-width table for the terminal. */
+export function textTable(headers: readonly string[], rows: readonly string[][]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+export function markdownTable(headers: readonly string[], rows: readonly string[][]): string {
+  const escape = (cell: string) => cell.replaceAll('|', '\\|');
+  const line = (cells: readonly string[]) => `| ${cells.map(escape).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function renderText(report: BenchReport): string {
+  const parts: string[] = [];
+  for (const scenario of report.scenarios) {
+    parts.push(`\n== ${scenario.title} [${scenario.status}]`);
+    if (scenario.rows.length > 0) parts.push(textTable(ROW_HEADERS, scenario.rows.map(rowCells)));
+    if (scenario.error) parts.push(`  ${scenario.status}: ${scenario.error}`);
+  }
+  parts.push('\n== Scenarios', textTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)));
+  const checks = checkCells(report.scenarios);
+  if (checks.length > 0) parts.push('\n== Targets', textTable(CHECK_HEADERS, checks));
+  parts.push(`\nbench process peak RSS ${mib(report.maxRssBytes)} MiB; total ${(report.durationMs / 1000).toFixed(0)} s`);
+  return `${parts.join('\n')}\n`;
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const { machine } = report;
+  const parts = [
+    `# Benchmark results${report.settings.quick ? ' (quick smoke run: short measurements, small replay)' : ''}`,
+    '',
+    `Measured ${machine.date} with \`${report.command}\` in ${(report.durationMs / 1000).toFixed(0)} s.`,
+    '',
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}`,
+    `- Node ${machine.node}; MariaDB ${machine.mariadb}; PostgreSQL ${machine.postgres}`,
+    `- Durability: ${machine.durability}`,
+    `- Each closed-loop measurement: ${report.settings.warmupMs / 1000} s warm-up, then ${report.settings.measureMs / 1000} s measured. ` +
+      'The bench process, the databases and the load share the same cores.',
+  ];
+  for (const scenario of report.scenarios) {
+    parts.push('', `## ${scenario.title}`, '');
+    if (scenario.rows.length > 0) parts.push(markdownTable(ROW_HEADERS, scenario.rows.map(rowCells)), '');
+    if (scenario.error) parts.push(`**${scenario.status}:** ${scenario.error}`, '');
+    for (const note of scenario.notes) parts.push(`- ${note}`);
+  }
+  parts.push('', '## Scenarios', '', markdownTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)));
+  const checks = checkCells(report.scenarios);
+  if (checks.length > 0) parts.push('', '## Targets (issue 7)', '', markdownTable(CHECK_HEADERS, checks));
+  parts.push('', `Bench process peak RSS over the run: ${mib(report.maxRssBytes)} MiB.`, '');
+  return parts.join('\n');
+}

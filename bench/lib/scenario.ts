@@ -1,0 +1,83 @@
+import type { ThrowawayDatabases } from './throwaway-databases';
+
+/** One measured figure of a scenario, beside what it is compared with. */
+export interface BenchRow {
+  subject: string;
+  workload: string;
+  concurrency?: number;
+  /** Operations (or events) per second; null when the subject could not run. */
+  rate: number | null;
+  unit: string;
+  p50Ms?: number;
+  p99Ms?: number;
+  /** Operations (or events) measured. */
+  count: number;
+  errors?: number;
+  /** `value` = this row's rate ÷ the `against` figure from the same run (or as `against` says). */
+  ratio?: { value: number; against: string };
+  note?: string;
+}
+
+/** A target of the issue checked against this run's figures. */
+export interface TargetCheck {
+  target: string;
+  actual: string;
+  met: boolean;
+}
+
+export interface ScenarioOutcome {
+  rows: BenchRow[];
+  checks?: TargetCheck[];
+  notes?: string[];
+}
+
+export interface ScenarioReport extends Required<ScenarioOutcome> {
+  name: string;
+  title: string;
+  status: 'ok' | 'failed' | 'skipped';
+  error?: string;
+  durationMs: number;
+  /** Peak resident set size of the bench process while this scenario ran (sampled). */
+  peakRssBytes: number;
+}
+
+export interface BenchSettings {
+  quick: boolean;
+  /** Measured time of one closed-loop measurement. */
+  measureMs: number;
+  warmupMs: number;
+  concurrencies: readonly number[];
+  /** Events generated for the replay scenario. */
+  replayEvents: number;
+  /** Longest time one replay or scan may run before it is stopped and its rate taken so far. */
+  replayBudgetMs: number;
+  /** Longest time the replay's event generation may run before it stops with what it has. */
+  generateBudgetMs: number;
+}
+
+export interface ScenarioContext {
+  settings: BenchSettings;
+  databases: ThrowawayDatabases;
+  /** Progress for the person watching (stderr); results go in the outcome. */
+  log(line: string): void;
+  /** Reports of the scenarios that ran before this one, for cross-scenario ratios. */
+  earlier: readonly ScenarioReport[];
+}
+
+/**
+ * A benchmark scenario: bounded in time, it creates and drops its own databases through `ctx.databases`.
+ * Register new ones (the API and pipeline-lag scenarios) in `scenarios/index.ts`.
+ */
+export interface Scenario {
+  name: string;
+  title: string;
+  run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
+}
+
+/** Thrown by a scenario that cannot run here: the report shows the reason instead of a figure. */
+export class ScenarioSkipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'ScenarioSkipped';
+  }
+}

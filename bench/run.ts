@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { describeMachine } from './lib/machine';
+import { lifetimeMaxRssBytes, trackPeakRss } from './lib/peak-rss';
+import { type BenchReport, renderMarkdown, renderText } from './lib/report';
+import { type BenchSettings, type ScenarioReport, ScenarioSkipped } from './lib/scenario';
+import { ThrowawayDatabases } from './lib/throwaway-databases';
+import { scenarios } from './scenarios';
+
+/*
+ * `pnpm bench`: runs every registered scenario in turn, each bounded in time, on throwaway databases
+ * (`bench_<hex>`, dropped at the end whatever happens), prints the tables and writes bench/results/.
+ *   BENCH_QUICK=1          ~1 minute smoke run (short measurements, small replay), written to results/quick.*
+ *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts)
+ *   BENCH_SECONDS=n        measured seconds of each closed-loop measurement
+ *   BENCH_REPLAY_EVENTS=n  events generated for the replay scenario
+ *   BENCH_MYSQL_URL / BENCH_POSTGRES_URL  servers to use (127.0.0.1 only)
+ */
+
+const env = process.env;
+const quick = env.BENCH_QUICK === '1';
+const positive = (name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return value;
+};
+
+const settings: BenchSettings = {
+  quick,
+  measureMs: positive('BENCH_SECONDS', quick ? 1.5 : 6) * 1000,
+  warmupMs: quick ? 300 : 1000,
+  concurrencies: [1, 8, 32],
+  replayEvents: Math.round(positive('BENCH_REPLAY_EVENTS', quick ? 50_000 : 1_000_000)),
+  replayBudgetMs: quick ? 20_000 : 90_000,
+  generateBudgetMs: quick ? 20_000 : 120_000,
+};
+const urls = {
+  mysql: env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',
+  postgres: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+};
+
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+async function main(): Promise<number> {
+  const wanted = env.BENCH_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = wanted?.filter((name) => !scenarios.some((scenario) => scenario.name === name)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const selected = scenarios.filter((scenario) => !wanted || wanted.includes(scenario.name));
+
+  const databases = new ThrowawayDatabases(urls);
+  const interrupted = async (signal: string) => {
+    log(`${signal}: dropping throwaway databases`);
+    await databases.dropAll();
+    process.exit(130);
+  };
+  process.once('SIGINT', () => void interrupted('SIGINT'));
+  process.once('SIGTERM', () => void interrupted('SIGTERM'));
+
+  const started = performance.now();
+  const machine = await describeMachine(urls);
+  const reports: ScenarioReport[] = [];
+  try {
+    for (const scenario of selected) {
+      log(`scenario ${scenario.name}: ${scenario.title}`);
+      const rss = trackPeakRss();
+      const scenarioStarted = performance.now();
+      const base = { name: scenario.name, title: scenario.title, rows: [], checks: [], notes: [] };
+      try {
+        const outcome = await scenario.run({ settings, databases, log, earlier: reports });
+        reports.push({ ...base, ...outcome, checks: outcome.checks ?? [], notes: outcome.notes ?? [], status: 'ok', durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop() });
+      } catch (error) {
+        const status = error instanceof ScenarioSkipped ? 'skipped' : 'failed';
+        const message = error instanceof Error ? error.message : String(error);
+        log(`scenario ${scenario.name} ${status}: ${error instanceof Error && status === 'failed' ? (error.stack ?? message) : message}`);
+        reports.push({ ...base, status, error: message, durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop() });
+      }
+    }
+  } finally {
+    const leftovers = await databases.dropAll();
+    if (leftovers.length > 0) log(`could not drop: ${leftovers.join(', ')} (drop them by hand)`);
+  }
+
+  const report: BenchReport = {
+    machine,
+    settings,
+    command: `${quick ? 'BENCH_QUICK=1 ' : ''}${env.BENCH_SCENARIOS ? `BENCH_SCENARIOS=${env.BENCH_SCENARIOS} ` : ''}pnpm bench`,
+    durationMs: performance.now() - started,
+    maxRssBytes: lifetimeMaxRssBytes(),
+    scenarios: reports,
+  };
+  process.stdout.write(renderText(report));
+  const folder = new URL('./results/', import.meta.url);
+  await mkdir(folder, { recursive: true });
+  // A smoke run never overwrites the published full figures.
+  const name = quick ? 'quick' : 'latest';
+  await writeFile(new URL(`${name}.json`, folder), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(new URL(`${name}.md`, folder), renderMarkdown(report));
+  log(`wrote bench/results/${name}.json and ${name}.md`);
+  return reports.some((scenario) => scenario.status === 'failed') ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

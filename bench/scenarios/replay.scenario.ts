@@ -1,0 +1,128 @@
+import { performance } from 'node:perf_hooks';
+import { createMysqlDb, createMysqlEventStore, type EventStore, migrateEventStore } from '@delivery/events';
+import { migrateProjections, replayOrderView } from '@delivery/projections';
+import { type Kysely, sql } from 'kysely';
+import { generateOrderHistory, type ScanResult, scanEventsInPages, scanEventsStreaming } from '../lib/events-table.repository';
+import type { BenchRow, Scenario } from '../lib/scenario';
+
+const PAGE_SIZE = 500; // replayOrderView's default batch size, so the page scans read what it reads
+const TARGET_RATE = 50_000;
+const TARGET_RATIO = 0.5;
+const BASELINE = 'raw SELECT scan (stream)';
+
+/** Rebuilding the read model from the whole store, against reading the same table as fast as the client can. */
+export const replayScenario: Scenario = {
+  name: 'replay',
+  title: 'Replay: rebuilding the read model vs raw scans of the events table',
+  async run({ settings, databases, log }) {
+    const database = await databases.mysql();
+    const db = createMysqlDb(database.url, { poolSize: 4 });
+    try {
+      await migrateEventStore(db);
+      await migrateProjections(db);
+      log(`replay: generating ${settings.replayEvents.toLocaleString('en-US')} events`);
+      const generated = await generateOrderHistory(database.url, settings.replayEvents, settings.generateBudgetMs);
+      const workload = `${generated.events.toLocaleString('en-US')} events`;
+      const budget = settings.replayBudgetMs;
+      const store = createMysqlEventStore({ db });
+
+      log('replay: raw streaming scan');
+      const scan = await scanEventsStreaming(database.url, budget);
+      log('replay: raw keyset pages');
+      const pages = await scanEventsInPages(database.url, PAGE_SIZE, budget);
+      log('replay: store.readAll pages');
+      const readAll = await readAllPages(store, budget);
+      log('replay: replayOrderView');
+      const replay = await timeReplay(db, store, budget);
+
+      const scanRate = perSecond(scan);
+      const row = (subject: string, result: ScanResult, note?: string): BenchRow => {
+        const rate = perSecond(result);
+        const stopped = result.complete ? [] : [`stopped by the ${budget / 1000} s budget`];
+        const notes = [...(note ? [note] : []), ...stopped];
+        return {
+          subject,
+          workload,
+          rate,
+          unit: 'events/s',
+          count: result.rows,
+          ...(subject === BASELINE ? {} : { ratio: { value: rate / scanRate, against: BASELINE } }),
+          ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+        };
+      };
+      const viewRows = replay.complete ? await countRows(db, 'order_view') : undefined;
+      const replayRate = perSecond(replay);
+      return {
+        rows: [
+          row(BASELINE, scan, 'one query, rows not decoded further'),
+          row(`raw keyset pages of ${PAGE_SIZE}`, pages, 'what readAll runs, without JSON decoding'),
+          row(`store.readAll pages of ${PAGE_SIZE}`, readAll, 'JSON decoded, no projection'),
+          row(
+            'replayOrderView',
+            replay,
+            viewRows === undefined ? 'batch 500' : `batch 500; ${viewRows.toLocaleString('en-US')} read-model rows for ${generated.orders.toLocaleString('en-US')} orders`,
+          ),
+        ],
+        checks: [
+          { target: `replay ≥ ${TARGET_RATE.toLocaleString('en-US')} events/s`, actual: `${Math.round(replayRate).toLocaleString('en-US')} events/s`, met: replayRate >= TARGET_RATE },
+          {
+            target: `replay ≥ ${TARGET_RATIO} × the raw scan`,
+            actual: `${(replayRate / scanRate).toFixed(2)} ×`,
+            met: replayRate / scanRate >= TARGET_RATIO,
+          },
+        ],
+        notes: [
+          `History generated with multi-row inserts in ${(generated.elapsedMs / 1000).toFixed(1)} s: ${generated.orders.toLocaleString('en-US')} orders, ` +
+            `${generated.events.toLocaleString('en-US')} events (1-3 per order), no outbox rows` +
+            (generated.complete ? '.' : ` (generation budget of ${settings.generateBudgetMs / 1000} s reached).`),
+          'The four reads run one after the other on the same table; each is stopped at the budget and rated on what it read.',
+        ],
+      };
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  },
+};
+
+class BudgetReached extends Error {}
+
+async function timeReplay<DB>(db: Kysely<DB>, store: EventStore, budgetMs: number): Promise<ScanResult> {
+  const started = performance.now();
+  let rows = 0;
+  try {
+    const result = await replayOrderView({
+      db,
+      store,
+      batchSize: PAGE_SIZE,
+      onProgress: (progress) => {
+        rows = progress.processed;
+        if (performance.now() - started > budgetMs) throw new BudgetReached();
+      },
+    });
+    return { rows: result.processed, elapsedMs: performance.now() - started, complete: true };
+  } catch (error) {
+    if (!(error instanceof BudgetReached)) throw error;
+    return { rows, elapsedMs: performance.now() - started, complete: false };
+  }
+}
+
+async function readAllPages(store: EventStore, budgetMs: number): Promise<ScanResult> {
+  const started = performance.now();
+  let rows = 0;
+  let position = 0n;
+  for (;;) {
+    if (performance.now() - started > budgetMs) return { rows, elapsedMs: performance.now() - started, complete: false };
+    const page = await store.readAll(position, PAGE_SIZE);
+    if (page.events.length === 0) return { rows, elapsedMs: performance.now() - started, complete: true };
+    rows += page.events.length;
+    position = page.nextPosition;
+  }
+}
+
+async function countRows<DB>(db: Kysely<DB>, table: string): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+const perSecond = (result: ScanResult) => result.rows / (result.elapsedMs / 1000);

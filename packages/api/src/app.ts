@@ -1,0 +1,97 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps, ReadinessCheck } from './app-deps';
+import { pingDatabase } from './health/ping.repository';
+import { checkReadiness } from './health/readiness';
+import { errorResponseBody } from './http/error-body';
+import { requestLogger, type RequestLoggerVariables } from './http/request-logger';
+import { createRequestContext } from './trpc/context';
+import { appRouter } from './trpc/root.router';
+
+export type AppEnv = { Variables: RequestLoggerVariables };
+
+export interface CreateAppOptions {
+  /** Calls per tRPC batch; tRPC's own default is unlimited. */
+  maxBatchSize?: number;
+  /** How long `/readyz` waits for each dependency. */
+  readinessTimeoutMs?: number;
+}
+
+const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
+  408: 'TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/**
+ * The API's HTTP surface: tRPC at `/trpc` (plain JSON, batching on), `/healthz`, `/readyz`.
+ * @example const app = createApp(deps); const response = await app.request('/healthz');
+ */
+export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<AppEnv> {
+  const maxBodyBytes = deps.config.MAX_BODY_BYTES;
+  const readinessChecks: ReadinessCheck[] = [
+    { name: 'mysql', check: () => pingDatabase(deps.db.mysql) },
+    { name: 'postgres', check: () => pingDatabase(deps.db.pg) },
+    ...deps.checks,
+  ];
+
+  const app = new Hono<AppEnv>();
+  // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
+  app.use(requestId({ limitLength: 128 }));
+  app.use(requestLogger({ logger: deps.logger }));
+  app.use(secureHeaders());
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        c.json(errorResponseBody('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, c.get('requestId')), 413),
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    const report = await checkReadiness(readinessChecks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });
+    return c.json({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? 200 : 503);
+  });
+
+  app.all('/trpc/*', (c) =>
+    fetchRequestHandler({
+      endpoint: '/trpc',
+      // Read here, after the body limit, which may have replaced the request with its buffered copy.
+      req: c.req.raw,
+      router: appRouter,
+      maxBatchSize: options.maxBatchSize ?? 20,
+      createContext: ({ req }) => createRequestContext(deps, req, c.get('requestId')),
+      onError: ({ error, path, type }) => {
+        const logger = c.get('logger');
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path, type }, 'procedure failed');
+        else logger.debug({ code: error.code, path, type, message: error.message }, 'procedure refused');
+      },
+    }),
+  );
+
+  app.notFound((c) => c.json(errorResponseBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId')), 404));
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = codeByStatus[error.status] ?? 'BAD_REQUEST';
+      return c.json(errorResponseBody(code, error.message || code, c.get('requestId')), error.status);
+    }
+    (c.get('logger') ?? deps.logger).error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return c.json(errorResponseBody('INTERNAL_SERVER_ERROR', 'Internal server error', c.get('requestId')), 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,82 @@
+import { Role } from '@delivery/events';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+
+export const TOKEN_ISSUER = 'delivery-system';
+export const TOKEN_AUDIENCE = 'delivery-api';
+// Pinned: a token naming any other algorithm (`none`, RS256 with our secret as a "public key") is refused.
+const ALGORITHM = 'HS256';
+
+/** Who is calling, as a verified token says. */
+export const AuthUser = z.object({
+  sub: z.string().min(1).max(200),
+  role: Role,
+  email: z.email().max(254).optional(),
+});
+export type AuthUser = z.infer<typeof AuthUser>;
+
+/** Why a token was refused; the API answers UNAUTHORIZED with this message. */
+export class InvalidTokenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
+
+const SPAN_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
+
+/** A token lifetime in seconds, from a number of seconds or a span such as "15m", "1h", "7d". */
+export function ttlSeconds(ttl: string | number): number {
+  if (typeof ttl === 'number') {
+    if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError(`invalid token lifetime: ${ttl}`);
+    return ttl;
+  }
+  const match = /^(\d+)\s*([smhdw])$/.exec(ttl.trim());
+  if (!match) throw new RangeError(`invalid token lifetime "${ttl}": use a number and a unit (s, m, h, d, w), such as 1h`);
+  const seconds = Number(match[1]) * SPAN_SECONDS[match[2] as keyof typeof SPAN_SECONDS];
+  if (seconds <= 0) throw new RangeError(`invalid token lifetime "${ttl}": must be positive`);
+  return seconds;
+}
+
+/**
+ * Signs a bearer token for `claims`, valid for `ttl` (seconds, or "15m", "1h", "7d").
+ * @example const token = await signToken(secret, { sub: 'alice', role: 'customer', email: 'alice@example.com' }, '1h');
+ */
+export async function signToken(secret: string, claims: AuthUser, ttl: string | number = '1h', now: Date = new Date()): Promise<string> {
+  const { sub, role, email } = AuthUser.parse(claims);
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ role, ...(email ? { email } : {}) })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds(ttl))
+    .sign(keyOf(secret));
+}
+
+/**
+ * Verifies a bearer token: HS256 only, our issuer and audience, not expired, and claims of the right shape.
+ * @throws InvalidTokenError with a message fit for the client ("token expired", "invalid token").
+ */
+export async function verifyToken(secret: string, token: string, now: Date = new Date()): Promise<AuthUser> {
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: [ALGORITHM],
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+      requiredClaims: ['sub', 'exp'],
+      currentDate: now,
+      clockTolerance: 5,
+    }));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired', { cause: error });
+    throw new InvalidTokenError('invalid token', { cause: error });
+  }
+  const claims = AuthUser.safeParse(payload);
+  if (!claims.success) throw new InvalidTokenError('invalid token: unexpected claims', { cause: claims.error });
+  return claims.data;
+}

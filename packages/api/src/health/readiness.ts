@@ -1,0 +1,38 @@
+import type { Logger } from '@delivery/events';
+import type { ReadinessCheck } from '../app-deps';
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, 'ok' | 'down'>;
+}
+
+/**
+ * Runs every check at once, each bounded by `timeoutMs` so a hung dependency answers "down" instead of
+ * hanging the probe. Why a check failed goes to the log, not to the (unauthenticated) response.
+ */
+export async function checkReadiness(checks: readonly ReadinessCheck[], options: { timeoutMs: number; logger: Logger }): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        await withTimeout(check(), options.timeoutMs, `${name} did not answer within ${options.timeoutMs} ms`);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        options.logger.warn({ check: name, err: error }, 'readiness check failed');
+        return [name, 'down'] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
+}
+
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

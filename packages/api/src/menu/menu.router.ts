@@ -1,0 +1,52 @@
+import type { MenuKind } from '@delivery/events';
+import { z } from 'zod';
+import { adminProcedure, publicProcedure, router } from '../trpc/trpc';
+import { priceOrderLines } from './menu.pricing';
+import { createMenuItems, deleteMenuItem, getMenuItem, listMenuItems, updateAllMenuItems, updateMenuItems } from './menu.repository';
+import { menuSchemas, MenuItemId, Quote, QuoteInput, type MenuItemOf, type MenuKindSchemas } from './menu.schemas';
+
+/** The procedures of one menu (`menu.food.*` or `menu.bar.*`): reads are public, writes are for admins. */
+function createMenuKindRouter<K extends MenuKind>(kind: K) {
+  const schemas: MenuKindSchemas<K> = menuSchemas[kind];
+  const { item, create, update, updateAll } = schemas;
+
+  return router({
+    list: publicProcedure
+      .input(schemas.list)
+      .output(z.array(item))
+      .query(({ ctx, input }) => listMenuItems(ctx.db.pg, kind, input ?? {})),
+    get: publicProcedure
+      .input(schemas.get)
+      .output(item)
+      .query(async ({ ctx, input }) => {
+        // tRPC's output type for a generic K stays a deferred conditional TypeScript cannot match; the
+        // output schema checks the value at run time and clients see the exact item type of each kind.
+        return (await getMenuItem(ctx.db.pg, kind, input.id)) as never;
+      }),
+    create: adminProcedure
+      .input(create)
+      .output(z.array(item))
+      .mutation(({ ctx, input }) => createMenuItems(ctx.db.pg, kind, input.items)),
+    update: adminProcedure
+      .input(update)
+      .output(z.array(item))
+      .mutation(({ ctx, input }) => updateMenuItems(ctx.db.pg, kind, input.items)),
+    updateAll: adminProcedure
+      .input(updateAll)
+      .output(z.object({ updated: z.number().int() }))
+      .mutation(({ ctx, input }) => updateAllMenuItems(ctx.db.pg, kind, input.patch)),
+    delete: adminProcedure
+      .input(schemas.delete)
+      .output(z.object({ id: MenuItemId }))
+      .mutation(({ ctx, input }) => deleteMenuItem(ctx.db.pg, kind, input.id)),
+  });
+}
+
+export const menuRouter = router({
+  food: createMenuKindRouter('food'),
+  bar: createMenuKindRouter('bar'),
+  quote: publicProcedure
+    .input(QuoteInput)
+    .output(Quote)
+    .query(({ ctx, input }) => priceOrderLines(ctx.db.pg, input.items)),
+});

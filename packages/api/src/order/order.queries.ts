@@ -1,0 +1,76 @@
+import { NotFoundError, loadOrder, readOrderStream } from '@delivery/events';
+import { getOrderWithOwner, listOrders, type Order, type OrderPage } from '@delivery/projections';
+import type { Context } from '../trpc/context';
+import { listenForWakeUps } from '../live/order-change-feed';
+import { orderFromState } from './order.dto';
+import { requireReadable } from './order-access';
+
+/** How long `order.get` with `minVersion` waits for the read model before answering from the stream. */
+const MIN_VERSION_WAIT_MS = 3_000;
+const POLL_INTERVAL_MS = 25;
+
+type QueryContext = Pick<Context, 'db' | 'eventStore' | 'orderChangeFeed'> & { user: NonNullable<Context['user']> };
+
+/**
+ * An order from the read model. With `minVersion`, waits (bounded) until the read model has caught up, so a
+ * client reads its own write; if it has not caught up in time, the event stream answers, which is never behind.
+ */
+export async function getOrderForUser(ctx: QueryContext, orderId: string, minVersion?: number): Promise<Order> {
+  const found = minVersion === undefined ? await getOrderWithOwner(ctx.db.mysql, orderId) : await waitForVersion(ctx, orderId, minVersion);
+  if (found && (minVersion === undefined || found.order.version >= minVersion)) {
+    requireReadable(ctx.user, orderId, found.ownerId);
+    return found.order;
+  }
+  const { state } = await loadOrder(ctx.eventStore, orderId);
+  if (state.status === 'absent') throw new NotFoundError(`order ${orderId} not found`);
+  requireReadable(ctx.user, orderId, state.customerId);
+  return orderFromState(state);
+}
+
+async function waitForVersion(ctx: QueryContext, orderId: string, minVersion: number) {
+  const stop = AbortSignal.timeout(MIN_VERSION_WAIT_MS);
+  for (;;) {
+    const found = await getOrderWithOwner(ctx.db.mysql, orderId);
+    if ((found && found.order.version >= minVersion) || stop.aborted) return found;
+    // The read model gives no notice of its own; poll briefly, and at once when the order's events move.
+    await nextNudgeOrTimeout(ctx, orderId, stop);
+  }
+}
+
+async function nextNudgeOrTimeout(ctx: QueryContext, orderId: string, stop: AbortSignal): Promise<void> {
+  const tick = AbortSignal.any([stop, AbortSignal.timeout(POLL_INTERVAL_MS)]);
+  if (!ctx.orderChangeFeed) {
+    await new Promise((resolve) => tick.addEventListener('abort', resolve, { once: true }));
+    return;
+  }
+  const wakeUps = listenForWakeUps(ctx.orderChangeFeed, orderId, tick);
+  await wakeUps.next();
+  wakeUps.close();
+}
+
+export async function listOrdersForUser(
+  ctx: Pick<QueryContext, 'db' | 'user'>,
+  input: { status?: Order['status']; limit?: number; cursor?: string | null } = {},
+): Promise<OrderPage> {
+  const customerId = ctx.user.role === 'customer' ? ctx.user.sub : undefined;
+  return listOrders(ctx.db.mysql, { ...input, customerId });
+}
+
+export async function orderHistoryForUser(ctx: Pick<QueryContext, 'eventStore' | 'user'>, orderId: string) {
+  const recorded = await readOrderStream(ctx.eventStore, orderId);
+  const placed = recorded[0]?.event;
+  if (!placed || placed.type !== 'OrderPlaced') throw new NotFoundError(`order ${orderId} not found`);
+  requireReadable(ctx.user, orderId, placed.data.customerId);
+  return recorded.map(({ streamVersion, event }) => ({
+    type: event.type,
+    version: streamVersion,
+    occurredAt: event.metadata.occurredAt,
+    data: historyData(event.data),
+  }));
+}
+
+/** Event data as history shows it: the internal owner id and idempotency key stay inside. */
+function historyData(data: object): Record<string, unknown> {
+  const { customerId: _owner, idempotencyKey: _key, ...shown } = data as Record<string, unknown>;
+  return shown;
+}

@@ -1,0 +1,33 @@
+import { TRPCError } from '@trpc/server';
+import type { AppDeps } from '../app-deps';
+import { authenticate } from '../auth/auth';
+import { type AuthUser, InvalidTokenError } from '../auth/jwt';
+
+/**
+ * What every procedure sees: the app's dependencies, the caller and the request id. The logger is the
+ * app's, bound to the request id.
+ */
+export interface Context extends AppDeps {
+  user: AuthUser | null;
+  requestId: string;
+}
+
+/** The part of the context that needs no HTTP request: router tests call `createCaller` with it. */
+export function createInnerContext(deps: AppDeps, request: { user: AuthUser | null; requestId: string }): Context {
+  return { ...deps, logger: deps.logger.child({ requestId: request.requestId }), user: request.user, requestId: request.requestId };
+}
+
+/**
+ * The context of one HTTP request: its bearer token verified into a user.
+ * @throws TRPCError UNAUTHORIZED for a malformed, bad or expired token (no header means anonymous).
+ */
+export async function createRequestContext(deps: AppDeps, req: Request, requestId: string): Promise<Context> {
+  let user: AuthUser | null;
+  try {
+    user = await authenticate(req.headers.get('authorization'), deps.config.AUTH_SECRET, deps.clock.now());
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message, cause: error });
+    throw error;
+  }
+  return createInnerContext(deps, { user, requestId });
+}

@@ -1,0 +1,95 @@
+import { ConflictError, ValidationError } from '@delivery/events';
+import type { TRPCDefaultErrorShape, TRPCError } from '@trpc/server';
+
+/** One problem with the input: the field's path as a client writes it (`items[2].quantity`) and why. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/** What clients find in `error.data`, beyond tRPC's `code`, `httpStatus` and `path`. */
+export interface ErrorData {
+  code: TRPCDefaultErrorShape['data']['code'];
+  httpStatus: number;
+  path?: string;
+  /** BAD_REQUEST: each bad field. */
+  issues?: InputIssue[];
+  /** CONFLICT: the state the command ran into. */
+  currentVersion?: number;
+  currentStatus?: string | null;
+  /** Matches the `x-request-id` response header and the server's log lines. */
+  requestId?: string;
+}
+
+const MAX_ISSUES_IN_MESSAGE = 5;
+
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text ? `.${String(segment)}` : String(segment);
+  }
+  return text || 'input';
+}
+
+interface SchemaIssue {
+  path?: readonly (PropertyKey | { key: PropertyKey })[];
+  message: string;
+  code?: string;
+  keys?: readonly string[];
+}
+
+function isSchemaError(cause: unknown): cause is { issues: SchemaIssue[] } {
+  return typeof cause === 'object' && cause !== null && Array.isArray((cause as { issues?: unknown }).issues);
+}
+
+/** Input issues of a zod (or any Standard Schema) error, an unknown field named as its own path. */
+function schemaIssues(issues: readonly SchemaIssue[]): InputIssue[] {
+  return issues.flatMap((issue) => {
+    const path = (issue.path ?? []).map((segment) => (typeof segment === 'object' ? segment.key : segment));
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+      return issue.keys.map((key) => ({ path: formatIssuePath([...path, key]), message: 'unknown field' }));
+    }
+    return [{ path: formatIssuePath(path), message: issue.message }];
+  });
+}
+
+function inputIssues(error: TRPCError): InputIssue[] | undefined {
+  if (error.code !== 'BAD_REQUEST') return undefined;
+  const cause = error.cause;
+  if (cause instanceof ValidationError) {
+    const prefix = `${cause.field}: `;
+    return [{ path: cause.field, message: cause.message.startsWith(prefix) ? cause.message.slice(prefix.length) : cause.message }];
+  }
+  return isSchemaError(cause) ? schemaIssues(cause.issues) : undefined;
+}
+
+function describe(issues: readonly InputIssue[]): string {
+  const shown = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${issue.path}: ${issue.message}`);
+  const more = issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+/**
+ * The one place errors are shaped for clients: input errors become a message naming each field, a
+ * CONFLICT carries the current version and status, internal errors say nothing about internals, and
+ * no stack trace ever leaves the server (the logs have it).
+ */
+export function formatError(opts: {
+  shape: TRPCDefaultErrorShape;
+  error: TRPCError;
+  ctx?: { requestId?: string } | undefined;
+}): Omit<TRPCDefaultErrorShape, 'data'> & { data: ErrorData } {
+  const { shape, error, ctx } = opts;
+  const { stack: _stack, ...base } = shape.data;
+  const data: ErrorData = { ...base };
+  const issues = inputIssues(error);
+  if (issues) data.issues = issues.slice(0, 50);
+  if (error.cause instanceof ConflictError) {
+    data.currentVersion = error.cause.currentVersion;
+    data.currentStatus = error.cause.currentStatus ?? null;
+  }
+  if (ctx?.requestId) data.requestId = ctx.requestId;
+  const message = issues?.length ? describe(issues) : error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
+  return { ...shape, message, data };
+}

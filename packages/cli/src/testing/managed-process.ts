@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface LogLine {
+  msg?: string;
+  level?: number;
+  [key: string]: unknown;
+}
+
+/** A process a test started itself: it is ended by its own pid, never by name. */
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logs: readonly LogLine[];
+  /** Resolves at the first JSON log line that matches; rejects if the process exits first. */
+  waitForLog(match: (line: LogLine) => boolean): Promise<LogLine>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts a TypeScript entry point under tsx with `env`, collecting its JSON log lines. */
+export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>): ManagedProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entryPoint], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
+  const logs: LogLine[] = [];
+  const watchers = new Set<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
+  const stderr: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      return;
+    }
+    logs.push(line);
+    for (const watcher of watchers) {
+      if (watcher.match(line)) {
+        watchers.delete(watcher);
+        watcher.resolve(line);
+      }
+    }
+  });
+  createInterface({ input: child.stderr! }).on('line', (text) => stderr.push(text));
+
+  return {
+    name,
+    pid: child.pid,
+    logs,
+    exited,
+    waitForLog(match) {
+      const seen = logs.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const watcher = { match, resolve };
+        watchers.add(watcher);
+        void exited.then((code) => {
+          if (!watchers.delete(watcher)) return;
+          reject(new Error(`${name} exited (${code}) before the awaited log line:\n${stderr.slice(-20).join('\n')}`));
+        });
+      });
+    },
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

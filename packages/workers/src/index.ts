@@ -1,0 +1,21 @@
+export { loadWorkersConfig, mailConfigFrom, ConfigError, WorkersConfig, type MailConfig, type MailTransportConfig } from './shared/config';
+export { runWorkerMain, type RunningWorker, type StartWorker } from './shared/worker-main';
+export { migrateWorkers } from './migrations/migrate-workers';
+export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './relay/outbox-relay';
+export { startRelayWorker } from './relay/relay.worker';
+export {
+  confirmationMessageId,
+  createOrderConfirmationHandler,
+  startEmailConsumer,
+  validateRecipient,
+  type OrderConfirmationDeps,
+} from './email/email.consumer';
+export { startEmailWorker } from './email/email.worker';
+export { createMailer, type Mailer, type OutgoingEmail } from './email/mailer';
+export { findEmailLog, listEmailLogForOrder, recordEmailSent } from './email/email-log.repository';
+export type { EmailLogDatabase, EmailLogRow, EmailLogTable } from './email/email-log.table';
+export { OrderConfirmationEmail, orderUrlFor, renderOrderConfirmationEmail, type RenderedEmail } from './email/order-confirmation.email';
+export { startSmtpCapture, type CapturedEmail, type SmtpCapture } from './email/testing/smtp-capture';
+// Written by the lead; exported here so `pnpm delivery start ...` can run every worker in one process.
+export { startVendorWorker } from './vendor/vendor.worker';
+export { startProjectionWorker } from './projection/projection.worker';
