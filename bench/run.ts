@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeMachine } from './lib/machine';
 import { lifetimeMaxRssBytes, trackPeakRss } from './lib/peak-rss';
@@ -31,6 +32,7 @@ const settings: BenchSettings = {
   quick,
   measureMs: positive('BENCH_SECONDS', quick ? 1.5 : 6) * 1000,
   warmupMs: quick ? 300 : 1000,
+  rounds: quick ? 2 : 3,
   concurrencies: [1, 8, 32],
   replayEvents: Math.round(positive('BENCH_REPLAY_EVENTS', quick ? 50_000 : 1_000_000)),
   replayBudgetMs: quick ? 20_000 : 90_000,
@@ -59,6 +61,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => void interrupted('SIGTERM'));
 
   const started = performance.now();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const machine = await describeMachine(urls);
   const reports: ScenarioReport[] = [];
   try {
@@ -88,6 +91,7 @@ async function main(): Promise<number> {
     command: `${quick ? 'BENCH_QUICK=1 ' : ''}${env.BENCH_SCENARIOS ? `BENCH_SCENARIOS=${env.BENCH_SCENARIOS} ` : ''}pnpm bench`,
     durationMs: performance.now() - started,
     maxRssBytes: lifetimeMaxRssBytes(),
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
     scenarios: reports,
   };
   process.stdout.write(renderText(report));

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { orderStreamId } from '@delivery/events';
-import type { AppendTargetFactory } from '../targets/append-target';
+import type { AppendTarget, AppendTargetFactory } from '../targets/append-target';
 import { orderFollowUp, orderPlaced } from './bench-events';
-import { type ClosedLoopResult, runClosedLoop } from './closed-loop';
+import { type ClosedLoopResult, mergeClosedLoop, runClosedLoop } from './closed-loop';
 import type { BenchRow, BenchSettings } from './scenario';
 
 export type AppendWorkload = 'new streams' | 'existing streams';
@@ -11,54 +11,81 @@ export const APPEND_WORKLOADS: readonly AppendWorkload[] = ['new streams', 'exis
 /** Streams each worker of the "existing streams" workload owns and appends to in turn. */
 const STREAMS_PER_WORKER = 20;
 
+export interface AppendMeasurement {
+  subject: string;
+  result: ClosedLoopResult;
+  diagnostics?: string;
+}
+
 /**
- * Measures one target at one concurrency on a fresh database: every append is one event, as one
- * `order.place` (new stream) or one vendor decision (existing stream) writes. Workers own disjoint
- * streams, so no append conflicts and every figure is work done, not retries.
+ * Measures several targets on the same workload and concurrency, each on its own fresh database. They
+ * take turns in rounds (A, B, A, B, ...) so that noise from anything else on the machine falls on all of
+ * them alike. Every append is one event, as one `order.place` (new stream) or one vendor decision
+ * (existing stream) writes. Workers own disjoint streams: no append conflicts, every figure is work done.
  */
-export async function measureAppends(
-  factory: AppendTargetFactory,
+export async function compareAppends(
+  factories: readonly AppendTargetFactory[],
   workload: AppendWorkload,
   concurrency: number,
   settings: BenchSettings,
-): Promise<{ subject: string; result: ClosedLoopResult }> {
-  const target = await factory({ poolSize: concurrency });
+): Promise<AppendMeasurement[]> {
+  const targets: AppendTarget[] = [];
   try {
-    let operation: (worker: number, seq: number) => Promise<void>;
-    if (workload === 'new streams') {
-      operation = async () => {
-        const orderId = randomUUID();
-        await target.appendNew(orderStreamId(orderId), orderPlaced(orderId));
-      };
-    } else {
-      const streams = await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          const owned: { orderId: string; version: number }[] = [];
-          for (let index = 0; index < STREAMS_PER_WORKER; index++) {
-            const orderId = randomUUID();
-            await target.appendNew(orderStreamId(orderId), orderPlaced(orderId));
-            owned.push({ orderId, version: 1 });
-          }
-          return owned;
-        }),
-      );
-      operation = async (worker, seq) => {
-        const stream = streams[worker]?.[seq % STREAMS_PER_WORKER];
-        if (!stream) throw new Error(`no stream for worker ${worker}`);
-        await target.appendExisting(orderStreamId(stream.orderId), orderFollowUp('OrderAccepted', stream.orderId), stream.version);
-        stream.version++;
-      };
+    for (const factory of factories) targets.push(await factory({ poolSize: concurrency }));
+    const operations = await Promise.all(targets.map((target) => prepare(target, workload, concurrency)));
+    const rounds: ClosedLoopResult[][] = targets.map(() => []);
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const [index, operation] of operations.entries()) {
+        const result = await runClosedLoop({
+          concurrency,
+          durationMs: settings.measureMs / settings.rounds,
+          warmupMs: round === 0 ? settings.warmupMs : 0,
+          operation,
+        });
+        rounds[index]?.push(result);
+      }
     }
-    const result = await runClosedLoop({ concurrency, durationMs: settings.measureMs, warmupMs: settings.warmupMs, operation });
-    return { subject: target.subject, result };
+    return targets.map((target, index) => {
+      const diagnostics = target.diagnostics?.();
+      return { subject: target.subject, result: mergeClosedLoop(rounds[index] ?? []), ...(diagnostics ? { diagnostics } : {}) };
+    });
   } finally {
-    await target.close();
+    for (const target of targets) await target.close();
   }
 }
 
-export function appendRow(subject: string, workload: AppendWorkload, concurrency: number, result: ClosedLoopResult): BenchRow {
+/** Seeds what the workload needs and returns its operation. */
+async function prepare(target: AppendTarget, workload: AppendWorkload, concurrency: number) {
+  if (workload === 'new streams') {
+    return async () => {
+      const orderId = randomUUID();
+      await target.appendNew(orderStreamId(orderId), orderPlaced(orderId));
+    };
+  }
+  const streams = await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const owned: { orderId: string; version: number }[] = [];
+      for (let index = 0; index < STREAMS_PER_WORKER; index++) {
+        const orderId = randomUUID();
+        await target.appendNew(orderStreamId(orderId), orderPlaced(orderId));
+        owned.push({ orderId, version: 1 });
+      }
+      return owned;
+    }),
+  );
+  return async (worker: number, seq: number) => {
+    const stream = streams[worker]?.[seq % STREAMS_PER_WORKER];
+    if (!stream) throw new Error(`no stream for worker ${worker}`);
+    await target.appendExisting(orderStreamId(stream.orderId), orderFollowUp('OrderAccepted', stream.orderId), stream.version);
+    stream.version++;
+  };
+}
+
+export function appendRow(measurement: AppendMeasurement, workload: AppendWorkload, concurrency: number): BenchRow {
+  const { result } = measurement;
+  const notes = [measurement.diagnostics, result.firstError === undefined ? undefined : `first error: ${result.firstError}`].filter(Boolean);
   return {
-    subject,
+    subject: measurement.subject,
     workload,
     concurrency,
     rate: result.perSecond,
@@ -67,6 +94,6 @@ export function appendRow(subject: string, workload: AppendWorkload, concurrency
     p99Ms: result.p99Ms,
     count: result.count,
     errors: result.errors,
-    ...(result.firstError === undefined ? {} : { note: `first error: ${result.firstError}` }),
+    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
   };
 }

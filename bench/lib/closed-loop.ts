@@ -18,6 +18,8 @@ export interface ClosedLoopResult extends LatencySummary {
   elapsedMs: number;
   errors: number;
   firstError?: string;
+  /** Every measured latency (ms), so rounds can be merged. */
+  samples: number[];
 }
 
 /**
@@ -62,5 +64,21 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     elapsedMs,
     errors,
     ...(firstError === undefined ? {} : { firstError }),
+    samples,
+  };
+}
+
+/** One result out of several rounds of the same measurement: rate over their summed time, percentiles over all samples. */
+export function mergeClosedLoop(results: readonly ClosedLoopResult[]): ClosedLoopResult {
+  const samples = results.flatMap((result) => result.samples);
+  const elapsedMs = results.reduce((sum, result) => sum + result.elapsedMs, 0);
+  const firstError = results.find((result) => result.firstError !== undefined)?.firstError;
+  return {
+    ...summarizeLatencies(samples),
+    perSecond: samples.length / (elapsedMs / 1000),
+    elapsedMs,
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    ...(firstError === undefined ? {} : { firstError }),
+    samples,
   };
 }

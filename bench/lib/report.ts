@@ -8,6 +8,8 @@ export interface BenchReport {
   durationMs: number;
   /** Peak resident set size of the bench process over the whole run (kernel high-water mark). */
   maxRssBytes: number;
+  /** 1-minute load average before and after the run: above the core count, something else competed for the CPU. */
+  loadAverage: { start: number; end: number };
   scenarios: ScenarioReport[];
 }
 
@@ -69,7 +71,10 @@ export function renderText(report: BenchReport): string {
   parts.push('\n== Scenarios', textTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)));
   const checks = checkCells(report.scenarios);
   if (checks.length > 0) parts.push('\n== Targets', textTable(CHECK_HEADERS, checks));
-  parts.push(`\nbench process peak RSS ${mib(report.maxRssBytes)} MiB; total ${(report.durationMs / 1000).toFixed(0)} s`);
+  parts.push(
+    `\nbench process peak RSS ${mib(report.maxRssBytes)} MiB; total ${(report.durationMs / 1000).toFixed(0)} s; ` +
+      `load average ${report.loadAverage.start.toFixed(1)} -> ${report.loadAverage.end.toFixed(1)}`,
+  );
   return `${parts.join('\n')}\n`;
 }
 
@@ -83,6 +88,8 @@ export function renderMarkdown(report: BenchReport): string {
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}`,
     `- Node ${machine.node}; MariaDB ${machine.mariadb}; PostgreSQL ${machine.postgres}`,
     `- Durability: ${machine.durability}`,
+    `- 1-minute load average: ${report.loadAverage.start.toFixed(1)} at the start, ${report.loadAverage.end.toFixed(1)} at the end ` +
+      `(${machine.cores} cores; above that, other processes competed with the run)`,
     `- Each closed-loop measurement: ${report.settings.warmupMs / 1000} s warm-up, then ${report.settings.measureMs / 1000} s measured. ` +
       'The bench process, the databases and the load share the same cores.',
   ];

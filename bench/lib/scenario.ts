@@ -46,6 +46,8 @@ export interface BenchSettings {
   /** Measured time of one closed-loop measurement. */
   measureMs: number;
   warmupMs: number;
+  /** Compared subjects take turns in this many rounds of `measureMs / rounds`, so load noise hits both alike. */
+  rounds: number;
   concurrencies: readonly number[];
   /** Events generated for the replay scenario. */
   replayEvents: number;

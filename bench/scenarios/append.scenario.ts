@@ -1,4 +1,4 @@
-import { APPEND_WORKLOADS, appendRow, measureAppends } from '../lib/append-workload';
+import { APPEND_WORKLOADS, appendRow, compareAppends } from '../lib/append-workload';
 import type { BenchRow, Scenario, TargetCheck } from '../lib/scenario';
 import { eventStoreTarget } from '../targets/event-store.target';
 import { rawMysqlTarget } from '../targets/raw-mysql.target';
@@ -15,13 +15,12 @@ export const appendScenario: Scenario = {
     const top = Math.max(...settings.concurrencies);
     for (const workload of APPEND_WORKLOADS) {
       for (const concurrency of settings.concurrencies) {
-        log(`append: ${workload}, concurrency ${concurrency}: raw mysql2`);
-        const raw = await measureAppends(rawMysqlTarget(databases), workload, concurrency, settings);
-        log(`append: ${workload}, concurrency ${concurrency}: event store`);
-        const store = await measureAppends(eventStoreTarget(databases), workload, concurrency, settings);
+        log(`append: ${workload}, concurrency ${concurrency}`);
+        const [raw, store] = await compareAppends([rawMysqlTarget(databases), eventStoreTarget(databases)], workload, concurrency, settings);
+        if (!raw || !store) throw new Error('a target gave no measurement');
         const ratio = store.result.perSecond / raw.result.perSecond;
-        rows.push(appendRow(raw.subject, workload, concurrency, raw.result));
-        rows.push({ ...appendRow(store.subject, workload, concurrency, store.result), ratio: { value: ratio, against: raw.subject } });
+        rows.push(appendRow(raw, workload, concurrency));
+        rows.push({ ...appendRow(store, workload, concurrency), ratio: { value: ratio, against: raw.subject } });
         if (concurrency === top) {
           checks.push({
             target: `appends (${workload}) ≥ ${TARGET_RATIO} × raw inserts at concurrency ${top}`,
@@ -37,8 +36,9 @@ export const appendScenario: Scenario = {
       notes: [
         'One event per append. The event store runs 9 statements per append (set isolation, begin, stream upsert, ' +
           'select … for update, stream update, outbox insert, counter update, event insert, commit); the raw baseline 5 ' +
-          '(begin, stream insert/update, event insert, outbox insert, commit) with positions from an in-process counter.',
-        'Each measurement runs on a fresh database; pool size = concurrency; workers own disjoint streams (no conflicts).',
+          '(begin, stream insert or update, event insert, outbox insert, commit), positions from an in-process counter.',
+        `Each pair runs on fresh databases, taking turns in ${settings.rounds} rounds; pool size = concurrency; ` +
+          'workers own disjoint streams (no conflicts; "existing streams" = 20 streams per worker, appended in turn).',
       ],
     };
   },

@@ -10,6 +10,8 @@ export interface AppendTarget {
   appendNew(streamId: string, event: NewEvent): Promise<void>;
   /** Appends one event to a stream whose current version is `version`. */
   appendExisting(streamId: string, event: NewEvent, version: number): Promise<void>;
+  /** What the target saw beyond the figures (e.g. retried lock races), for the row's note. */
+  diagnostics?(): string | undefined;
   close(): Promise<void>;
 }
 

@@ -15,7 +15,6 @@ export { createMailer, type Mailer, type OutgoingEmail } from './email/mailer';
 export { findEmailLog, listEmailLogForOrder, recordEmailSent } from './email/email-log.repository';
 export type { EmailLogDatabase, EmailLogRow, EmailLogTable } from './email/email-log.table';
 export { OrderConfirmationEmail, orderUrlFor, renderOrderConfirmationEmail, type RenderedEmail } from './email/order-confirmation.email';
-export { startSmtpCapture, type CapturedEmail, type SmtpCapture } from './email/testing/smtp-capture';
 // Written by the lead; exported here so `pnpm delivery start ...` can run every worker in one process.
 export { startVendorWorker } from './vendor/vendor.worker';
 export { startProjectionWorker } from './projection/projection.worker';

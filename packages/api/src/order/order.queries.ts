@@ -1,22 +1,23 @@
 import { NotFoundError, loadOrder, readOrderStream } from '@delivery/events';
-import { getOrderWithOwner, listOrders, type Order, type OrderPage } from '@delivery/projections';
+import { getOrderWithOwner, listOrders, waitForOrderVersion, type Order, type OrderPage } from '@delivery/projections';
 import type { Context } from '../trpc/context';
-import { listenForWakeUps } from '../live/order-change-feed';
 import { orderFromState } from './order.dto';
 import { requireReadable } from './order-access';
 
 /** How long `order.get` with `minVersion` waits for the read model before answering from the stream. */
 const MIN_VERSION_WAIT_MS = 3_000;
-const POLL_INTERVAL_MS = 25;
 
-type QueryContext = Pick<Context, 'db' | 'eventStore' | 'orderChangeFeed'> & { user: NonNullable<Context['user']> };
+type QueryContext = Pick<Context, 'db' | 'eventStore'> & { user: NonNullable<Context['user']> };
 
 /**
  * An order from the read model. With `minVersion`, waits (bounded) until the read model has caught up, so a
  * client reads its own write; if it has not caught up in time, the event stream answers, which is never behind.
  */
 export async function getOrderForUser(ctx: QueryContext, orderId: string, minVersion?: number): Promise<Order> {
-  const found = minVersion === undefined ? await getOrderWithOwner(ctx.db.mysql, orderId) : await waitForVersion(ctx, orderId, minVersion);
+  const found =
+    minVersion === undefined
+      ? await getOrderWithOwner(ctx.db.mysql, orderId)
+      : (await waitForOrderVersion(ctx.db.mysql, orderId, { minVersion, timeoutMs: MIN_VERSION_WAIT_MS })).found;
   if (found && (minVersion === undefined || found.order.version >= minVersion)) {
     requireReadable(ctx.user, orderId, found.ownerId);
     return found.order;
@@ -25,27 +26,6 @@ export async function getOrderForUser(ctx: QueryContext, orderId: string, minVer
   if (state.status === 'absent') throw new NotFoundError(`order ${orderId} not found`);
   requireReadable(ctx.user, orderId, state.customerId);
   return orderFromState(state);
-}
-
-async function waitForVersion(ctx: QueryContext, orderId: string, minVersion: number) {
-  const stop = AbortSignal.timeout(MIN_VERSION_WAIT_MS);
-  for (;;) {
-    const found = await getOrderWithOwner(ctx.db.mysql, orderId);
-    if ((found && found.order.version >= minVersion) || stop.aborted) return found;
-    // The read model gives no notice of its own; poll briefly, and at once when the order's events move.
-    await nextNudgeOrTimeout(ctx, orderId, stop);
-  }
-}
-
-async function nextNudgeOrTimeout(ctx: QueryContext, orderId: string, stop: AbortSignal): Promise<void> {
-  const tick = AbortSignal.any([stop, AbortSignal.timeout(POLL_INTERVAL_MS)]);
-  if (!ctx.orderChangeFeed) {
-    await new Promise((resolve) => tick.addEventListener('abort', resolve, { once: true }));
-    return;
-  }
-  const wakeUps = listenForWakeUps(ctx.orderChangeFeed, orderId, tick);
-  await wakeUps.next();
-  wakeUps.close();
 }
 
 export async function listOrdersForUser(

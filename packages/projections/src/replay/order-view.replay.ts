@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type EventStore } from '@delivery/events';
+import { orderStreamId, systemClock, type Clock, type EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { retryLostRaces } from '../order-view/mysql-errors';
 import { upsertOrderViewsIfNewer } from '../order-view/order-view.repository';
@@ -154,7 +154,7 @@ async function reconcileWithOldTable<DB>(db: Kysely<DB>, store: Pick<EventStore,
   const ahead = await findOrdersAheadInOldTable(db);
   for (let start = 0; start < ahead.length; start += RECONCILE_CHUNK) {
     const chunk = ahead.slice(start, start + RECONCILE_CHUNK);
-    const recorded = (await Promise.all(chunk.map(({ orderId }) => store.readStream(`order-${orderId}`)))).flat();
+    const recorded = (await Promise.all(chunk.map(({ orderId }) => store.readStream(orderStreamId(orderId))))).flat();
     const rows = await projectRecordedEvents(db, store, 'order_view', recorded);
     await retryLostRaces(() => upsertOrderViewsIfNewer(db, rows, 'order_view'));
   }

@@ -1,4 +1,4 @@
-import { orderIdFromStreamId, parseOrderEvent, type EventStore, type RecordedEvent } from '@delivery/events';
+import { orderIdFromStreamId, orderStreamId, parseOrderEvent, type EventStore, type RecordedEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { projectOrderView, type RecordedOrderEvent } from '../order-view/order-view.projection';
 import { getOrderViews } from '../order-view/order-view.repository';
@@ -36,7 +36,7 @@ export async function projectRecordedEvents<DB>(
       const current = row?.version ?? 0;
       if (entry.streamVersion <= current) continue;
       if (entry.streamVersion > current + 1) {
-        for (const missing of await readVersions(store, `order-${orderId}`, current + 1, entry.streamVersion - 1)) {
+        for (const missing of await readVersions(store, orderStreamId(orderId), current + 1, entry.streamVersion - 1)) {
           row = projectOrderView(row, missing);
         }
       }

@@ -1,0 +1,29 @@
+// The API package's public surface. Clients (the SDK) import only `type AppRouter` from here.
+export { appRouter, createCaller, type AppRouter } from './trpc/root.router';
+export { createInnerContext, createRequestContext, type Context } from './trpc/context';
+export {
+  adminProcedure,
+  authedProcedure,
+  createCallerFactory,
+  customerProcedure,
+  middleware,
+  publicProcedure,
+  router,
+  vendorProcedure,
+} from './trpc/trpc';
+export { formatError, formatIssuePath, type ErrorData, type InputIssue } from './trpc/error-formatter';
+export { ApiConfig, ConfigError, DEV_AUTH_SECRET, configWarnings, loadConfig } from './config';
+export { openAppDeps, type ApiDatabases, type ApiMysqlDatabase, type AppDeps, type OpenAppDeps, type ReadinessCheck } from './app-deps';
+export { createApp, type AppEnv, type CreateAppOptions } from './app';
+export { startApiServer, type RunningServer } from './server';
+export { runApiMain, startApiProcess, type RunningApi } from './api-process';
+export { AuthUser, InvalidTokenError, TOKEN_AUDIENCE, TOKEN_ISSUER, signToken, ttlSeconds, verifyToken } from './auth/jwt';
+export { authenticate } from './auth/auth';
+export { createPostgresDb, ensurePostgresDatabase } from './db/postgres-database';
+export { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';
+export { migrateMenu } from './menu/migrations/migrate-menu';
+export { seedMenu, loadMenuSeed } from './menu/seed/menu-seed';
+export { priceOrderLines, type PricedItem } from './menu/menu.pricing';
+export * from './menu/menu.schemas';
+export type { MenuDatabase, FoodItemsTable, BarItemsTable } from './menu/menu.table';
+export { getMenuItem, listMenuItems, findMenuItemsByIds } from './menu/menu.repository';

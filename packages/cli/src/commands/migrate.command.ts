@@ -1,0 +1,27 @@
+import { createPostgresDb, ensureApiDatabases, loadConfig, migrateApiDatabases, type ApiMysqlDatabase, type MenuDatabase } from '@delivery/api';
+import { createMysqlDb } from '@delivery/events';
+import { migrateWorkers } from '@delivery/workers';
+import { parseArgs } from 'node:util';
+import type { Command } from './command';
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  usage: 'migrate                     create the databases when missing and bring every table up to date',
+  async run(args, env) {
+    parseArgs({ args, options: {}, allowPositionals: false });
+    const config = loadConfig(env);
+    await ensureApiDatabases(config);
+    const pg = createPostgresDb<MenuDatabase>(config.POSTGRES_URL);
+    const mysql = createMysqlDb<ApiMysqlDatabase>(config.MYSQL_URL);
+    try {
+      const applied = await migrateApiDatabases({ pg, mysql });
+      await migrateWorkers(mysql);
+      const names = [...applied.menu, ...applied.eventStore];
+      console.log(names.length ? `applied: ${names.join(', ')}` : 'menu and event store were up to date');
+      console.log('read model and worker tables are up to date');
+      return 0;
+    } finally {
+      await Promise.allSettled([pg.destroy(), mysql.destroy()]);
+    }
+  },
+};

@@ -1,0 +1,23 @@
+import { createPostgresDb, ensurePostgresDatabase, loadConfig, migrateMenu, seedMenu, type MenuDatabase } from '@delivery/api';
+import { parseArgs } from 'node:util';
+import type { Command } from './command';
+
+export const seedMenuCommand: Command = {
+  name: 'seed-menu',
+  usage: 'seed-menu                   load the original sample menu into empty menu tables',
+  async run(args, env) {
+    parseArgs({ args, options: {}, allowPositionals: false });
+    const config = loadConfig(env);
+    await ensurePostgresDatabase(config.POSTGRES_URL);
+    const pg = createPostgresDb<MenuDatabase>(config.POSTGRES_URL);
+    try {
+      await migrateMenu(pg);
+      const seeded = await seedMenu(pg);
+      console.log(`food items added: ${seeded.food}${seeded.food ? '' : ' (table already had items)'}`);
+      console.log(`bar items added: ${seeded.bar}${seeded.bar ? '' : ' (table already had items)'}`);
+      return 0;
+    } finally {
+      await pg.destroy();
+    }
+  },
+};

@@ -1,0 +1,97 @@
+import { createTestMysqlDatabase, createTestVhost } from '@delivery/events/testing';
+import { signToken } from '@delivery/api';
+import { createTestPostgresDatabase } from '@delivery/api/testing';
+import { startSmtpCapture, type SmtpCapture } from '@delivery/workers/testing';
+import { ENTRY_POINTS, type ProcessName } from '../entry-points';
+import { freePort } from './free-port';
+import { startManagedProcess, type ManagedProcess } from './managed-process';
+
+const AUTH_SECRET = 'e2e-secret-of-at-least-thirty-two-characters';
+
+export interface RunningSystem {
+  apiUrl: string;
+  smtp: SmtpCapture;
+  env: Record<string, string>;
+  processes: ManagedProcess[];
+  /** Starts one more process of the system (another worker instance, or one that was killed). */
+  start(name: ProcessName): Promise<ManagedProcess>;
+  customerToken(sub: string, email?: string): Promise<string>;
+  vendorToken(): Promise<string>;
+  /** Ends every process this harness started (by pid), then drops its databases and vhost. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system as separate processes on databases, a vhost and an SMTP server of this test's own.
+ * @example const system = await startSystem({ deliveryDelayMs: 300, processes: ['api', 'relay', 'email', 'vendor', 'projection'] });
+ */
+export async function startSystem(options: { deliveryDelayMs: number; processes: ProcessName[] }): Promise<RunningSystem> {
+  const [mysql, postgres, vhost, smtp, port] = await Promise.all([
+    createTestMysqlDatabase('e2e'),
+    createTestPostgresDatabase(),
+    createTestVhost('delivery_e2e'),
+    startSmtpCapture(),
+    freePort(),
+  ]);
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    MYSQL_URL: mysql.url,
+    POSTGRES_URL: postgres.url,
+    AMQP_URL: vhost.url,
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'orders@delivery.test',
+    AUTH_SECRET,
+    PORT: String(port),
+    API_URL: apiUrl,
+    PUBLIC_URL: apiUrl,
+    DELIVERY_DELAY_MS: String(options.deliveryDelayMs),
+    VENDOR_TOKEN: await signToken(AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
+  };
+  const processes: ManagedProcess[] = [];
+
+  const start = async (name: ProcessName) => {
+    const managed = startManagedProcess(name, ENTRY_POINTS[name], env);
+    processes.push(managed);
+    if (name === 'api') await waitUntilReady(apiUrl, managed);
+    else await managed.waitForLog((line) => line.msg === 'started');
+    return managed;
+  };
+
+  const stop = async () => {
+    await Promise.all(processes.map((managed) => managed.kill('SIGTERM')));
+    await smtp.close();
+    await Promise.allSettled([mysql.drop(), postgres.drop(), vhost.drop()]);
+  };
+
+  try {
+    // The API first: it creates the databases and runs the migrations the workers read.
+    for (const name of options.processes) await start(name);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    apiUrl,
+    smtp,
+    env,
+    processes,
+    start,
+    customerToken: (sub, email = `${sub}@example.com`) => signToken(AUTH_SECRET, { sub, role: 'customer', email }, '1h'),
+    vendorToken: () => signToken(AUTH_SECRET, { sub: 'vendor-e2e', role: 'vendor' }, '1h'),
+    stop,
+  };
+}
+
+async function waitUntilReady(apiUrl: string, api: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let exited = false;
+  void api.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    const ready = await fetch(`${apiUrl}/readyz`).then((response) => response.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the API did not become ready${exited ? ' (it exited)' : ''}`);
+}

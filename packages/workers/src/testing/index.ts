@@ -1,0 +1,1 @@
+export { startSmtpCapture, type CapturedEmail, type SmtpCapture } from '../email/testing/smtp-capture';
