@@ -30,13 +30,13 @@ const positive = (name: string, fallback: number): number => {
 
 const settings: BenchSettings = {
   quick,
-  measureMs: positive('BENCH_SECONDS', quick ? 1.5 : 6) * 1000,
-  warmupMs: quick ? 300 : 1000,
+  measureMs: positive('BENCH_SECONDS', quick ? 1 : 5) * 1000,
+  warmupMs: quick ? 200 : 1000,
   rounds: quick ? 2 : 3,
   concurrencies: [1, 8, 32],
   replayEvents: Math.round(positive('BENCH_REPLAY_EVENTS', quick ? 50_000 : 1_000_000)),
-  replayBudgetMs: quick ? 20_000 : 90_000,
-  generateBudgetMs: quick ? 20_000 : 120_000,
+  replayBudgetMs: quick ? 15_000 : 60_000,
+  generateBudgetMs: quick ? 15_000 : 120_000,
 };
 const urls = {
   mysql: env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',

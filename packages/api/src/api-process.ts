@@ -1,5 +1,6 @@
 import { createAmqpConnection, createLogger, type AmqpConnection, type Logger } from '@delivery/events';
 import { openAppDeps, type ReadinessCheck } from './app-deps';
+import { startOrderChangeFeed } from './live/order-change-feed';
 import { configWarnings, loadConfig } from './config';
 import { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';
 import { seedMenu } from './menu/seed/menu-seed';
@@ -23,7 +24,8 @@ export async function startApiProcess(env: Record<string, string | undefined>, l
 
   await ensureApiDatabases(config);
   const amqp = createAmqpConnection({ url: config.AMQP_URL, logger: log, name: 'api' });
-  const { deps, close } = openAppDeps(config, { logger: log, checks: [rabbitmqCheck(amqp)] });
+  const orderChangeFeed = startOrderChangeFeed({ connection: amqp, logger: log });
+  const { deps, close } = openAppDeps(config, { logger: log, checks: [rabbitmqCheck(amqp)], orderChangeFeed });
   let server: RunningServer | undefined;
   try {
     const migrated = await migrateApiDatabases(deps.db);
@@ -32,7 +34,7 @@ export async function startApiProcess(env: Record<string, string | undefined>, l
     if (seeded.food || seeded.bar) log.info(seeded, 'demo menu seeded into empty tables');
     server = await startApiServer(deps, config.PORT);
   } catch (error) {
-    await Promise.allSettled([close(), amqp.close()]);
+    await Promise.allSettled([close(), orderChangeFeed.close().then(() => amqp.close())]);
     throw error;
   }
   const running = server;
@@ -41,7 +43,7 @@ export async function startApiProcess(env: Record<string, string | undefined>, l
     url: running.url,
     async stop() {
       await running.close();
-      await Promise.allSettled([close(), amqp.close()]);
+      await Promise.allSettled([close(), orderChangeFeed.close().then(() => amqp.close())]);
       log.info({}, 'api stopped');
     },
   };

@@ -4,7 +4,8 @@ import { commands } from './commands';
 import { UsageError } from './commands/command';
 
 function usage(): string {
-  return ['usage: pnpm delivery <command> [options]', '', 'commands:', ...commands.map((command) => `  ${command.usage}`)].join('\n');
+  const lines = commands.flatMap((command) => [`  ${command.synopsis}`, `      ${command.summary}`]);
+  return ['usage: pnpm delivery <command> [options]', '', 'commands:', ...lines].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     return await command.run(args, process.env);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      console.error(`${name}: ${(error as Error).message}\n\nusage: pnpm delivery ${command.usage}`);
+      console.error(`${name}: ${(error as Error).message}\n\nusage: pnpm delivery ${command.synopsis}`);
       return 2;
     }
     if (error instanceof ConfigError) {

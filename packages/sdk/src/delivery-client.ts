@@ -1,35 +1,62 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, retryLink, splitLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
-import type { AppRouter } from '@delivery/api';
 import { EventSource } from 'eventsource';
 import { idempotencyLink } from './idempotency.link';
 import { retryDelay, shouldRetry, type RetryOptions } from './retry-policy';
+import type { AppRouter } from './router-types';
 
+/**
+ * The client `createDeliveryClient` returns: one object per router (`menu.food`, `menu.bar`, `order`) with
+ * `.query`, `.mutate` or `.subscribe` on each procedure, inputs and outputs typed from the API itself.
+ * @example
+ * async function myOrders(client: DeliveryClient) {
+ *   const page = await client.order.list.query({ status: 'pending', limit: 20 });
+ *   return page.items.map((order) => `${order.orderId}: ${order.total}`);
+ * }
+ */
 export type DeliveryClient = TRPCClient<AppRouter>;
 
+/**
+ * How to reach the API and who is calling.
+ * @example
+ * const options: DeliveryClientOptions = { url: 'https://api.example.com', getToken: () => session.token, retry: { attempts: 5 } };
+ */
 export interface DeliveryClientOptions {
   /** The API's base URL, such as `http://127.0.0.1:3000` (`/trpc` is added). */
   url: string;
   /** A fixed bearer token (see `pnpm delivery token`). */
   token?: string;
-  /** Called before each request; wins over `token`. Return undefined for anonymous calls. */
+  /**
+   * Called before each request and each (re)connection of a subscription; wins over `token`, so a token
+   * that expires can be refreshed here. Return undefined for anonymous calls.
+   */
   getToken?: () => string | undefined | Promise<string | undefined>;
+  /** Retries with exponential backoff for queries and `order.place` (default: 3 attempts from 200 ms). */
   retry?: RetryOptions;
   /** A fetch of your own (tests, proxies); defaults to the global one. */
   fetch?: typeof globalThis.fetch;
 }
 
+// Batched GET requests put every input in the URL; past this length tRPC splits the batch.
+const MAX_URL_LENGTH = 2_000;
+/** The API refuses batches of more than 20 calls; a busy client sends several batches instead. */
+const MAX_BATCH_ITEMS = 20;
+
 /**
  * A client for every procedure of the delivery API, typed end to end. Queries and `order.place` are retried
  * with backoff; `order.place` gets an idempotency key so a retry never orders twice; subscriptions run over
- * SSE and resume from the last event id after a dropped connection. Every call accepts `{ signal }`.
+ * SSE (Node 20+ and browsers) and resume from the last event id after a dropped connection. Every call
+ * accepts `{ signal }` to cancel it.
  * @example
  * const client = createDeliveryClient({ url: 'http://127.0.0.1:3000', token });
  * const { orderId } = await client.order.place.mutate({ items: [{ kind: 'food', id: 1, quantity: 2 }] });
- * client.order.onStatusChange.subscribe({ orderId }, { onData: (change) => console.info(change.status) });
+ * client.order.onStatusChange.subscribe(
+ *   { orderId, lastEventId: '0' },
+ *   { onData: ({ data }) => console.info(data.status) },
+ * );
  */
 export function createDeliveryClient(options: DeliveryClientOptions): DeliveryClient {
-  const url = `${options.url.replace(/\/$/, '')}/trpc`;
+  const url = `${options.url.replace(/\/+$/, '')}/trpc`;
   const baseFetch = options.fetch ?? globalThis.fetch;
   const resolveToken = async () => (options.getToken ? await options.getToken() : options.token);
   const authHeaders = async (): Promise<Record<string, string>> => {
@@ -39,8 +66,17 @@ export function createDeliveryClient(options: DeliveryClientOptions): DeliveryCl
   const maxAttempts = options.retry?.attempts ?? 3;
   const baseDelayMs = options.retry?.baseDelayMs ?? 200;
 
+  // The `eventsource` package takes a fetch, which lets the bearer token travel as a header (browsers' own
+  // EventSource cannot send headers). The token is read on every connection, reconnections included.
+  const subscriptionFetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(await authHeaders())) headers.set(name, value);
+    return baseFetch(input, { ...init, headers });
+  };
+
   return createTRPCClient<AppRouter>({
     links: [
+      // Before the retry link, so every attempt of one placement carries the same key.
       idempotencyLink(() => crypto.randomUUID()),
       retryLink({
         retry: (retryOptions) => shouldRetry(retryOptions, maxAttempts),
@@ -48,20 +84,8 @@ export function createDeliveryClient(options: DeliveryClientOptions): DeliveryCl
       }),
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url,
-          EventSource,
-          // The `eventsource` package takes a fetch, which lets the bearer token travel as a header (browsers'
-          // own EventSource cannot send headers).
-          eventSourceOptions: async () => {
-            const headers = await authHeaders();
-            return {
-              fetch: (input: string | URL | Request, init?: RequestInit) =>
-                baseFetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-            };
-          },
-        }),
-        false: httpBatchLink({ url, headers: authHeaders, fetch: baseFetch }),
+        true: httpSubscriptionLink({ url, EventSource, eventSourceOptions: () => ({ fetch: subscriptionFetch }) }),
+        false: httpBatchLink({ url, headers: authHeaders, fetch: baseFetch, maxURLLength: MAX_URL_LENGTH, maxItems: MAX_BATCH_ITEMS }),
       }),
     ],
   });

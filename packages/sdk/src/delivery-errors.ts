@@ -1,9 +1,21 @@
 import { TRPCClientError } from '@trpc/client';
-import type { AppRouter } from '@delivery/api';
+import type { AppRouter } from './router-types';
 
+/**
+ * An error the API answered with: `message` is readable, `data.code` is the tRPC code, `data.issues` names
+ * each bad field of a BAD_REQUEST, `data.currentVersion` / `data.currentStatus` come with a CONFLICT.
+ * A network failure is a `TRPCClientError` too, with no `data`.
+ * @example
+ * catch (error) {
+ *   if (isDeliveryError(error)) console.warn(error.data?.code, error.message, error.data?.requestId);
+ * }
+ */
 export type DeliveryClientError = TRPCClientError<AppRouter>;
 
-/** The tRPC error codes the API answers with (see the API contract). */
+/**
+ * The tRPC error codes the API answers with (see the API contract).
+ * @example const retryLater = (code: DeliveryErrorCode | undefined) => code === 'TOO_MANY_REQUESTS';
+ */
 export type DeliveryErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
@@ -22,19 +34,29 @@ export function isDeliveryError(error: unknown): error is DeliveryClientError {
   return error instanceof TRPCClientError;
 }
 
-/** The code of an API error, or undefined for anything else (a network failure, a bug). */
+/**
+ * The code of an API error, or undefined for anything else (a network failure, a bug).
+ * @example
+ * switch (deliveryErrorCode(error)) {
+ *   case 'NOT_FOUND': return null;
+ *   case 'UNAUTHORIZED': return signIn();
+ *   default: throw error;
+ * }
+ */
 export function deliveryErrorCode(error: unknown): DeliveryErrorCode | undefined {
   return isDeliveryError(error) ? (error.data?.code as DeliveryErrorCode | undefined) : undefined;
 }
 
 /**
  * For a CONFLICT (stale `expectedVersion`, illegal transition): the order's current version and status.
+ * Undefined for any other error.
  * @example
  * const conflict = conflictOf(error);
  * if (conflict) await client.order.cancel.mutate({ orderId, expectedVersion: conflict.currentVersion });
  */
 export function conflictOf(error: unknown): { currentVersion: number; currentStatus?: string } | undefined {
   if (!isDeliveryError(error) || error.data?.code !== 'CONFLICT') return undefined;
-  const { currentVersion, currentStatus } = error.data as { currentVersion?: number; currentStatus?: string };
-  return typeof currentVersion === 'number' ? { currentVersion, currentStatus } : undefined;
+  const { currentVersion, currentStatus } = error.data;
+  if (typeof currentVersion !== 'number') return undefined;
+  return typeof currentStatus === 'string' ? { currentVersion, currentStatus } : { currentVersion };
 }

@@ -2,4 +2,4 @@ export { createDeliveryClient, type DeliveryClient, type DeliveryClientOptions }
 export { conflictOf, deliveryErrorCode, isDeliveryError, type DeliveryClientError, type DeliveryErrorCode } from './delivery-errors';
 export type { RetryOptions } from './retry-policy';
 export { idempotencyLink } from './idempotency.link';
-export type { AppRouter, RouterInputs, RouterOutputs } from '@delivery/api';
+export type { AppRouter, RouterInputs, RouterOutputs } from './router-types';

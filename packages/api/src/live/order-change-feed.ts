@@ -18,12 +18,14 @@ import {
 export interface OrderChangeFeed {
   /** Calls `listener` whenever the order may have changed; returns the unsubscribe function. */
   listen(orderId: string, listener: () => void): () => void;
+  /** Resolves once the feed's queue is bound; the API serves (and takes orders) before that. */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
 const EVERY_ORDER = Symbol('every order');
 
-export async function startOrderChangeFeed(options: { connection: AmqpConnection; logger: Logger }): Promise<OrderChangeFeed> {
+export function startOrderChangeFeed(options: { connection: AmqpConnection; logger: Logger }): OrderChangeFeed {
   const logger = options.logger.child({ component: 'order-change-feed' });
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
@@ -50,9 +52,8 @@ export async function startOrderChangeFeed(options: { connection: AmqpConnection
     // Whatever happened while disconnected, every listener re-reads its stream once.
     emitter.emit(EVERY_ORDER);
   });
-  await registration.ready;
-
   return {
+    ready: registration.ready,
     listen(orderId, listener) {
       if (closed) throw new Error('order change feed is closed');
       emitter.on(orderId, listener);

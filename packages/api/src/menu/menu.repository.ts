@@ -31,7 +31,7 @@ interface AnyMenuFields {
 type AnyMenuRow = Selectable<AnyMenuItemsTable>;
 
 const anyMenu = (db: Kysely<MenuDatabase>) => db as unknown as Kysely<AnyMenuDatabase>;
-const tableOf = (kind: MenuKind): MenuTableName => tableOf(kind);
+const tableOf = (kind: MenuKind): MenuTableName => menuTables[kind];
 
 function toItem<K extends MenuKind>(kind: K, row: AnyMenuRow): MenuItemOf<K> {
   // Fields are picked one by one so no column (updated_at, ...) leaks into the API.

@@ -54,7 +54,8 @@ function schemaIssues(issues: readonly SchemaIssue[]): InputIssue[] {
   });
 }
 
-function inputIssues(error: TRPCError): InputIssue[] | undefined {
+/** The bad fields of a BAD_REQUEST caused by input validation (zod) or a domain ValidationError. */
+export function inputIssues(error: TRPCError): InputIssue[] | undefined {
   if (error.code !== 'BAD_REQUEST') return undefined;
   const cause = error.cause;
   if (cause instanceof ValidationError) {
@@ -64,7 +65,8 @@ function inputIssues(error: TRPCError): InputIssue[] | undefined {
   return isSchemaError(cause) ? schemaIssues(cause.issues) : undefined;
 }
 
-function describe(issues: readonly InputIssue[]): string {
+/** `items[2].quantity: must be at most 100; name: ...`, cut short after a few. */
+export function describeIssues(issues: readonly InputIssue[]): string {
   const shown = issues.slice(0, MAX_ISSUES_IN_MESSAGE).map((issue) => `${issue.path}: ${issue.message}`);
   const more = issues.length - shown.length;
   return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
@@ -90,6 +92,6 @@ export function formatError(opts: {
     data.currentStatus = error.cause.currentStatus ?? null;
   }
   if (ctx?.requestId) data.requestId = ctx.requestId;
-  const message = issues?.length ? describe(issues) : error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
+  const message = issues?.length ? describeIssues(issues) : error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
   return { ...shape, message, data };
 }

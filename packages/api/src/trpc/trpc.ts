@@ -2,7 +2,7 @@ import { DomainError } from '@delivery/events';
 import type { Role } from '@delivery/events';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
-import { formatError } from './error-formatter';
+import { describeIssues, formatError, inputIssues } from './error-formatter';
 
 /** The API's only tRPC instance. No transformer: plain JSON on the wire, so curl and Postman just work. */
 const t = initTRPC.context<Context>().create({ errorFormatter: formatError });
@@ -13,19 +13,22 @@ export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Domain errors (from handlers, repositories, the decider) become the tRPC error of their code here,
- * once, keeping the domain error as the cause so the formatter can add its details.
+ * Errors are translated here, once, for every procedure: a domain error (from handlers, repositories,
+ * the decider) becomes the tRPC error of its code, and an input validation error gets a message naming
+ * each field. The cause is kept so the formatter can add details (issues, current version).
+ * Server-side callers (`createCaller`) see the same codes and messages as HTTP clients.
  */
-const domainErrors = t.middleware(async ({ next }) => {
+const translateErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  const { cause } = result.error;
+  if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  const issues = inputIssues(result.error);
+  if (issues?.length) throw new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(issues), cause });
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(translateErrors);
 
 /** Any signed-in caller; `ctx.user` is set. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -1,8 +1,10 @@
 /** One `pnpm delivery <name> ...` command. `run` gets the arguments after the name and returns an exit code. */
 export interface Command {
   name: string;
-  /** One line for the usage message, starting with the command's own synopsis. */
-  usage: string;
+  /** How to call it, after `pnpm delivery`: `token --role R --sub S [--email E]`. */
+  synopsis: string;
+  /** What it does, in one line. */
+  summary: string;
   run(args: string[], env: Record<string, string | undefined>): Promise<number>;
 }
 

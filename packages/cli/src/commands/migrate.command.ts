@@ -6,7 +6,8 @@ import type { Command } from './command';
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  usage: 'migrate                     create the databases when missing and bring every table up to date',
+  synopsis: 'migrate',
+  summary: 'create the databases when missing and bring every table up to date',
   async run(args, env) {
     parseArgs({ args, options: {}, allowPositionals: false });
     const config = loadConfig(env);

@@ -4,7 +4,8 @@ import type { Command } from './command';
 
 export const seedMenuCommand: Command = {
   name: 'seed-menu',
-  usage: 'seed-menu                   load the original sample menu into empty menu tables',
+  synopsis: 'seed-menu',
+  summary: 'load the original sample menu into the menu tables that are empty',
   async run(args, env) {
     parseArgs({ args, options: {}, allowPositionals: false });
     const config = loadConfig(env);

@@ -7,7 +7,8 @@ const isProcessName = (name: string): name is ProcessName => (PROCESS_NAMES as s
 
 export const startCommand: Command = {
   name: 'start',
-  usage: `start <${PROCESS_NAMES.join('|')}>   run one process of the system in the foreground (stop with Ctrl-C)`,
+  synopsis: `start <${PROCESS_NAMES.join('|')}>`,
+  summary: 'run one process of the system in the foreground (stop with Ctrl-C)',
   async run(args) {
     const [name, ...rest] = args;
     if (!name || rest.length > 0) throw new UsageError(`start takes one process name: ${PROCESS_NAMES.join(', ')}`);

@@ -5,7 +5,8 @@ import { UsageError, type Command } from './command';
 
 export const tokenCommand: Command = {
   name: 'token',
-  usage: 'token --role R --sub S [--email E] [--ttl 1h]   print a bearer token (role: customer, vendor, admin)',
+  synopsis: 'token --role R --sub S [--email E] [--ttl 1h]',
+  summary: 'print a bearer token; R is customer (needs --email), vendor or admin',
   async run(args, env) {
     const { values } = parseArgs({
       args,
@@ -26,7 +27,7 @@ export const tokenCommand: Command = {
 
     const config = loadConfig(env);
     for (const warning of configWarnings(config)) console.error(`warning: ${warning}`);
-    // The token alone on stdout, so `TOKEN=$(pnpm -s delivery token ...)` works.
+    // The token alone on stdout, so `TOKEN=$(pnpm delivery token ...)` works (pnpm's own lines go to stderr).
     console.log(await signToken(config.AUTH_SECRET, claims.data, values.ttl));
     return 0;
   },
