@@ -23,6 +23,7 @@ describe('a RabbitMQ outage', () => {
   it('loses no order placed while the broker is down and emails each exactly once', async () => {
     const customer = createDeliveryClient({ url: system.apiUrl, token: await system.customerToken('dave') });
     await rabbitmqctl('stop_app');
+    await expect.poll(() => fetch(`${system.apiUrl}/readyz`).then((response) => response.status), { timeout: 10_000 }).toBe(503);
     const orders = [];
     try {
       for (let i = 0; i < ORDERS; i++) orders.push(await placeSampleOrder(customer));
