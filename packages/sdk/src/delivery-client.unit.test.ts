@@ -42,10 +42,14 @@ describe('the delivery client types', () => {
   });
 
   it('types the live status changes as tracked events with the order status', () => {
-    type OnData = NonNullable<Parameters<DeliveryClient['order']['onStatusChange']['subscribe']>[1]['onData']>;
-    type Change = Parameters<OnData>[0];
+    type Subscription = ReturnType<DeliveryClient['order']['onStatusChange']['subscribe']>;
+    type Change = Subscription extends AsyncIterable<infer TChange> ? TChange : never;
     expectTypeOf<Change['id']>().toEqualTypeOf<string>();
     expectTypeOf<Change['data']>().toEqualTypeOf<{ orderId: string; status: OrderStatus; version: number; at: string }>();
+    // The callback form sees the same changes.
+    const follow = (client: DeliveryClient) =>
+      client.order.onStatusChange.subscribe({ orderId: 'x' }, { onData: (change) => expectTypeOf(change).toEqualTypeOf<Change>() });
+    expectTypeOf(follow).returns.toHaveProperty('unsubscribe');
     expectTypeOf<RouterInputs['order']['onStatusChange']>().toEqualTypeOf<{ orderId: string; lastEventId?: string | undefined }>();
   });
 
@@ -154,16 +158,17 @@ describe('the delivery client', () => {
   });
 
   it('sends the bearer token when a subscription connects', async () => {
-    const connected = Promise.withResolvers<Headers>();
+    let resolveConnected: (headers: Headers) => void = () => {};
+    const connected = new Promise<Headers>((resolve) => (resolveConnected = resolve));
     const fetch: typeof globalThis.fetch = async (input, init) => {
-      connected.resolve(new Request(input, init).headers);
+      resolveConnected(new Request(input, init).headers);
       // An SSE stream that stays open without sending anything: the client waits for events.
       return new Response(new ReadableStream(), { status: 200, headers: { 'content-type': 'text/event-stream' } });
     };
     const client = createDeliveryClient({ url: 'http://api.test', getToken: async () => 'live-token', fetch });
-    const subscription = client.order.onStatusChange.subscribe({ orderId: placed.orderId, lastEventId: '0' }, {});
+    const subscription = client.order.onStatusChange.subscribe({ orderId: placed.orderId, lastEventId: '0' }, { onData: () => {} });
     try {
-      const headers = await connected.promise;
+      const headers = await connected;
       expect(headers.get('authorization')).toBe('Bearer live-token');
       expect(headers.get('accept')).toBe('text/event-stream');
     } finally {
