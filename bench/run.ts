@@ -11,10 +11,12 @@ import { scenarios } from './scenarios';
 /*
  * `pnpm bench`: runs every registered scenario in turn, each bounded in time, on throwaway databases
  * (`bench_<hex>`, dropped at the end whatever happens), prints the tables and writes bench/results/.
- *   BENCH_QUICK=1          ~1 minute smoke run (short measurements, small replay), written to results/quick.*
+ *   BENCH_QUICK=1          ~2 minute smoke run (short measurements, small replay and growth), written to results/quick.*
  *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts)
  *   BENCH_SECONDS=n        measured seconds of each closed-loop measurement
  *   BENCH_REPLAY_EVENTS=n  events generated for the replay scenario
+ *   BENCH_PIPELINE_RATE=n  placements per second of the pipeline-lag scenario (200)
+ *   BENCH_GROWTH_SIZES=a,b stored events of each growth step (10000,100000,1000000; quick: the first two)
  *   BENCH_MYSQL_URL / BENCH_POSTGRES_URL  servers to use (127.0.0.1 only)
  */
 
@@ -28,6 +30,14 @@ const positive = (name: string, fallback: number): number => {
   return value;
 };
 
+const sizes = (name: string, fallback: number[]): number[] => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const values = raw.split(',').map((part) => Number(part.trim()));
+  if (values.some((value) => !Number.isInteger(value) || value <= 0)) throw new Error(`${name} must list positive integers, not "${raw}"`);
+  return values.sort((a, b) => a - b);
+};
+
 const settings: BenchSettings = {
   quick,
   measureMs: positive('BENCH_SECONDS', quick ? 1 : 5) * 1000,
@@ -37,6 +47,11 @@ const settings: BenchSettings = {
   replayEvents: Math.round(positive('BENCH_REPLAY_EVENTS', quick ? 50_000 : 1_000_000)),
   replayBudgetMs: quick ? 15_000 : 60_000,
   generateBudgetMs: quick ? 15_000 : 120_000,
+  pipelineRate: positive('BENCH_PIPELINE_RATE', 200),
+  pipelineMs: quick ? 3_000 : 10_000,
+  pipelineDrainMs: quick ? 10_000 : 20_000,
+  growthSizes: sizes('BENCH_GROWTH_SIZES', quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]),
+  growthQueryCalls: quick ? 500 : 2_000,
 };
 const urls = {
   mysql: env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',

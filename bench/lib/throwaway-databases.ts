@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
+import { createTestVhost } from '@delivery/events/testing';
 
 /** Only names of this shape are ever created or dropped here: a real database can never match it. */
 const THROWAWAY = /^bench_[0-9a-f]{12}$/;
@@ -19,7 +20,8 @@ export function assertLoopback(url: string): void {
 }
 
 /**
- * Creates databases named `bench_<hex>` on the local MariaDB and PostgreSQL and remembers them, so
+ * Creates databases named `bench_<hex>` on the local MariaDB and PostgreSQL (and vhosts on the local
+ * RabbitMQ) and remembers them, so
  * `dropAll()` (called in a `finally` and on SIGINT) removes every one still there, whatever failed.
  */
 export class ThrowawayDatabases {
@@ -49,7 +51,17 @@ export class ThrowawayDatabases {
     );
   }
 
-  /** Drops every database still alive; reports the ones that could not be dropped instead of throwing. */
+  /**
+   * A RabbitMQ vhost `bench_<hex>` on the local broker (made and deleted with rabbitmqctl), so queue
+   * names stay as in production without touching any other vhost. `url` is its `amqp://` URL.
+   */
+  async vhost(): Promise<ThrowawayDatabase> {
+    const vhost = await createTestVhost('bench');
+    assertLoopback(vhost.url);
+    return this.remember(vhost.name, vhost.url, () => vhost.drop());
+  }
+
+  /** Drops every database (and vhost) still alive; reports the ones that could not be dropped instead of throwing. */
   async dropAll(): Promise<string[]> {
     const failed: string[] = [];
     for (const database of [...this.live.values()]) {

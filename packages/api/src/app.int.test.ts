@@ -104,6 +104,14 @@ describe('api over HTTP', () => {
       expect(typeof body.result.data[0]!.price).toBe('string');
     });
 
+    it('answers a GET without input', async () => {
+      const response = await get('menu.bar.list');
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { result: { data: { alcoholContent: string }[] } };
+      expect(body.result.data.length).toBeGreaterThanOrEqual(40);
+      expect(body.result.data[0]!.alcoholContent).toBeDefined();
+    });
+
     it('answers a batch of calls', async () => {
       const response = await api.request(
         `/trpc/menu.food.list,menu.bar.list?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { category: 'Sides' }, 1: { category: 'Beer' } }))}`,
@@ -207,7 +215,18 @@ describe('api over HTTP', () => {
     it('answers 415 to a POST without a JSON content type', async () => {
       const response = await api.request('/trpc/menu.food.create', { method: 'POST', headers: auth(adminToken), body: JSON.stringify({ items: [item] }) });
       expect(response.status).toBe(415);
-      expect((await errorOf(response)).data.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      const error = await errorOf(response);
+      expect(error.data.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(error.message).toMatch(/Content-Type: application\/json/);
+    });
+
+    it('accepts JSON with a charset', async () => {
+      const response = await api.request('/trpc/menu.food.create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...auth(adminToken) },
+        body: JSON.stringify({ items: [item] }),
+      });
+      expect(response.status).toBe(200);
     });
 
     it('answers 413 with a tRPC-shaped error to a body over the limit', async () => {

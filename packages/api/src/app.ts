@@ -66,6 +66,15 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
     return c.json({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? 200 : 503);
   });
 
+  // tRPC would answer 415 too, but with a garbled message and no request id; every procedure here takes JSON.
+  app.post('/trpc/*', async (c, next) => {
+    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type')?.trim() ?? '')) {
+      const message = 'send the body as JSON, with the header "Content-Type: application/json"';
+      return c.json(errorResponseBody('UNSUPPORTED_MEDIA_TYPE', message, c.get('requestId')), 415);
+    }
+    await next();
+  });
+
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',

@@ -97,7 +97,7 @@ function inputsFor(path: string) {
   );
 }
 
-const menuProcedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>)
+const menuProcedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
   .filter(([path]) => path.startsWith('menu.'))
   .map(([path, procedure]) => ({ path, type: procedure._def.type }));
 

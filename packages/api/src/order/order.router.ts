@@ -18,8 +18,20 @@ import {
   RejectOrderInput,
 } from './order.schemas';
 
+const tags = ['orders'];
+const READERS = ['customer (own orders)', 'vendor', 'admin'];
+/** Order commands: besides bad input and auth, a missing order and a stale version or illegal move. */
+const commandErrors = {
+  400: 'Invalid input (the message names the field)',
+  401: 'No or bad token',
+  403: 'Wrong role',
+  404: 'No such order (or not yours)',
+  409: 'Stale expectedVersion or illegal transition (data carries currentVersion, currentStatus)',
+};
+
 export const orderRouter = router({
   place: customerProcedure
+    .meta({ roles: ['customer'], openapi: { method: 'POST', path: '/api/v1/orders', tags, summary: 'Place an order, priced from the menu' } })
     .input(PlaceOrderInput)
     .output(PlacedOrder)
     .mutation(async ({ ctx, input }) => {
@@ -39,41 +51,50 @@ export const orderRouter = router({
     }),
 
   get: authedProcedure
+    .meta({ roles: READERS, openapi: { method: 'GET', path: '/api/v1/orders/{orderId}', tags, summary: 'Get an order' } })
     .input(GetOrderInput)
     .output(Order)
     .query(({ ctx, input }) => getOrderForUser(ctx, input.orderId, input.minVersion)),
 
   list: authedProcedure
+    .meta({ roles: READERS, openapi: { method: 'GET', path: '/api/v1/orders', tags, summary: 'List orders, newest first, a page at a time' } })
     .input(ListOrdersInput)
     .output(OrderPage)
     .query(({ ctx, input }) => listOrdersForUser(ctx, input ?? {})),
 
   history: authedProcedure
+    .meta({ roles: READERS, openapi: { method: 'GET', path: '/api/v1/orders/{orderId}/history', tags, summary: "An order's events" } })
     .input(OrderIdInput)
     .output(z.array(OrderHistoryEntry))
     .query(({ ctx, input }) => orderHistoryForUser(ctx, input.orderId)),
 
   cancel: customerProcedure
+    .meta({ roles: ['customer (owner)'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/cancel', tags, summary: 'Cancel a pending order', errorResponses: commandErrors } })
     .input(ChangeOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'CancelOrder', input, { reason: null }, { ownerOnly: true })),
 
   accept: vendorProcedure
+    .meta({ roles: ['vendor'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/accept', tags, summary: 'Accept a pending order', errorResponses: commandErrors } })
     .input(ChangeOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'AcceptOrder', input, {})),
 
   reject: vendorProcedure
+    .meta({ roles: ['vendor'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/reject', tags, summary: 'Reject a pending order', errorResponses: commandErrors } })
     .input(RejectOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'RejectOrder', input, { reason: input.reason })),
 
   markDelivered: vendorProcedure
+    .meta({ roles: ['vendor'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/deliver', tags, summary: 'Mark an accepted order delivered', errorResponses: commandErrors } })
     .input(ChangeOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'MarkOrderDelivered', input, {})),
 
   onStatusChange: authedProcedure
+    // No REST route: OpenAPI has no subscriptions. Follow it over SSE at /trpc.
+    .meta({ roles: READERS })
     .input(OrderIdInput.extend({ lastEventId: z.string().max(20).optional() }))
     .subscription(({ ctx, input, signal }) => orderStatusChanges(ctx, input, signal ?? new AbortController().signal)),
 });

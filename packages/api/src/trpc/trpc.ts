@@ -1,11 +1,12 @@
 import { DomainError } from '@delivery/events';
 import type { Role } from '@delivery/events';
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { ProcedureMeta } from '../rest/procedure-meta';
 import type { Context } from './context';
 import { describeIssues, formatError, inputIssues } from './error-formatter';
 
 /** The API's only tRPC instance. No transformer: plain JSON on the wire, so curl and Postman just work. */
-const t = initTRPC.context<Context>().create({ errorFormatter: formatError });
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({ errorFormatter: formatError });
 
 export const router = t.router;
 export const middleware = t.middleware;

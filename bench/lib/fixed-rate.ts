@@ -1,0 +1,72 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface FixedRateOptions<T> {
+  /** Operations started per second, on a fixed schedule whatever the earlier ones take (open loop). */
+  rate: number;
+  durationMs: number;
+  /** Past this many unsettled operations, starts wait: a bound on the backlog when the system falls behind. */
+  maxInFlight: number;
+  operation: () => Promise<T>;
+  /** Called as each operation succeeds, with the time it settled (performance.now()). */
+  onDone(value: T, settledAt: number): void;
+}
+
+export interface FixedRateResult {
+  started: number;
+  succeeded: number;
+  errors: number;
+  firstError?: string;
+  /** Succeeded operations per second, from the first start to the last settlement. */
+  achievedRate: number;
+  /** Starts more than 10 ms behind their schedule (the backlog bound or a busy event loop). */
+  late: number;
+}
+
+/**
+ * Starts `rate` operations per second for `durationMs` on a fixed schedule (the i-th at start + i/rate),
+ * without waiting for earlier ones, and resolves once every started one has settled.
+ */
+export async function runAtFixedRate<T>(options: FixedRateOptions<T>): Promise<FixedRateResult> {
+  const { rate, durationMs, maxInFlight, operation, onDone } = options;
+  const total = Math.max(1, Math.round((rate * durationMs) / 1000));
+  const intervalMs = 1000 / rate;
+  const inFlight = new Set<Promise<void>>();
+  let succeeded = 0;
+  let errors = 0;
+  let late = 0;
+  let firstError: string | undefined;
+  const started = performance.now();
+  let lastSettled = started;
+
+  for (let index = 0; index < total; index++) {
+    const due = started + index * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    if (performance.now() - due > 10) late++;
+    const running: Promise<void> = operation().then(
+      (value) => {
+        succeeded++;
+        lastSettled = performance.now();
+        onDone(value, lastSettled);
+      },
+      (error: unknown) => {
+        errors++;
+        lastSettled = performance.now();
+        firstError ??= error instanceof Error ? error.message : String(error);
+      },
+    );
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+  }
+  await Promise.all(inFlight);
+  return {
+    started: total,
+    succeeded,
+    errors,
+    ...(firstError === undefined ? {} : { firstError }),
+    achievedRate: succeeded / (Math.max(1, lastSettled - started) / 1000),
+    late,
+  };
+}

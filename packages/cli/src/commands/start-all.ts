@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { loadConfig } from '@delivery/api';
+import { startDevMailbox } from '../supervisor/dev-mailbox';
+import { startSupervisor } from '../supervisor/supervisor';
+import { vendorTokenFor } from '../supervisor/vendor-token';
+
+const DEV_MAILBOX_PORT = 1025;
+const API_BOOT_TIMEOUT_MS = 120_000;
+
+/**
+ * `start all`: the API and every worker as child processes with one readable log. The API starts first
+ * (it creates and migrates the databases and seeds the demo menu); the workers follow once it answers.
+ * Without SMTP_URL or a Gmail account, a development mailbox on loopback keeps the emails as .eml files.
+ */
+export async function startAll(env: Record<string, string | undefined>): Promise<number> {
+  const config = loadConfig(env);
+  const childEnv: Record<string, string | undefined> = {
+    ...env,
+    VENDOR_TOKEN: await vendorTokenFor(env),
+    // The vendor worker reaches the API this supervisor runs, on whatever port it was given.
+    API_URL: env.API_URL ?? `http://127.0.0.1:${config.PORT}`,
+  };
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+
+  let mailbox: Awaited<ReturnType<typeof startDevMailbox>> | null = null;
+  if (!env.SMTP_URL && !env.USER_EMAIL) {
+    const folder = join(process.cwd(), '.data', 'mail');
+    mailbox = await startDevMailbox({ folder, port: DEV_MAILBOX_PORT });
+    childEnv.SMTP_URL = mailbox.url;
+    write(`no SMTP_URL: confirmation emails go to the development mailbox ${mailbox.url} and are written to ${folder}`);
+  }
+
+  const supervisor = startSupervisor(childEnv, write);
+  const stop = () => supervisor.stopAll();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  supervisor.start('api');
+  const apiUp = await waitForHealth(`http://127.0.0.1:${config.PORT}/healthz`, supervisor.done);
+  if (apiUp) {
+    for (const name of ['relay', 'projection', 'email', 'vendor'] as const) supervisor.start(name);
+    write(`delivery-system is up: API on http://127.0.0.1:${config.PORT} (try /trpc/menu.food.list), Ctrl-C stops everything`);
+  }
+  const code = await supervisor.done;
+  await mailbox?.close();
+  return code;
+}
+
+async function waitForHealth(url: string, exited: Promise<number>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + API_BOOT_TIMEOUT_MS;
+  while (!gone && Date.now() < deadline) {
+    if (await fetch(url).then((response) => response.ok, () => false)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}

@@ -1,0 +1,34 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A development mail server on loopback for `start all` when no SMTP_URL (or Gmail account) is configured:
+ * it accepts every message and writes it to `<folder>/<time>-<n>.eml`, so the demo runs with no mail setup
+ * and the confirmations can be opened in any mail client.
+ */
+export async function startDevMailbox(options: { folder: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
+  await mkdir(options.folder, { recursive: true });
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const file = join(options.folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${++received}.eml`);
+        writeFile(file, Buffer.concat(chunks)).then(() => callback(), callback);
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `smtp://127.0.0.1:${options.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
