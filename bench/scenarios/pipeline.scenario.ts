@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startApiProcess, type RunningApi } from '@delivery/api';
+import { createMysqlDb } from '@delivery/events';
+import {
+  loadWorkersConfig,
+  type RunningWorker,
+  startEmailWorker,
+  startProjectionWorker,
+  startRelayWorker,
+  type WorkersConfig,
+} from '@delivery/workers';
+import { type SmtpCapture, startSmtpCapture } from '@delivery/workers/testing';
+import type { Kysely } from 'kysely';
+import { discardLogger } from '../lib/discard-logger';
+import { type EmailArrivals, recordEmailArrivals } from '../lib/email-arrivals';
+import { type FixedRateResult, runAtFixedRate } from '../lib/fixed-rate';
+import { type LagProbe, startLagProbe } from '../lib/lag-probe';
+import { summarizeLatencies } from '../lib/latency';
+import { type OrderPlaceRequest, orderPlaceRequest, placeOrder } from '../lib/order-place-client';
+import { visibleOrderIds } from '../lib/order-view-probe.repository';
+import { trackPeakRss } from '../lib/peak-rss';
+import type { BenchRow, BenchSettings, Scenario, TargetCheck } from '../lib/scenario';
+import type { ThrowawayDatabase } from '../lib/throwaway-databases';
+
+const TARGET_P99_MS = 100;
+const TARGET_RSS_MIB = 200;
+/** The read model is asked this often which of the placed orders it shows yet. */
+const VISIBILITY_POLL_MS = 5;
+const WARM_UP_ORDERS = 20;
+const BASELINE = 'relay -> RabbitMQ -> no-op consumer';
+
+/** The relay settings measured in turn: what ships, then a short poll to show what the idle wait costs. */
+const RELAY_CONFIGURATIONS: readonly { label: string; pollMs?: number }[] = [
+  { label: 'relay poll 250 ms (default)' },
+  { label: 'relay poll 25 ms', pollMs: 25 },
+];
+
+interface Phase {
+  label: string;
+  placement: FixedRateResult;
+  returnedAt: Map<string, number>;
+  visibleAt: Map<string, number>;
+}
+
+/**
+ * Places orders through the API at a fixed rate while the relay, projection and email workers run, and
+ * times each order from the moment `order.place` returned (after the commit) to its read-model row being
+ * visible and to its confirmation email reaching the SMTP server. The baseline, in the same run, is a
+ * consumer that does nothing on its own queue of the same exchange: relay + broker alone.
+ */
+export const pipelineScenario: Scenario = {
+  name: 'pipeline',
+  title: 'Pipeline lag: commit -> read model visible, commit -> email received, at a fixed placement rate',
+  async run({ settings, databases, log }) {
+    const owned: ThrowawayDatabase[] = [];
+    const stoppers: (() => Promise<void>)[] = [];
+    const stopAll = async () => {
+      for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => log(`pipeline: stop failed: ${String(error)}`));
+    };
+    try {
+      const [mysql, postgres, vhost] = await Promise.all([databases.mysql(), databases.postgres(), databases.vhost()]);
+      owned.push(mysql, postgres, vhost);
+      const capture: SmtpCapture = await startSmtpCapture();
+      stoppers.push(() => capture.close());
+      const authSecret = randomBytes(32).toString('hex');
+
+      log('pipeline: starting the API, the projection and email workers');
+      const api: RunningApi = await startApiProcess(
+        { NODE_ENV: 'production', PORT: '0', MYSQL_URL: mysql.url, POSTGRES_URL: postgres.url, AMQP_URL: vhost.url, AUTH_SECRET: authSecret, LOG_LEVEL: 'info' },
+        discardLogger('api'),
+      );
+      stoppers.push(() => api.stop());
+      const workersEnv = { MYSQL_URL: mysql.url, AMQP_URL: vhost.url, SMTP_URL: capture.url, LOG_LEVEL: 'info' };
+      const baseConfig = loadWorkersConfig(workersEnv);
+      const start = async (name: string, worker: (context: { config: WorkersConfig; logger: ReturnType<typeof discardLogger> }) => Promise<RunningWorker>) => {
+        const running = await worker({ config: baseConfig, logger: discardLogger(name) });
+        stoppers.push(() => running.stop());
+      };
+      await start('projection', startProjectionWorker);
+      await start('email', startEmailWorker);
+      const probe: LagProbe = await startLagProbe(vhost.url, discardLogger('bench-lag-probe'));
+      stoppers.push(() => probe.close());
+      const emails: EmailArrivals = recordEmailArrivals(capture);
+      stoppers.push(async () => emails.stop());
+      const pollDb = createMysqlDb(mysql.url, { poolSize: 1 });
+      stoppers.push(() => pollDb.destroy());
+      const place = await orderPlaceRequest(api.url, authSecret);
+
+      const phases: Phase[] = [];
+      const rss = { peak: 0 };
+      for (const [index, configuration] of RELAY_CONFIGURATIONS.entries()) {
+        const config = loadWorkersConfig({ ...workersEnv, ...(configuration.pollMs ? { RELAY_POLL_INTERVAL_MS: String(configuration.pollMs) } : {}) });
+        const relay = await startRelayWorker({ config, logger: discardLogger('relay') });
+        try {
+          if (index === 0) {
+            log(`pipeline: warm-up (${WARM_UP_ORDERS} orders)`);
+            await measurePhase('warm-up', { rate: WARM_UP_ORDERS, durationMs: 1000 }, place, pollDb, probe, emails, settings);
+          }
+          log(`pipeline: ${settings.pipelineRate} orders/s for ${settings.pipelineMs / 1000} s, ${configuration.label}`);
+          const tracker = trackPeakRss();
+          try {
+            phases.push(await measurePhase(configuration.label, { rate: settings.pipelineRate, durationMs: settings.pipelineMs }, place, pollDb, probe, emails, settings));
+          } finally {
+            rss.peak = Math.max(rss.peak, tracker.stop());
+          }
+        } finally {
+          await relay.stop();
+        }
+      }
+
+      const rows: BenchRow[] = [];
+      const checks: TargetCheck[] = [];
+      for (const phase of phases) {
+        const workload = `${settings.pipelineRate} orders/s, ${phase.label}`;
+        const baseline = lagRow(BASELINE, workload, phase, probe.arrivals);
+        const readModel = lagRow('commit -> read model visible', workload, phase, phase.visibleAt);
+        const email = lagRow('commit -> email received', workload, phase, emails.arrivals);
+        rows.push(baseline.row, readModel.row, email.row);
+        checks.push({
+          target: `commit -> read model p99 under ${TARGET_P99_MS} ms at ${settings.pipelineRate} orders/s (${phase.label})`,
+          actual: `${readModel.p99Ms.toFixed(1)} ms (relay + broker alone: ${baseline.p99Ms.toFixed(1)} ms)`,
+          met: readModel.p99Ms < TARGET_P99_MS && readModel.missing === 0,
+        });
+      }
+      const rssMiB = rss.peak / 2 ** 20;
+      checks.push({
+        target: `API and workers under ${TARGET_RSS_MIB} MB resident each under load`,
+        actual: `${rssMiB.toFixed(0)} MiB for the API, relay, projection and email workers together in the bench process`,
+        met: rssMiB < TARGET_RSS_MIB,
+      });
+      return {
+        rows,
+        checks,
+        notes: [
+          `Open loop: ${settings.pipelineRate} order.place calls per second over HTTP (tRPC) for ${settings.pipelineMs / 1000} s per relay setting, ` +
+            'each started on schedule whatever the earlier ones take; lag = arrival - the moment order.place returned (after its commit). ' +
+            'rate = placements completed per second; n = orders measured; errors = failed placements + orders not seen within the drain time.',
+          `Read model visible: the bench asks order_view every ${VISIBILITY_POLL_MS} ms which placed orders it shows and stamps them when the answer comes back, ` +
+            'so the figure may be late by up to the poll interval plus one query. Email received: stamped when the SMTP capture accepts the message.',
+          `Baseline (${BASELINE}): an exclusive queue bound to the orders exchange beside the real ones, consumed with no work: the relay's ` +
+            'claim-publish-confirm-commit cycle and the broker alone, measured on the same orders in the same run.',
+          'The API, the relay, projection and email workers and the bench share one Node process (one event loop) and the 2 cores with ' +
+            'MariaDB and RabbitMQ; the peak RSS is that whole process while orders are placed. The vendor worker is not running.',
+          `The relay idles ${baseConfig.RELAY_POLL_INTERVAL_MS} ms (RELAY_POLL_INTERVAL_MS) after every batch smaller than ${baseConfig.RELAY_BATCH_SIZE} rows, ` +
+            'and at this rate every batch is smaller: an order waits for the next poll. The second setting shows the pipeline with a 25 ms poll.',
+        ],
+      };
+    } finally {
+      await stopAll();
+      for (const resource of owned) await resource.drop().catch((error: unknown) => log(`pipeline: could not drop ${resource.name}: ${String(error)}`));
+    }
+  },
+};
+
+/** Places orders at the rate, follows them until the read model, the probe and the capture have them all (bounded). */
+async function measurePhase<DB>(
+  label: string,
+  load: { rate: number; durationMs: number },
+  place: OrderPlaceRequest,
+  db: Kysely<DB>,
+  probe: LagProbe,
+  emails: EmailArrivals,
+  settings: BenchSettings,
+): Promise<Phase> {
+  const returnedAt = new Map<string, number>();
+  const visibleAt = new Map<string, number>();
+  const pending = new Set<string>();
+  let placing = true;
+
+  const poller = (async () => {
+    const deadline = () => !placing && performance.now() > drainDeadline;
+    let drainDeadline = Number.POSITIVE_INFINITY;
+    while (placing || pending.size > 0) {
+      if (!placing && drainDeadline === Number.POSITIVE_INFINITY) drainDeadline = performance.now() + settings.pipelineDrainMs;
+      if (deadline()) return;
+      const ids = [...pending].slice(0, 1000);
+      if (ids.length > 0) {
+        const visible = await visibleOrderIds(db, ids);
+        const now = performance.now();
+        for (const id of visible) {
+          visibleAt.set(id, now);
+          pending.delete(id);
+        }
+      }
+      await sleep(VISIBILITY_POLL_MS);
+    }
+  })();
+
+  let placement: FixedRateResult;
+  try {
+    placement = await runAtFixedRate({
+      rate: load.rate,
+      durationMs: load.durationMs,
+      maxInFlight: 256,
+      operation: () => placeOrder(place),
+      onDone(orderId, settledAt) {
+        returnedAt.set(orderId, settledAt);
+        pending.add(orderId);
+      },
+    });
+  } finally {
+    placing = false;
+  }
+  await poller;
+  // The email and the probe are stamped as they arrive; wait (bounded) until they have every order.
+  const deadline = performance.now() + settings.pipelineDrainMs;
+  const arrived = () => [...returnedAt.keys()].every((id) => emails.arrivals.has(id) && probe.arrivals.has(id));
+  while (!arrived() && performance.now() < deadline) await sleep(50);
+  if (label !== 'warm-up' && placement.errors > 0 && placement.succeeded === 0) {
+    throw new Error(`every placement failed: ${placement.firstError ?? 'unknown error'}`);
+  }
+  return { label, placement, returnedAt, visibleAt };
+}
+
+function lagRow(subject: string, workload: string, phase: Phase, arrivals: ReadonlyMap<string, number>): { row: BenchRow; p99Ms: number; missing: number } {
+  const lags: number[] = [];
+  let missing = 0;
+  for (const [orderId, returned] of phase.returnedAt) {
+    const arrived = arrivals.get(orderId);
+    if (arrived === undefined) missing++;
+    // An arrival can precede the HTTP response by a hair (the commit is before the response leaves).
+    else lags.push(arrived - returned);
+  }
+  const summary = summarizeLatencies(lags);
+  const { placement } = phase;
+  const notes = [
+    `max ${summary.maxMs.toFixed(0)} ms`,
+    ...(missing > 0 ? [`${missing} not seen within the drain time`] : []),
+    ...(placement.errors > 0 ? [`${placement.errors} placements failed (${placement.firstError ?? '?'})`] : []),
+    ...(placement.late > 0 ? [`${placement.late} placements started >10 ms late`] : []),
+  ];
+  return {
+    row: {
+      subject,
+      workload,
+      rate: placement.achievedRate,
+      unit: 'orders/s',
+      p50Ms: summary.p50Ms,
+      p99Ms: summary.p99Ms,
+      count: summary.count,
+      errors: placement.errors + missing,
+      note: notes.join('; '),
+    },
+    p99Ms: summary.p99Ms,
+    missing,
+  };
+}
