@@ -48,8 +48,8 @@ const settings: BenchSettings = {
   replayBudgetMs: quick ? 15_000 : 60_000,
   generateBudgetMs: quick ? 15_000 : 120_000,
   pipelineRate: positive('BENCH_PIPELINE_RATE', 200),
-  pipelineMs: quick ? 3_000 : 10_000,
-  pipelineDrainMs: quick ? 10_000 : 20_000,
+  pipelineMs: quick ? 2_000 : 10_000,
+  pipelineDrainMs: quick ? 8_000 : 20_000,
   growthSizes: sizes('BENCH_GROWTH_SIZES', quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]),
   growthQueryCalls: quick ? 500 : 2_000,
 };

@@ -5,7 +5,7 @@ export interface FixedRateOptions<T> {
   /** Operations started per second, on a fixed schedule whatever the earlier ones take (open loop). */
   rate: number;
   durationMs: number;
-  /** Past this many unsettled operations, starts wait: a bound on the backlog when the system falls behind. */
+  /** Past this many unsettled operations, a due start is skipped (and counted): the backlog stays bounded. */
   maxInFlight: number;
   operation: () => Promise<T>;
   /** Called as each operation succeeds, with the time it settled (performance.now()). */
@@ -13,19 +13,24 @@ export interface FixedRateOptions<T> {
 }
 
 export interface FixedRateResult {
+  /** Starts the schedule asked for. */
+  scheduled: number;
   started: number;
+  /** Scheduled starts not made because `maxInFlight` operations were still running: the system fell behind. */
+  skipped: number;
   succeeded: number;
   errors: number;
   firstError?: string;
   /** Succeeded operations per second, from the first start to the last settlement. */
   achievedRate: number;
-  /** Starts more than 10 ms behind their schedule (the backlog bound or a busy event loop). */
+  /** Starts more than 10 ms behind their schedule (a busy event loop). */
   late: number;
 }
 
 /**
  * Starts `rate` operations per second for `durationMs` on a fixed schedule (the i-th at start + i/rate),
- * without waiting for earlier ones, and resolves once every started one has settled.
+ * without waiting for earlier ones, and resolves once every started one has settled. The schedule never
+ * stretches: when the system falls behind, starts are skipped rather than queued, so the run ends on time.
  */
 export async function runAtFixedRate<T>(options: FixedRateOptions<T>): Promise<FixedRateResult> {
   const { rate, durationMs, maxInFlight, operation, onDone } = options;
@@ -35,6 +40,7 @@ export async function runAtFixedRate<T>(options: FixedRateOptions<T>): Promise<F
   let succeeded = 0;
   let errors = 0;
   let late = 0;
+  let skipped = 0;
   let firstError: string | undefined;
   const started = performance.now();
   let lastSettled = started;
@@ -43,7 +49,10 @@ export async function runAtFixedRate<T>(options: FixedRateOptions<T>): Promise<F
     const due = started + index * intervalMs;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    if (inFlight.size >= maxInFlight) {
+      skipped++;
+      continue;
+    }
     if (performance.now() - due > 10) late++;
     const running: Promise<void> = operation().then(
       (value) => {
@@ -62,7 +71,9 @@ export async function runAtFixedRate<T>(options: FixedRateOptions<T>): Promise<F
   }
   await Promise.all(inFlight);
   return {
-    started: total,
+    scheduled: total,
+    started: total - skipped,
+    skipped,
     succeeded,
     errors,
     ...(firstError === undefined ? {} : { firstError }),

@@ -47,6 +47,8 @@ async function followUntilDelivered(client: DeliveryClient, orderId: string, sig
     if (change.status === 'delivered') return change.version;
     if (change.status === 'cancelled' || change.status === 'rejected') throw new Error(`the order was ${change.status}`);
   }
+  // An aborted subscription ends quietly; say why it ended.
+  signal.throwIfAborted();
   throw new Error('the status stream ended before the order was delivered');
 }
 

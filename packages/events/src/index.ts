@@ -20,3 +20,4 @@ export * from './messaging/event-message';
 export * from './messaging/publisher';
 export * from './messaging/consumer';
 export * from './messaging/parked';
+export { countEventsAfter } from './event-store/mysql/event-count.repository';

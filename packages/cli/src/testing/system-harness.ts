@@ -17,6 +17,7 @@ export interface RunningSystem {
   start(name: ProcessName): Promise<ManagedProcess>;
   customerToken(sub: string, email?: string): Promise<string>;
   vendorToken(): Promise<string>;
+  adminToken(): Promise<string>;
   /** Ends every process this harness started (by pid), then drops its databases and vhost. */
   stop(): Promise<void>;
 }
@@ -80,6 +81,7 @@ export async function startSystem(options: { deliveryDelayMs: number; processes:
     start,
     customerToken: (sub, email = `${sub}@example.com`) => signToken(AUTH_SECRET, { sub, role: 'customer', email }, '1h'),
     vendorToken: () => signToken(AUTH_SECRET, { sub: 'vendor-e2e', role: 'vendor' }, '1h'),
+    adminToken: () => signToken(AUTH_SECRET, { sub: 'admin-e2e', role: 'admin' }, '1h'),
     stop,
   };
 }

@@ -1,7 +1,6 @@
 import { orderStreamId, systemClock, type Clock, type EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { retryLostRaces } from '../order-view/mysql-errors';
-import { upsertOrderViewsIfNewer } from '../order-view/order-view.repository';
 import type { OrderViewTableName } from '../order-view/order-view.table';
 import {
   createEmptyNextTable,
@@ -12,9 +11,11 @@ import {
   saveCheckpoint,
   swapInNextTable,
   tableExists,
+  upsertReplayedOrderViews,
   withNamedLock,
 } from './order-view-replay.repository';
 import { projectRecordedEvents } from './project-recorded-events';
+import { copyEventsToOrderView } from './replay-pipeline';
 import { createProgressMeter, type ReplayProgress } from './replay-progress';
 
 /*
@@ -90,28 +91,19 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
     let processed = 0;
     let reconciled = 0;
 
-    const copy = async (table: OrderViewTableName, phase: ReplayProgress['phase'], from: bigint, meter: ReturnType<typeof createProgressMeter>) => {
-      let position = from;
-      for (;;) {
-        const page = await options.store.readAll(position, batchSize);
-        if (page.events.length === 0) return position;
-        const rows = await projectRecordedEvents(db, options.store, table, page.events);
-        // READ COMMITTED takes no gap locks, so the live projector's inserts do not queue behind a batch;
-        // a lost race (deadlock) just repeats the batch, which is idempotent.
-        await retryLostRaces(() =>
-          db
-            .transaction()
-            .setIsolationLevel('read committed')
-            .execute(async (trx) => {
-              await upsertOrderViewsIfNewer(trx, rows, table);
-              await saveCheckpoint(trx, REPLAY, page.nextPosition, clock.now());
-            }),
-        );
-        position = page.nextPosition;
-        processed += page.events.length;
-        await options.onProgress?.(meter(phase, page.events.length, position));
-      }
-    };
+    const copy = (table: OrderViewTableName, phase: ReplayProgress['phase'], from: bigint, meter: ReturnType<typeof createProgressMeter>) =>
+      copyEventsToOrderView({
+        db,
+        store: options.store,
+        table,
+        from,
+        batchSize,
+        saveCheckpoint: (trx, position) => saveCheckpoint(trx, REPLAY, position, clock.now()),
+        onCommitted: async (events, position) => {
+          processed += events;
+          await options.onProgress?.(meter(phase, events, position));
+        },
+      });
 
     const finishSwitch = async (from: bigint, meter: ReturnType<typeof createProgressMeter>) => {
       const position = await copy('order_view', 'catch-up', from, meter);
@@ -156,7 +148,7 @@ async function reconcileWithOldTable<DB>(db: Kysely<DB>, store: Pick<EventStore,
     const chunk = ahead.slice(start, start + RECONCILE_CHUNK);
     const recorded = (await Promise.all(chunk.map(({ orderId }) => store.readStream(orderStreamId(orderId))))).flat();
     const rows = await projectRecordedEvents(db, store, 'order_view', recorded);
-    await retryLostRaces(() => upsertOrderViewsIfNewer(db, rows, 'order_view'));
+    await retryLostRaces(() => upsertReplayedOrderViews(db, 'order_view', rows));
   }
   return ahead.length;
 }
