@@ -5,12 +5,10 @@ import { assertLoopback } from './throwaway-databases';
 
 export interface LoadOptions {
   url: string;
-  /** Connections kept open, each with one request in flight. */
+  /** Connections kept open, each with one request in flight (closed loop). */
   connections: number;
   /** Whole seconds of load (autocannon's resolution). */
   seconds: number;
-  /** Requests per second over all connections; unset = as fast as the server answers (closed loop). */
-  overallRate?: number;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
@@ -32,15 +30,14 @@ export interface LoadResult {
 const autocannonCli = createRequire(import.meta.url).resolve('autocannon');
 
 /**
- * Runs autocannon in a child process, so the load generator does not share the event loop (or the
- * resident memory) of the server it loads, which lives in this process. With `overallRate`, autocannon
- * corrects its latencies for coordinated omission: a request that could not be sent on time counts
- * from when it should have been. The child is ours alone and is killed if it outlives its run by 30 s.
+ * Runs autocannon closed-loop (each connection sends its next request when the last is answered) in a
+ * child process, so the load generator does not share the event loop (or the resident memory) of the
+ * server it loads, which lives in this process. For a fixed rate see `runPacedLoad`. The child is ours
+ * alone and is killed if it outlives its run by 30 s.
  */
 export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
   assertLoopback(options.url);
   const args = [autocannonCli, '--json', '--no-progress', '-c', String(options.connections), '-d', String(options.seconds), '-m', options.method];
-  if (options.overallRate !== undefined) args.push('-R', String(Math.max(1, Math.round(options.overallRate))));
   // autocannon splits `-H name=value` at the first `=`; header names never contain one.
   for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}=${value}`);
   if (options.body !== undefined) args.push('-b', options.body);

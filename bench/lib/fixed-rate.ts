@@ -7,7 +7,8 @@ export interface FixedRateOptions<T> {
   durationMs: number;
   /** Past this many unsettled operations, a due start is skipped (and counted): the backlog stays bounded. */
   maxInFlight: number;
-  operation: () => Promise<T>;
+  /** `due` is when the schedule wanted it started (performance.now()), for latencies free of coordinated omission. */
+  operation: (due: number) => Promise<T>;
   /** Called as each operation succeeds, with the time it settled (performance.now()). */
   onDone(value: T, settledAt: number): void;
 }
@@ -54,7 +55,7 @@ export async function runAtFixedRate<T>(options: FixedRateOptions<T>): Promise<F
       continue;
     }
     if (performance.now() - due > 10) late++;
-    const running: Promise<void> = operation().then(
+    const running: Promise<void> = operation(due).then(
       (value) => {
         succeeded++;
         lastSettled = performance.now();

@@ -14,7 +14,7 @@ export interface BenchReport {
 }
 
 const ROW_HEADERS = ['subject', 'workload', 'conc.', 'rate', 'unit', 'p50 ms', 'p99 ms', 'n', 'errors', 'vs baseline', 'note'];
-const SUMMARY_HEADERS = ['scenario', 'status', 'time s', 'peak RSS MiB', 'detail'];
+const SUMMARY_HEADERS = ['scenario', 'status', 'time s', 'bench peak RSS MiB', 'detail'];
 const CHECK_HEADERS = ['target', 'this run', 'met'];
 
 const integer = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -99,7 +99,15 @@ export function renderMarkdown(report: BenchReport): string {
     if (scenario.error) parts.push(`**${scenario.status}:** ${scenario.error}`, '');
     for (const note of scenario.notes) parts.push(`- ${note}`);
   }
-  parts.push('', '## Scenarios', '', markdownTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)));
+  parts.push(
+    '',
+    '## Scenarios',
+    '',
+    'Peak RSS is the bench process\'s while each scenario ran (sampled every 50 ms): the API and the workers run inside it in the ' +
+      'api and pipeline scenarios, so their memory is in that figure together with the bench\'s own; load generators run in child processes.',
+    '',
+    markdownTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)),
+  );
   const checks = checkCells(report.scenarios);
   if (checks.length > 0) parts.push('', '## Targets (issue 7)', '', markdownTable(CHECK_HEADERS, checks));
   parts.push('', `Bench process peak RSS over the run: ${mib(report.maxRssBytes)} MiB.`, '');

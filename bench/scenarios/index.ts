@@ -1,6 +1,7 @@
 import type { Scenario } from '../lib/scenario';
 import { apiScenario } from './api.scenario';
 import { appendScenario } from './append.scenario';
+import { growthScenario } from './growth.scenario';
 import { peerScenario } from './peer.scenario';
 import { pipelineScenario } from './pipeline.scenario';
 import { replayScenario } from './replay.scenario';
@@ -9,4 +10,4 @@ import { replayScenario } from './replay.scenario';
  * Every scenario `pnpm bench` runs, in this order (`BENCH_SCENARIOS=append,replay` picks some).
  * Later ones may read earlier reports (peer compares with append).
  */
-export const scenarios: readonly Scenario[] = [appendScenario, peerScenario, replayScenario, apiScenario, pipelineScenario];
+export const scenarios: readonly Scenario[] = [appendScenario, peerScenario, replayScenario, apiScenario, pipelineScenario, growthScenario];

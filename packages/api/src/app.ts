@@ -10,6 +10,9 @@ import { pingDatabase } from './health/ping.repository';
 import { checkReadiness } from './health/readiness';
 import { errorResponseBody } from './http/error-body';
 import { requestLogger, type RequestLoggerVariables } from './http/request-logger';
+import { legacyRoutes } from './legacy/legacy.routes';
+import { panelRoutes } from './panel/panel.routes';
+import { restRoutes } from './rest/rest.routes';
 import { createRequestContext } from './trpc/context';
 import { appRouter } from './trpc/root.router';
 
@@ -35,7 +38,8 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
 };
 
 /**
- * The API's HTTP surface: tRPC at `/trpc` (plain JSON, batching on), `/healthz`, `/readyz`.
+ * The API's HTTP surface: tRPC at `/trpc` (plain JSON, batching on), REST at `/api/v1` with `/openapi.json`
+ * and `/docs`, the panel at `/panel`, `/healthz`, `/readyz`; the original paths with `LEGACY_API=on`.
  * @example const app = createApp(deps); const response = await app.request('/healthz');
  */
 export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<AppEnv> {
@@ -90,6 +94,11 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
       },
     }),
   );
+
+  // REST (/api/v1, /openapi.json, /docs), the panel, and the original system's paths when switched on.
+  app.route('/', restRoutes(deps));
+  app.route('/', panelRoutes());
+  if (deps.config.LEGACY_API === 'on') app.route('/', legacyRoutes(deps));
 
   app.notFound((c) => c.json(errorResponseBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId')), 404));
 

@@ -36,6 +36,8 @@ export const ApiConfig = z
     // A full bulk create (500 items with 2,000-character descriptions) is about 1.2 MB of JSON.
     MAX_BODY_BYTES: positiveInt(2 * 1024 * 1024),
     API_URL: unsetWhenEmpty(url(['http:', 'https:']).default('http://127.0.0.1:3000')),
+    // The original system's REST paths carry no tokens: off unless an operator turns them on for a migration.
+    LEGACY_API: unsetWhenEmpty(z.enum(['on', 'off'], { error: 'must be on or off' }).default('off')),
   })
   .refine((config) => config.NODE_ENV !== 'production' || config.AUTH_SECRET !== DEV_AUTH_SECRET, {
     error: 'must be set in production (the development default is public)',

@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, retryLink, splitLink } from '@trpc/client';
 import type { TRPCClient } from '@trpc/client';
 import { EventSource } from 'eventsource';
-import { idempotencyLink } from './idempotency.link';
+import { idempotencyLink, randomIdempotencyKey } from './idempotency.link';
 import { retryDelay, shouldRetry, type RetryOptions } from './retry-policy';
 import type { AppRouter } from './router-types';
 
@@ -77,7 +77,7 @@ export function createDeliveryClient(options: DeliveryClientOptions): DeliveryCl
   return createTRPCClient<AppRouter>({
     links: [
       // Before the retry link, so every attempt of one placement carries the same key.
-      idempotencyLink(() => crypto.randomUUID()),
+      idempotencyLink(() => randomIdempotencyKey()),
       retryLink({
         retry: (retryOptions) => shouldRetry(retryOptions, maxAttempts),
         retryDelayMs: (attempt) => retryDelay(attempt, baseDelayMs),

@@ -1,7 +1,7 @@
 import { createTRPCClient, retryLink, TRPCClientError, type Operation, type TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { describe, expect, it } from 'vitest';
-import { idempotencyLink } from './idempotency.link';
+import { idempotencyLink, randomIdempotencyKey } from './idempotency.link';
 import type { AppRouter } from './router-types';
 
 /** The end of the chain: records every operation it is given and fails the first `failures` of them. */
@@ -62,5 +62,18 @@ describe('idempotency link', () => {
     await client.order.place.mutate({ items });
     expect(seen).toHaveLength(3);
     expect(seen.map(keyOf)).toEqual(['key-1', 'key-1', 'key-1']);
+  });
+});
+
+describe('random idempotency key', () => {
+  it('is a UUID where crypto.randomUUID exists', () => {
+    expect(randomIdempotencyKey()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('falls back to 32 random hex digits without it, as on a browser page served over plain http', () => {
+    const withoutUuid = { getRandomValues: (array: Uint8Array) => globalThis.crypto.getRandomValues(array) };
+    const keys = [randomIdempotencyKey(withoutUuid), randomIdempotencyKey(withoutUuid)];
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).not.toBe(keys[0]);
   });
 });

@@ -35,15 +35,16 @@ export function docsRoutes(options: { specUrl?: string } = {}): Hono<{ Variables
     swaggerUI({
       title: 'Delivery system API',
       url: options.specUrl ?? '/openapi.json',
+      // Without a version the page asks for `<baseUrl>/swagger-ui-dist/<file>` (a versioned path would
+      // hold an "@", which Hono's router does not match).
       baseUrl: ASSETS_PATH,
-      version: dist.version,
       persistAuthorization: true,
       displayRequestDuration: true,
       tryItOutEnabled: true,
     }),
   );
 
-  app.get(`${ASSETS_PATH}/swagger-ui-dist@${dist.version}/:file`, async (c) => {
+  app.get(`${ASSETS_PATH}/swagger-ui-dist/:file`, async (c) => {
     const file = c.req.param('file');
     const type = ASSET_TYPES[file];
     if (!type) return c.notFound();
@@ -53,7 +54,9 @@ export function docsRoutes(options: { specUrl?: string } = {}): Hono<{ Variables
       assets.set(file, content);
     }
     c.header('Content-Type', type);
-    c.header('Cache-Control', 'public, max-age=86400');
+    // The files change with the installed version; the ETag lets browsers keep them until then.
+    c.header('ETag', `"swagger-ui-dist-${dist.version}"`);
+    c.header('Cache-Control', 'no-cache');
     return c.body(await content);
   });
 

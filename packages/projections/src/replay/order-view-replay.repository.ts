@@ -81,8 +81,13 @@ const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
 const ON_DUPLICATE = COLUMNS.slice(1)
   .map((column) => `\`${column}\` = if(values(\`version\`) > \`version\`, values(\`${column}\`), \`${column}\`)`)
   .join(', ');
-/** Characters of values per statement: far below max_allowed_packet (16 MiB by default) even in 3-byte UTF-8, escaped. */
+/**
+ * Bounds of one statement. Characters: far below max_allowed_packet (16 MiB by default) even in 3-byte
+ * UTF-8, escaped. Rows: the driver's escaping of parameters into the text grows faster than linearly
+ * beyond about a thousand rows, while the server gains little from longer statements.
+ */
 const MAX_STATEMENT_CHARS = 2_000_000;
+const MAX_STATEMENT_ROWS = 500;
 /** DATETIME(3) text of an ISO instant in UTC with milliseconds, as the projection makes them. */
 const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -102,7 +107,7 @@ export async function upsertReplayedOrderViews<DB>(db: Kysely<DB>, table: OrderV
     const parameters: unknown[] = [];
     let chars = 0;
     let end = start;
-    while (end < rows.length && (end === start || chars < MAX_STATEMENT_CHARS)) {
+    while (end < rows.length && end - start < MAX_STATEMENT_ROWS && (end === start || chars < MAX_STATEMENT_CHARS)) {
       const row = rows[end++] as OrderViewRow;
       const lines = serialiseLines(row.lines);
       chars += lines.length + row.customerId.length + row.email.length + 120;

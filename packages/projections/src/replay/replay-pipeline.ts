@@ -7,9 +7,9 @@ import { projectRecordedEvents } from './project-recorded-events';
 import { RecentOrderViews } from './recent-order-views.cache';
 
 /** Events per `readAll` page at least: long pages read close to a plain scan; batches are cut from them. */
-const MIN_PAGE_SIZE = 5000;
+const MIN_PAGE_SIZE = Number(process.env.XPAGE ?? 5000);
 /** Rows kept per generation of `RecentOrderViews` at least (about 1 KB each). */
-const MIN_RECENT_ROWS = 20_000;
+const MIN_RECENT_ROWS = Number(process.env.XRECENT ?? 20_000);
 
 export interface CopyEventsOptions<DB> {
   db: Kysely<DB>;

@@ -1,0 +1,38 @@
+import type { TRPCProcedureType } from '@trpc/server';
+import { inputJsonSchema, listProcedures, type ProcedureEntry } from '../rest/procedure-catalog';
+import { procedureExamples } from '../rest/procedure-examples';
+
+/** One procedure as the panel shows it. */
+export interface PanelProcedure {
+  path: string;
+  type: TRPCProcedureType;
+  /** Who may call it, from the procedure's `meta.roles` (the procedure's middleware enforces it). */
+  roles: readonly string[];
+  summary: string | null;
+  /** The same procedure's REST route, when it has one. */
+  rest: { method: string; path: string } | null;
+  /** JSON Schema of the input (zod 4's `toJSONSchema`), or null for none. */
+  inputSchema: Record<string, unknown> | null;
+  /** An input that succeeds against a freshly seeded server (order ids must be replaced). */
+  example: unknown;
+}
+
+export function panelProcedure(entry: ProcedureEntry): PanelProcedure {
+  const openapi = entry.meta.openapi;
+  const schema = inputJsonSchema(entry);
+  if (schema) delete schema.$schema;
+  return {
+    path: entry.path,
+    type: entry.type,
+    roles: entry.meta.roles ?? [],
+    summary: openapi?.summary ?? null,
+    rest: openapi && openapi.enabled !== false ? { method: openapi.method, path: openapi.path } : null,
+    inputSchema: schema,
+    example: procedureExamples[entry.path] ?? null,
+  };
+}
+
+/** Every procedure of the app's router, in declaration order, built from the router itself. */
+export function panelCatalog(entries: readonly ProcedureEntry[] = listProcedures()): PanelProcedure[] {
+  return entries.map(panelProcedure);
+}
