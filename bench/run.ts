@@ -9,8 +9,9 @@ import { ThrowawayDatabases } from './lib/throwaway-databases';
 import { scenarios } from './scenarios';
 
 /*
- * `pnpm bench`: runs every registered scenario in turn, each bounded in time, on throwaway databases
- * (`bench_<hex>`, dropped at the end whatever happens), prints the tables and writes bench/results/.
+ * `pnpm bench`: runs every registered scenario in turn, each bounded in time, on throwaway databases and
+ * RabbitMQ vhosts (`bench_<hex>`, dropped at the end whatever happens), prints the tables and writes
+ * bench/results/. The API and the workers run inside this process; load generators in child processes.
  *   BENCH_QUICK=1          ~2 minute smoke run (short measurements, small replay and growth), written to results/quick.*
  *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts)
  *   BENCH_SECONDS=n        measured seconds of each closed-loop measurement

@@ -21,7 +21,7 @@ const STYLE = `
   .meta { color: var(--muted); margin: 4px 0 8px; }
   details pre, .output { font: 12px/1.4 ui-monospace, monospace; white-space: pre-wrap; word-break: break-word; margin: 6px 0;
     padding: 8px; border-radius: 6px; background: color-mix(in srgb, CanvasText 6%, Canvas); max-height: 360px; overflow: auto; }
-  textarea { width: 100%; min-height: 70px; font: 12px/1.4 ui-monospace, monospace; padding: 8px; border: 1px solid var(--line); border-radius: 6px; }
+  textarea { width: 100%; font: 12px/1.4 ui-monospace, monospace; padding: 8px; border: 1px solid var(--line); border-radius: 6px; }
   button { font: inherit; padding: 5px 14px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: white; cursor: pointer; }
   button.stop { background: transparent; color: var(--accent); }
   button:disabled { opacity: .4; cursor: default; }
@@ -40,7 +40,7 @@ function renderProcedure(procedure: PanelProcedure): string {
     <h2>${escapeHtml(procedure.path)}</h2><span class="badge ${procedure.type}">${procedure.type}</span>
     <div class="meta">${procedure.summary ? `${escapeHtml(procedure.summary)} · ` : ''}who: ${escapeHtml(roles)}${rest}</div>
     <details><summary>Input schema (JSON Schema)</summary><pre class="schema">${escapeHtml(schema)}</pre></details>
-    <textarea spellcheck="false" aria-label="input of ${escapeHtml(procedure.path)}">${escapeHtml(example)}</textarea>
+    <textarea spellcheck="false" rows="${Math.min(14, Math.max(3, example.split('\n').length))}" aria-label="input of ${escapeHtml(procedure.path)}">${escapeHtml(example)}</textarea>
     <p><button class="call" type="button">${isSubscription ? 'Follow' : 'Call'}</button>${
       isSubscription ? ' <button class="stop" type="button" disabled>Stop</button>' : ''
     }</p>

@@ -1,0 +1,117 @@
+import { createAmqpConnection, silentLogger, type AmqpConnection } from '@delivery/events';
+import { createTestVhost, type TestVhost } from '@delivery/events/testing';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOrderChangeFeed, type OrderChangeFeed } from '../live/order-change-feed';
+import { startApiServer, type RunningServer } from '../server';
+import { createTestApi, type TestApi } from '../testing';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+
+let vhost: TestVhost;
+let amqp: AmqpConnection;
+let feed: OrderChangeFeed;
+let api: TestApi;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (or set CHROMIUM_PATH)`);
+  vhost = await createTestVhost();
+  amqp = createAmqpConnection({ url: vhost.url, logger: silentLogger, name: 'panel-e2e' });
+  feed = startOrderChangeFeed({ connection: amqp, logger: silentLogger });
+  api = await createTestApi({ deps: { orderChangeFeed: feed } });
+  server = await startApiServer(api.deps, 0, { hostname: '127.0.0.1' });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close({ graceMs: 100 });
+  await api?.close();
+  await feed?.close();
+  await amqp?.close();
+  await vhost?.drop();
+});
+
+/** The procedure names of API.md, the subscription included. */
+const PROCEDURES = [
+  ...['food', 'bar'].flatMap((kind) => ['list', 'get', 'create', 'update', 'updateAll', 'delete'].map((name) => `menu.${kind}.${name}`)),
+  'menu.quote',
+  ...['place', 'get', 'list', 'history', 'cancel', 'accept', 'reject', 'markDelivered', 'onStatusChange'].map((name) => `order.${name}`),
+];
+
+const card = (path: string) => page.locator(`.procedure[data-path="${path}"]`);
+
+async function callFromPanel(path: string, input: unknown, buttonText = 'Call'): Promise<string> {
+  const procedure = card(path);
+  await procedure.locator('textarea').fill(JSON.stringify(input));
+  await procedure.getByRole('button', { name: buttonText }).click();
+  const output = procedure.locator('.output');
+  await expect.poll(async () => output.textContent(), { timeout: 10_000 }).not.toMatch(/^(calling|connecting)\.\.\./);
+  return (await output.textContent()) ?? '';
+}
+
+describe('the panel in a browser', () => {
+  it('lists every procedure with its type and input schema', async () => {
+    await page.goto(`${server.url}/panel`);
+    const listed = await page.locator('.procedure').evaluateAll((cards) => cards.map((element) => (element as HTMLElement).dataset.path));
+    expect(listed.sort()).toEqual([...PROCEDURES].sort());
+    await expect.poll(() => card('order.onStatusChange').locator('.badge').textContent()).toBe('subscription');
+    const schema = JSON.parse((await card('order.place').locator('.schema').textContent()) ?? '{}') as { required?: string[] };
+    expect(schema.required).toEqual(['items']);
+  });
+
+  it('calls a query and a mutation with the token typed at the top, and shows the answers', async () => {
+    await page.goto(`${server.url}/panel`);
+    expect(await callFromPanel('menu.food.get', { id: 1 })).toMatch(/^200[\s\S]*"name": "Bruschetta"/);
+    expect(await callFromPanel('order.place', { items: [{ kind: 'food', id: 1, quantity: 1 }] })).toMatch(/^401[\s\S]*UNAUTHORIZED/);
+    await page.locator('#token').fill(await api.tokens.customer('panel-user'));
+    const placed = await callFromPanel('order.place', { items: [{ kind: 'food', id: 1, quantity: 1 }] });
+    expect(placed).toMatch(/^200[\s\S]*"status": "pending"/);
+    const orderId = /"orderId": "([0-9a-f-]{36})"/.exec(placed)?.[1];
+    expect(orderId).toBeDefined();
+    expect(await callFromPanel('order.cancel', { orderId })).toMatch(/^200[\s\S]*"status": "cancelled"/);
+    // A cancelled order is final: following it shows its state, then the stream ends.
+    const followed = await callFromPanel('order.onStatusChange', { orderId }, 'Follow');
+    await expect.poll(() => card('order.onStatusChange').locator('.output').textContent(), { timeout: 10_000 }).toMatch(/stream ended/);
+    expect(followed).toMatch(/following \(200\)/);
+    expect(await card('order.onStatusChange').locator('.output').textContent()).toMatch(/"status":"cancelled"/);
+  });
+});
+
+describe('the REST docs in a browser', () => {
+  it('render every REST route from /openapi.json without reaching the internet', async () => {
+    const external: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.url)) external.push(request.url());
+    });
+    await page.goto(`${server.url}/docs`);
+    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    const paths = await page.locator('.opblock-summary-path').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-path')));
+    expect(new Set(paths)).toEqual(
+      new Set([
+        '/api/v1/menu/food',
+        '/api/v1/menu/food/{id}',
+        '/api/v1/menu/food/all',
+        '/api/v1/menu/bar',
+        '/api/v1/menu/bar/{id}',
+        '/api/v1/menu/bar/all',
+        '/api/v1/menu/quote',
+        '/api/v1/orders',
+        '/api/v1/orders/{orderId}',
+        '/api/v1/orders/{orderId}/history',
+        '/api/v1/orders/{orderId}/cancel',
+        '/api/v1/orders/{orderId}/accept',
+        '/api/v1/orders/{orderId}/reject',
+        '/api/v1/orders/{orderId}/deliver',
+      ]),
+    );
+    expect(paths).toHaveLength(PROCEDURES.length - 1);
+    expect(external).toEqual([]);
+  });
+});
