@@ -13,7 +13,7 @@ import { scenarios } from './scenarios';
  * RabbitMQ vhosts (`bench_<hex>`, dropped at the end whatever happens), prints the tables and writes
  * bench/results/. The API and the workers run inside this process; load generators in child processes.
  *   BENCH_QUICK=1          ~2 minute smoke run (short measurements, small replay and growth), written to results/quick.*
- *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts)
+ *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts), written to results/partial.*
  *   BENCH_SECONDS=n        measured seconds of each closed-loop measurement
  *   BENCH_REPLAY_EVENTS=n  events generated for the replay scenario
  *   BENCH_PIPELINE_RATE=n  placements per second of the pipeline-lag scenario (200)
@@ -62,14 +62,21 @@ const urls = {
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 async function main(): Promise<number> {
-  const wanted = env.BENCH_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean);
+  const listed = env.BENCH_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean) ?? [];
+  const wanted = listed.length > 0 ? listed : undefined;
   const unknown = wanted?.filter((name) => !scenarios.some((scenario) => scenario.name === name)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   const selected = scenarios.filter((scenario) => !wanted || wanted.includes(scenario.name));
 
   const databases = new ThrowawayDatabases(urls);
+  // A signal stops the run: no further scenario starts, nothing is written, every throwaway resource goes.
+  const interruption = { signal: null as string | null };
   const interrupted = async (signal: string) => {
+    interruption.signal = signal;
     log(`${signal}: dropping throwaway databases`);
+    // The API and workers still running in this process fail as their databases go: let them, and finish the drops.
+    process.on('unhandledRejection', () => undefined);
+    process.on('uncaughtException', () => undefined);
     await databases.dropAll();
     process.exit(130);
   };
@@ -82,6 +89,7 @@ async function main(): Promise<number> {
   const reports: ScenarioReport[] = [];
   try {
     for (const scenario of selected) {
+      if (interruption.signal) break;
       log(`scenario ${scenario.name}: ${scenario.title}`);
       const rss = trackPeakRss();
       const scenarioStarted = performance.now();
@@ -100,6 +108,10 @@ async function main(): Promise<number> {
     const leftovers = await databases.dropAll();
     if (leftovers.length > 0) log(`could not drop: ${leftovers.join(', ')} (drop them by hand)`);
   }
+  if (interruption.signal) {
+    log(`${interruption.signal}: stopped; no results written`);
+    return 130;
+  }
 
   const report: BenchReport = {
     machine,
@@ -113,8 +125,8 @@ async function main(): Promise<number> {
   process.stdout.write(renderText(report));
   const folder = new URL('./results/', import.meta.url);
   await mkdir(folder, { recursive: true });
-  // A smoke run never overwrites the published full figures.
-  const name = quick ? 'quick' : 'latest';
+  // A smoke run never overwrites the published full figures, nor does a run of some scenarios only.
+  const name = wanted ? 'partial' : quick ? 'quick' : 'latest';
   await writeFile(new URL(`${name}.json`, folder), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(new URL(`${name}.md`, folder), renderMarkdown(report));
   log(`wrote bench/results/${name}.json and ${name}.md`);

@@ -77,7 +77,7 @@ export const apiScenario: Scenario = {
       const peaks = await peakRates(subjects, settings, (subject, seconds) => load(subject, { seconds }));
       const [barePeak, apiPeak] = peaks;
       const halfRate = apiPeak.perSecond / 2;
-      log(`api: fixed rate of ${Math.round(halfRate)}/s (half the order.place peak)`);
+      log(`api: paced at ${Math.round(halfRate)}/s (half the order.place peak)`);
       const paced = async (subject: Subject) => {
         const rss = subject.subject === API ? trackPeakRss() : null;
         try {

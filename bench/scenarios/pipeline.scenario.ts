@@ -192,6 +192,8 @@ async function measurePhase<DB>(
       await sleep(VISIBILITY_POLL_MS);
     }
   })();
+  // Handled now, rethrown by the `await` below: a failed poll must not become an unhandled rejection meanwhile.
+  poller.catch(() => undefined);
 
   let placement: FixedRateResult;
   try {

@@ -21,3 +21,7 @@ export * from './messaging/publisher';
 export * from './messaging/consumer';
 export * from './messaging/parked';
 export { countEventsAfter } from './event-store/mysql/event-count.repository';
+export * from './event-store/postgres/postgres-event.table';
+export * from './event-store/postgres/postgres-event-store';
+export { migratePostgresEventStore } from './event-store/postgres/migrations/migrate-postgres-event-store';
+export { createPostgresEventStoreDb, ensurePostgresEventStoreDatabase } from './event-store/postgres/postgres-database';

@@ -31,7 +31,9 @@ export function legacyMenuRoutes(deps: AppDeps): Hono<LegacyEnv> {
   const app = new Hono<LegacyEnv>();
 
   // POST /menu/api/{food,bar}/create with a JSON array of items -> 201 with the created items.
-  app.on('POST', withSlash('/menu/api/:kind{food|bar}/create'),
+  app.on(
+    'POST',
+    withSlash('/menu/api/:kind{food|bar}/create'),
     legacyHandler(
       deps,
       async ({ c, callers, json }) => {
@@ -59,16 +61,16 @@ export function legacyMenuRoutes(deps: AppDeps): Hono<LegacyEnv> {
 
   // PUT /menu/api/{food,bar}/update: { Update_All: true, data: { fields } } changes every item;
   // { Update_All: false, data: [{ id, ...fields }] } changes the listed items (all or nothing).
-  app.on('PUT', withSlash('/menu/api/:kind{food|bar}/update'), async (c) => {
-    const kind = kindOf(c.req.param('kind'));
-    let updateAll = false;
-    const handler = legacyHandler(
+  app.on(
+    'PUT',
+    withSlash('/menu/api/:kind{food|bar}/update'),
+    legacyHandler(
       deps,
-      async ({ callers, json }) => {
+      async ({ c, callers, json }) => {
+        const kind = kindOf(c.req.param('kind'));
         const input = LegacyUpdateInput.parse(await json());
-        updateAll = input.Update_All ?? false;
         const menu = menuOf(callers.admin, kind);
-        if (updateAll) {
+        if (input.Update_All) {
           const result = await menu.updateAll({ patch: menuFieldsFromLegacy(kind, input.data) } as never);
           return { status: 200, body: result };
         }
@@ -76,22 +78,26 @@ export function legacyMenuRoutes(deps: AppDeps): Hono<LegacyEnv> {
         const updated = await menu.update({ items } as never);
         return { status: 200, body: updated.map(legacyMenuItem) };
       },
-      {
-        renamePath: (path) =>
-          (updateAll ? path.replace(/^patch(?=\.|$)/, 'data') : path.replace(/^items(?=\[|$)/, 'data')).replace(/\balcoholContent\b/g, 'alcohol_content'),
-      },
-    );
-    return handler(c);
-  });
+      // Both `patch` (Update_All) and `items` (a list) came from the body's `data`.
+      { renamePath: (path) => path.replace(/^(patch|items)(?=[.[]|$)/, 'data').replace(/\balcoholContent\b/g, 'alcohol_content') },
+    ),
+  );
 
   // POST /menu/api/total/cost { items: [{ name, quantity }] } -> { total_cost: "17.98" }
-  app.on('POST', withSlash('/menu/api/total/cost'),
-    legacyHandler(deps, async ({ callers, json }) => {
-      const { items } = LegacyCostInput.parse(await json());
-      const priced = await resolveMenuNames(callers.anonymous, items);
-      const quote = await callers.anonymous.menu.quote({ items: priced });
-      return { status: 200, body: { total_cost: quote.total } };
-    }, { renamePath: (path) => path.replace(/^(items\[\d+\])\.(id|kind)$/, '$1.name') }),
+  app.on(
+    'POST',
+    withSlash('/menu/api/total/cost'),
+    legacyHandler(
+      deps,
+      async ({ callers, json }) => {
+        const { items } = LegacyCostInput.parse(await json());
+        const priced = await resolveMenuNames(callers.anonymous, items);
+        const quote = await callers.anonymous.menu.quote({ items: priced });
+        return { status: 200, body: { total_cost: quote.total } };
+      },
+      // Items were named, not numbered: a refused id or kind is a refused name.
+      { renamePath: (path) => path.replace(/^(items\[\d+\])\.(id|kind)$/, '$1.name') },
+    ),
   );
 
   return app;

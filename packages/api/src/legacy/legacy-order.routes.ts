@@ -71,7 +71,9 @@ export function legacyOrderRoutes(deps: AppDeps): Hono<LegacyEnv> {
   const app = new Hono<LegacyEnv>();
 
   // POST /order/api/create { items: [{ name, quantity }], email } -> 201 { id, items, created_at, total, status, email }
-  app.on('POST', withSlash('/order/api/create'),
+  app.on(
+    'POST',
+    withSlash('/order/api/create'),
     legacyHandler(
       deps,
       async ({ callers, json }) => {
@@ -86,11 +88,15 @@ export function legacyOrderRoutes(deps: AppDeps): Hono<LegacyEnv> {
     ),
   );
 
-  app.on('GET', withSlash('/order/api/get'),
+  app.on(
+    'GET',
+    withSlash('/order/api/get'),
     legacyHandler(deps, async ({ callers }) => ({ status: 200, body: (await allOrders(callers)).map(legacyOrder) })),
   );
 
-  app.on('GET', withSlash('/order/api/get/:id'),
+  app.on(
+    'GET',
+    withSlash('/order/api/get/:id'),
     legacyHandler(deps, async ({ c, callers }) => {
       const order = await callers.admin.order.get({ orderId: orderIdOf(c.req.param('id')) });
       return { status: 200, body: legacyOrder(order) };
@@ -98,7 +104,9 @@ export function legacyOrderRoutes(deps: AppDeps): Hono<LegacyEnv> {
   );
 
   // PUT /order/api/update/<id> { status } -> the order after the change
-  app.on('PUT', withSlash('/order/api/update/:id'),
+  app.on(
+    'PUT',
+    withSlash('/order/api/update/:id'),
     legacyHandler(deps, async ({ c, callers, json }) => {
       const orderId = orderIdOf(c.req.param('id'));
       const input = LegacyStatusInput.parse(await json());

@@ -7,53 +7,93 @@ import type { RecentOrderViews } from './recent-order-views.cache';
 
 const ORDER_PREFIX = 'order-';
 
+export interface OrderViewBatchOptions<DB> {
+  db: Kysely<DB>;
+  /** Where the events of a gap are read from. */
+  store: Pick<EventStore, 'readStream'>;
+  table: OrderViewTableName;
+  /** Rows written by earlier batches, read instead of the table (see `RecentOrderViews`). */
+  recent?: RecentOrderViews;
+}
+
+interface Folded {
+  row: OrderViewRow | null;
+  changed: boolean;
+}
+
 /**
- * Folds a batch of stored events (any streams, in store order) into the rows of `table` they change,
- * with the live projector's rules: a version a row already has is skipped, a gap is filled from the store.
- * Each order's events are folded in memory and give one row per batch. Writes nothing: the caller upserts
- * the rows ("higher version wins") with its checkpoint.
+ * Folds stored events (any streams, in store order, given a page at a time) into the rows of `table`
+ * they change, with the live projector's rules: a version a row already has is skipped, a gap is filled
+ * from the store. An order gives one row per batch however many of its events the batch holds. Writes
+ * nothing: the caller upserts `take()`'s rows ("higher version wins") with its checkpoint.
  *
- * An order's starting row is not read from the table when the batch starts its stream (version 1) or
- * when `recent` has it: any row at version n is the fold of the stream's first n events, so folding on
- * from either gives the row the table would; if the table is further along, the guarded upsert keeps it.
+ * Where an order's fold starts: its row in this batch; else nothing when the batch starts its stream
+ * (version 1); else `recent`; else the table. Any row at version n is the fold of its stream's first n
+ * events, so all of these give the row the table would; if the table is further along, the guarded
+ * upsert keeps the table's.
  */
+export class OrderViewBatch<DB> {
+  private readonly folded = new Map<string, Folded>();
+
+  constructor(private readonly options: OrderViewBatchOptions<DB>) {}
+
+  /** Folds the next events of the batch in; each event is validated once. */
+  async add(recorded: readonly RecordedEvent[]): Promise<void> {
+    const byOrder = groupByOrder(recorded);
+    const unknown: string[] = [];
+    for (const [orderId, events] of byOrder) {
+      if (this.folded.has(orderId)) continue;
+      const known = events[0]?.streamVersion === 1 ? null : this.options.recent?.get(orderId);
+      if (known === undefined) unknown.push(orderId);
+      else this.folded.set(orderId, { row: known, changed: false });
+    }
+    const { db, table } = this.options;
+    for (const row of await getOrderViews(db, unknown, table)) this.folded.set(row.orderId, { row, changed: false });
+
+    for (const [orderId, events] of byOrder) {
+      const folded = this.folded.get(orderId) ?? { row: null, changed: false };
+      for (const entry of events) {
+        const current = folded.row?.version ?? 0;
+        if (entry.streamVersion <= current) continue;
+        if (entry.streamVersion > current + 1) {
+          for (const missing of await this.readVersions(orderId, current + 1, entry.streamVersion - 1)) {
+            folded.row = projectOrderView(folded.row, missing);
+          }
+        }
+        folded.row = projectOrderView(folded.row, entry);
+        folded.changed = true;
+      }
+      this.folded.set(orderId, folded);
+    }
+  }
+
+  /** The rows the events added so far changed; the batch starts empty again. */
+  take(): OrderViewRow[] {
+    const rows: OrderViewRow[] = [];
+    for (const { row, changed } of this.folded.values()) if (changed && row) rows.push(row);
+    this.folded.clear();
+    return rows;
+  }
+
+  private async readVersions(orderId: string, from: number, to: number): Promise<RecordedOrderEvent[]> {
+    const recorded = await this.options.store.readStream(orderStreamId(orderId), { fromVersion: from, maxCount: to - from + 1 });
+    return recorded.map((entry) => ({ streamVersion: entry.streamVersion, event: parseOrderEvent(entry.event) }));
+  }
+}
+
+/** Folds one batch of stored events into the rows of `table` they change (see `OrderViewBatch`). */
 export async function projectRecordedEvents<DB>(
   db: Kysely<DB>,
   store: Pick<EventStore, 'readStream'>,
   table: OrderViewTableName,
   recorded: readonly RecordedEvent[],
-  recent?: RecentOrderViews,
 ): Promise<OrderViewRow[]> {
-  const byOrder = groupByOrder(recorded);
-  const starts = new Map<string, OrderViewRow | null>();
-  const unknown: string[] = [];
-  for (const [orderId, events] of byOrder) {
-    const known = events[0]?.streamVersion === 1 ? null : recent?.get(orderId);
-    if (known === undefined) unknown.push(orderId);
-    else starts.set(orderId, known);
-  }
-  for (const row of await getOrderViews(db, unknown, table)) starts.set(row.orderId, row);
-
-  const changed: OrderViewRow[] = [];
-  for (const [orderId, events] of byOrder) {
-    const before = starts.get(orderId) ?? null;
-    let row = before;
-    for (const entry of events) {
-      const current = row?.version ?? 0;
-      if (entry.streamVersion <= current) continue;
-      if (entry.streamVersion > current + 1) {
-        for (const missing of await readVersions(store, orderStreamId(orderId), current + 1, entry.streamVersion - 1)) {
-          row = projectOrderView(row, missing);
-        }
-      }
-      row = projectOrderView(row, entry);
-    }
-    if (row && row !== before) changed.push(row);
-  }
-  return changed;
+  const batch = new OrderViewBatch({ db, store, table });
+  await batch.add(recorded);
+  return batch.take();
 }
 
-/** Each order's events of the batch, validated once each, in stream order. */
+/** Each order's events, validated, in stream order. */
 function groupByOrder(recorded: readonly RecordedEvent[]): Map<string, RecordedOrderEvent[]> {
   const byOrder = new Map<string, RecordedOrderEvent[]>();
   const unsorted = new Set<RecordedOrderEvent[]>();
@@ -70,12 +110,7 @@ function groupByOrder(recorded: readonly RecordedEvent[]): Map<string, RecordedO
     if ((events.at(-1)?.streamVersion ?? 0) > event.streamVersion) unsorted.add(events);
     events.push(event);
   }
-  // Store order is stream order for any one stream; sorting is only a safety net for other stores.
+  // Store order is stream order within a stream; sorting is only a safety net for other stores.
   for (const events of unsorted) events.sort((a, b) => a.streamVersion - b.streamVersion);
   return byOrder;
-}
-
-async function readVersions(store: Pick<EventStore, 'readStream'>, streamId: string, from: number, to: number): Promise<RecordedOrderEvent[]> {
-  const recorded = await store.readStream(streamId, { fromVersion: from, maxCount: to - from + 1 });
-  return recorded.map((entry) => ({ streamVersion: entry.streamVersion, event: parseOrderEvent(entry.event) }));
 }
