@@ -15,6 +15,7 @@ import { panelRoutes } from './panel/panel.routes';
 import { restRoutes } from './rest/rest.routes';
 import { createRequestContext } from './trpc/context';
 import { appRouter } from './trpc/root.router';
+import { createHttpMetrics } from './http/metrics';
 
 export type AppEnv = { Variables: RequestLoggerVariables };
 
@@ -39,7 +40,7 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
 
 /**
  * The API's HTTP surface: tRPC at `/trpc` (plain JSON, batching on), REST at `/api/v1` with `/openapi.json`
- * and `/docs`, the panel at `/panel`, `/healthz`, `/readyz`; the original paths with `LEGACY_API=on`.
+ * and `/docs`, the panel at `/panel`, `/healthz`, `/readyz`, `/metrics`; the original paths with `LEGACY_API=on`.
  * @example const app = createApp(deps); const response = await app.request('/healthz');
  */
 export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<AppEnv> {
@@ -51,10 +52,12 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   ];
 
   const app = new Hono<AppEnv>();
+  const metrics = createHttpMetrics();
   // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
   app.use(requestId({ limitLength: 128 }));
   app.use(requestLogger({ logger: deps.logger }));
   app.use(secureHeaders());
+  app.use(metrics.middleware);
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
@@ -64,6 +67,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
   app.get('/readyz', async (c) => {
     const report = await checkReadiness(readinessChecks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });

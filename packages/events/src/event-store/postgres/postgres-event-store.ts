@@ -30,7 +30,7 @@ export interface PostgresEventStoreOptions<DB> {
  * A position taken from a sequence at INSERT time becomes visible at COMMIT time, so with concurrent
  * appends position 11 can be visible while 10 is not yet: a reader that saw 11 and moved past 10 would
  * never see 10. MySQL's store serialises appends on a counter row to avoid it; PostgreSQL can tell
- * instead which transactions may still commit, as Emmett and Marten use:
+ * instead which transactions may still commit (the approach of Emmett's PostgreSQL store):
  *
  * 1. Every event stores the id of the transaction that wrote it (`transaction_id`, xid8 from
  *    `pg_current_xact_id()`); transaction ids never repeat and only grow.
