@@ -4,9 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { describeMachine } from './lib/machine';
 import { lifetimeMaxRssBytes, trackPeakRss } from './lib/peak-rss';
 import { type BenchReport, renderMarkdown, renderText } from './lib/report';
-import { type BenchSettings, type ScenarioReport, ScenarioSkipped } from './lib/scenario';
+import { type BenchSettings, type Scenario, type ScenarioReport, ScenarioSkipped } from './lib/scenario';
 import { ThrowawayDatabases } from './lib/throwaway-databases';
-import { scenarios } from './scenarios';
 
 /*
  * `pnpm bench`: runs every registered scenario in turn, each bounded in time, on throwaway databases and
@@ -22,6 +21,9 @@ import { scenarios } from './scenarios';
  */
 
 const env = process.env;
+// The API and workers run in this process as they run in production: libraries that pick a build from
+// NODE_ENV when first loaded (React, which renders the emails) must see it before any scenario is imported.
+env.NODE_ENV ??= 'production';
 const quick = env.BENCH_QUICK === '1';
 const positive = (name: string, fallback: number): number => {
   const raw = env[name];
@@ -62,6 +64,7 @@ const urls = {
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 async function main(): Promise<number> {
+  const { scenarios }: { scenarios: readonly Scenario[] } = await import('./scenarios');
   const listed = env.BENCH_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean) ?? [];
   const wanted = listed.length > 0 ? listed : undefined;
   const unknown = wanted?.filter((name) => !scenarios.some((scenario) => scenario.name === name)) ?? [];

@@ -1,6 +1,7 @@
 import {
   createLogger,
   createMysqlDb,
+  createPostgresDb,
   createMysqlEventStore,
   randomIds,
   systemClock,
@@ -13,7 +14,6 @@ import {
 import type { ProjectionsDatabase } from '@delivery/projections';
 import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config';
-import { createPostgresDb } from './db/postgres-database';
 import type { OrderChangeFeed } from './live/order-change-feed';
 import type { MenuDatabase } from './menu/menu.table';
 

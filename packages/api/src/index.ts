@@ -19,7 +19,6 @@ export { startApiServer, type RunningServer } from './server';
 export { runApiMain, startApiProcess, type RunningApi } from './api-process';
 export { AuthUser, InvalidTokenError, TOKEN_AUDIENCE, TOKEN_ISSUER, signToken, ttlSeconds, verifyToken } from './auth/jwt';
 export { authenticate } from './auth/auth';
-export { createPostgresDb, ensurePostgresDatabase } from './db/postgres-database';
 export { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';
 export { migrateMenu } from './menu/migrations/migrate-menu';
 export { seedMenu, loadMenuSeed } from './menu/seed/menu-seed';

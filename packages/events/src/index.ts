@@ -24,4 +24,4 @@ export { countEventsAfter } from './event-store/mysql/event-count.repository';
 export * from './event-store/postgres/postgres-event.table';
 export * from './event-store/postgres/postgres-event-store';
 export { migratePostgresEventStore } from './event-store/postgres/migrations/migrate-postgres-event-store';
-export { createPostgresEventStoreDb, ensurePostgresEventStoreDatabase } from './event-store/postgres/postgres-database';
+export { createPostgresDb, ensurePostgresDatabase, maintenanceUrl, postgresDatabaseName } from './db/postgres-database';

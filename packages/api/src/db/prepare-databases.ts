@@ -1,9 +1,8 @@
-import { ensureMysqlDatabase, migrateEventStore } from '@delivery/events';
+import { ensureMysqlDatabase, ensurePostgresDatabase, migrateEventStore } from '@delivery/events';
 import { migrateProjections } from '@delivery/projections';
 import type { ApiDatabases } from '../app-deps';
 import type { ApiConfig } from '../config';
 import { migrateMenu } from '../menu/migrations/migrate-menu';
-import { ensurePostgresDatabase } from './postgres-database';
 
 /** Creates the MySQL and PostgreSQL databases named in the configuration when they are missing. */
 export async function ensureApiDatabases(config: Pick<ApiConfig, 'MYSQL_URL' | 'POSTGRES_URL'>): Promise<void> {

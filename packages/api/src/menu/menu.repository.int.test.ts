@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDb } from '../db/postgres-database';
+import { createPostgresDb } from '@delivery/events';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing';
 import { migrateMenu } from './migrations/migrate-menu';
 import { createMenuItems, getMenuItem, listMenuItems, updateAllMenuItems, updateMenuItems } from './menu.repository';

@@ -1,2 +1,2 @@
-export { createTestPostgresDatabase, type TestPostgresDatabase } from './postgres';
+export { createTestPostgresDatabase, type TestPostgresDatabase } from '@delivery/events/testing';
 export { createTestApi, TEST_AUTH_SECRET, type TestApi, type TestApiOptions } from './test-api';

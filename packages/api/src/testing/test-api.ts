@@ -1,5 +1,5 @@
 import { silentLogger } from '@delivery/events';
-import { createTestMysqlDatabase } from '@delivery/events/testing';
+import { createTestMysqlDatabase, createTestPostgresDatabase } from '@delivery/events/testing';
 import type { Hono } from 'hono';
 import { createApp, type AppEnv, type CreateAppOptions } from '../app';
 import { openAppDeps, type AppDeps } from '../app-deps';
@@ -10,7 +10,6 @@ import { migrateApiDatabases } from '../db/prepare-databases';
 import { seedMenu } from '../menu/seed/menu-seed';
 import { createInnerContext } from '../trpc/context';
 import { createCaller } from '../trpc/root.router';
-import { createTestPostgresDatabase } from './postgres';
 
 export const TEST_AUTH_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 

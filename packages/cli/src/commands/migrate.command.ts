@@ -1,5 +1,5 @@
-import { createPostgresDb, ensureApiDatabases, loadConfig, migrateApiDatabases, type ApiMysqlDatabase, type MenuDatabase } from '@delivery/api';
-import { createMysqlDb } from '@delivery/events';
+import { ensureApiDatabases, loadConfig, migrateApiDatabases, type ApiMysqlDatabase, type MenuDatabase } from '@delivery/api';
+import { createMysqlDb, createPostgresDb } from '@delivery/events';
 import { migrateWorkers } from '@delivery/workers';
 import { parseArgs } from 'node:util';
 import type { Command } from './command';

@@ -1,4 +1,5 @@
-import { createPostgresDb, ensurePostgresDatabase, loadConfig, migrateMenu, seedMenu, type MenuDatabase } from '@delivery/api';
+import { loadConfig, migrateMenu, seedMenu, type MenuDatabase } from '@delivery/api';
+import { createPostgresDb, ensurePostgresDatabase } from '@delivery/events';
 import { parseArgs } from 'node:util';
 import type { Command } from './command';
 

@@ -1,6 +1,5 @@
-import { createTestMysqlDatabase, createTestVhost } from '@delivery/events/testing';
+import { createTestMysqlDatabase, createTestPostgresDatabase, createTestVhost } from '@delivery/events/testing';
 import { signToken } from '@delivery/api';
-import { createTestPostgresDatabase } from '@delivery/api/testing';
 import { startSmtpCapture, type SmtpCapture } from '@delivery/workers/testing';
 import { ENTRY_POINTS, type ProcessName } from '../entry-points';
 import { freePort } from './free-port';

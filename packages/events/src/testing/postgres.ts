@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ensurePostgresEventStoreDatabase } from '../event-store/postgres/postgres-database';
+import { ensurePostgresDatabase } from '../db/postgres-database';
 
 const baseUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -13,7 +13,7 @@ export interface TestPostgresDatabase {
 export async function createTestPostgresDatabase(prefix = 'dt'): Promise<TestPostgresDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const url = new URL(`/${name}`, baseUrl).toString();
-  await ensurePostgresEventStoreDatabase(url);
+  await ensurePostgresDatabase(url);
   return {
     url,
     async drop() {

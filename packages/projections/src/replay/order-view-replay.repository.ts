@@ -1,4 +1,3 @@
-import type { OrderLine } from '@delivery/events';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { asProjectionsDb, type OrderViewRow, type OrderViewTableName } from '../order-view/order-view.table';
 
@@ -76,57 +75,48 @@ export async function withNamedLock<DB, T>(db: Kysely<DB>, name: string, work: (
 
 const TABLES: ReadonlySet<OrderViewTableName> = new Set(['order_view', 'order_view_next', 'order_view_old']);
 const COLUMNS = ['order_id', 'customer_id', 'email', 'status', 'lines', 'total', 'created_at', 'updated_at', 'version'] as const;
+const INSERT_COLUMNS = COLUMNS.map((column) => `\`${column}\``).join(', ');
 const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
 // `version` last: MySQL evaluates the assignments left to right, and each must compare with the old version.
 const ON_DUPLICATE = COLUMNS.slice(1)
   .map((column) => `\`${column}\` = if(values(\`version\`) > \`version\`, values(\`${column}\`), \`${column}\`)`)
   .join(', ');
 /**
- * Bounds of one statement. Characters: far below max_allowed_packet (16 MiB by default) even in 3-byte
- * UTF-8, escaped. Rows: the driver's escaping of parameters into the text grows faster than linearly
- * beyond about a thousand rows, while the server gains little from longer statements.
+ * Bounds of one statement. Characters of values: far below max_allowed_packet (16 MiB by default) even
+ * as 3-byte UTF-8, escaped. Rows: the driver's escaping of parameters into the text slows down faster
+ * than linearly beyond about a thousand rows, while the server gains little from longer statements.
  */
 const MAX_STATEMENT_CHARS = 2_000_000;
 const MAX_STATEMENT_ROWS = 500;
-/** DATETIME(3) text of an ISO instant in UTC with milliseconds, as the projection makes them. */
+/** An ISO instant in UTC with milliseconds, as the projection makes them: its DATETIME(3) text is a slice. */
 const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
-// Rows folded on from one another share their `lines` array: serialise each array once.
-const linesJson = new WeakMap<readonly OrderLine[], string>();
-
 /**
- * Writes rows with the rule of `upsertOrderViewsIfNewer` ("the higher version wins"), but with the SQL
- * text built directly, in as few multi-row statements as the packet size allows: a replay writes
- * millions of rows, and building them through the query builder cost more than the database's work.
+ * Writes rows with the rule of `upsertOrderViewsIfNewer` ("the higher version wins", so a row never
+ * goes back to an older version), in multi-row statements whose text is built here: a replay writes
+ * millions of rows, and compiling them through the query builder cost more than the database's work.
  * Call it in the transaction that saves the checkpoint covering the rows.
+ * @example await upsertReplayedOrderViews(trx, 'order_view_next', rows);
  */
 export async function upsertReplayedOrderViews<DB>(db: Kysely<DB>, table: OrderViewTableName, rows: readonly OrderViewRow[]): Promise<void> {
   if (!TABLES.has(table)) throw new RangeError(`not an order view table: ${table}`);
-  let start = 0;
-  while (start < rows.length) {
+  // Primary-key order: neighbouring rows land on the same index pages, and every writer locks in one order.
+  const sorted = [...rows].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  for (let start = 0; start < sorted.length; ) {
     const parameters: unknown[] = [];
     let chars = 0;
     let end = start;
-    while (end < rows.length && end - start < MAX_STATEMENT_ROWS && (end === start || chars < MAX_STATEMENT_CHARS)) {
-      const row = rows[end++] as OrderViewRow;
-      const lines = serialiseLines(row.lines);
+    while (end < sorted.length && end - start < MAX_STATEMENT_ROWS && chars < MAX_STATEMENT_CHARS) {
+      const row = sorted[end++] as OrderViewRow;
+      const lines = JSON.stringify(row.lines);
       chars += lines.length + row.customerId.length + row.email.length + 120;
       parameters.push(row.orderId, row.customerId, row.email, row.status, lines, row.total, toDatetime(row.createdAt), toDatetime(row.updatedAt), row.version);
     }
     const values = new Array<string>(end - start).fill(ROW_PLACEHOLDERS).join(', ');
-    const text = `insert into \`${table}\` (${COLUMNS.map((column) => `\`${column}\``).join(', ')}) values ${values} on duplicate key update ${ON_DUPLICATE}`;
+    const text = `insert into \`${table}\` (${INSERT_COLUMNS}) values ${values} on duplicate key update ${ON_DUPLICATE}`;
     await db.executeQuery(CompiledQuery.raw(text, parameters));
     start = end;
   }
-}
-
-function serialiseLines(lines: readonly OrderLine[]): string {
-  let json = linesJson.get(lines);
-  if (json === undefined) {
-    json = JSON.stringify(lines);
-    linesJson.set(lines, json);
-  }
-  return json;
 }
 
 const toDatetime = (iso: string): string | Date => (UTC_MILLIS.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : new Date(iso));

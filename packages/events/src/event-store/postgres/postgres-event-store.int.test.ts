@@ -9,13 +9,13 @@ import { createTestPostgresDatabase, type TestPostgresDatabase } from '../../tes
 import type { EventStore, NewEvent } from '../event-store';
 import { eventStoreContract } from '../event-store.contract';
 import { migratePostgresEventStore } from './migrations/migrate-postgres-event-store';
-import { createPostgresEventStoreDb } from './postgres-database';
+import { createPostgresDb } from '../../db/postgres-database';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 import { createPostgresEventStore } from './postgres-event-store';
 
 eventStoreContract('PostgreSQL', async () => {
   const database = await createTestPostgresDatabase('evstore');
-  const db = createPostgresEventStoreDb<PostgresEventStoreDatabase>(database.url, { poolSize: 10 });
+  const db = createPostgresDb<PostgresEventStoreDatabase>(database.url, { poolSize: 10 });
   await migratePostgresEventStore(db);
   return {
     store: createPostgresEventStore({ db }),
@@ -40,7 +40,7 @@ describe('PostgreSQL event store', () => {
 
   beforeAll(async () => {
     database = await createTestPostgresDatabase('evstore');
-    db = createPostgresEventStoreDb<PostgresEventStoreDatabase>(database.url, { poolSize: 4 });
+    db = createPostgresDb<PostgresEventStoreDatabase>(database.url, { poolSize: 4 });
     await migratePostgresEventStore(db);
     store = createPostgresEventStore({ db, clock: { now: () => recordedAt } });
     impatient = createPostgresEventStore({ db, heldBackWaitMs: 0 });
@@ -77,7 +77,7 @@ describe('PostgreSQL event store', () => {
 
     it('migrates a fresh database exactly once when three processes start together', async () => {
       const fresh = await createTestPostgresDatabase('evstore');
-      const dbs = [1, 2, 3].map(() => createPostgresEventStoreDb(fresh.url, { poolSize: 1 }));
+      const dbs = [1, 2, 3].map(() => createPostgresDb(fresh.url, { poolSize: 1 }));
       try {
         const results = await Promise.all(dbs.map((each) => migratePostgresEventStore(each)));
         expect(results.flatMap((result) => result.applied)).toEqual(['0001_postgres_event_store']);

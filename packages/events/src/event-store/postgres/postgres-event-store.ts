@@ -74,7 +74,7 @@ class RetryAppend extends Error {}
  * global order is kept). Events come back raw (`NewEvent`, any schema version): parse them with
  * `parseOrderEvent` or read through `readOrderStream`.
  * @example
- * const db = createPostgresEventStoreDb(url);
+ * const db = createPostgresDb(url);
  * await migratePostgresEventStore(db);
  * const store = createPostgresEventStore({ db });
  * await store.appendToStream(orderStreamId(orderId), [placed], { expectedVersion: 'no_stream' });

@@ -11,7 +11,7 @@ const migrations: Record<string, Migration> = {
  * safe to run from several processes at once (Kysely migrates in one transaction under an advisory
  * lock). Its history lives in `events_migrations`, apart from other packages' migrations.
  * Also refuses a server whose transaction counter is behind the stored events (see below).
- * @example await migratePostgresEventStore(createPostgresEventStoreDb(url));
+ * @example await migratePostgresEventStore(createPostgresDb(url));
  */
 export async function migratePostgresEventStore<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
   const migrator = new Migrator({

@@ -1,15 +1,16 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
+const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
 /**
- * NUMERIC stays a decimal string ("8.50") so money never passes through a float. node-postgres already
- * does this by default; a per-pool parser keeps it so even if some other code changes pg's global parsers.
+ * NUMERIC stays a decimal string ("8.50") and BIGINT a string (event positions), so neither passes through
+ * a float; per pool, so a change to pg's global parsers elsewhere cannot alter them.
  */
 const typeParsers: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === NUMERIC_OID ? (value: string) => value : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === INT8_OID || oid === NUMERIC_OID ? (value: string) => value : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** The database named in a `postgres://` URL, checked to be safe to splice into DDL. */
@@ -50,7 +51,7 @@ export async function ensurePostgresDatabase(url: string): Promise<void> {
   }
 }
 
-/** A Kysely instance over a pg pool; NUMERIC columns come back as decimal strings. */
+/** A Kysely instance over a pg pool; NUMERIC and BIGINT columns come back as strings. */
 export function createPostgresDb<DB>(url: string, options: { poolSize?: number } = {}): Kysely<DB> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: typeParsers });
   // An idle client losing its connection (server restart) emits 'error' on the pool; without a listener it
