@@ -25,3 +25,4 @@ export * from './event-store/postgres/postgres-event.table';
 export * from './event-store/postgres/postgres-event-store';
 export { migratePostgresEventStore } from './event-store/postgres/migrations/migrate-postgres-event-store';
 export { createPostgresDb, ensurePostgresDatabase, maintenanceUrl, postgresDatabaseName } from './db/postgres-database';
+export { runMigrations } from './db/run-migrations';

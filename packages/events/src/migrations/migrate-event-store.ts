@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { runMigrations } from '../db/run-migrations';
 import { eventStoreMigration } from './0001-event-store.migration';
 
 /** Names sort in the order they run; never rename or edit one that has shipped. */
@@ -13,13 +14,5 @@ const migrations: Record<string, Migration> = {
  * @example await migrateEventStore(createMysqlDb(url));
  */
 export async function migrateEventStore<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'events_migrations',
-    migrationLockTableName: 'events_migrations_lock',
-  });
-  const { error, results = [] } = await migrator.migrateToLatest();
-  if (error) throw new Error('event store migration failed', { cause: error });
-  return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+  return runMigrations(db, 'events', migrations);
 }

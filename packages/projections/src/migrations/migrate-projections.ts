@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { runMigrations } from '@delivery/events';
 import { orderViewMigration } from './001-order-view.migration';
 
 /** In order of their names; append, never edit one that has run somewhere. */
@@ -13,16 +14,5 @@ const migrations: Record<string, Migration> = {
  * @example await migrateProjections(db);
  */
 export async function migrateProjections<DB>(db: Kysely<DB>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'projections_migrations',
-    migrationLockTableName: 'projections_migrations_lock',
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((result) => result.status === 'Error');
-  if (error || failed) {
-    const name = failed ? ` ${failed.migrationName}` : '';
-    throw new Error(`projections migration${name} failed`, { cause: error });
-  }
+  await runMigrations(db, 'projections', migrations);
 }

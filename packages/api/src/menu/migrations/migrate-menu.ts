@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { runMigrations } from '@delivery/events';
 import { menuTablesMigration } from './0001-menu-tables.migration';
 
 /** Names sort in the order they run; never rename or edit one that has shipped. */
@@ -13,13 +14,5 @@ const migrations: Record<string, Migration> = {
  * @example await migrateMenu(createPostgresDb(url));
  */
 export async function migrateMenu<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'menu_migrations',
-    migrationLockTableName: 'menu_migrations_lock',
-  });
-  const { error, results = [] } = await migrator.migrateToLatest();
-  if (error) throw new Error('menu migration failed', { cause: error });
-  return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+  return runMigrations(db, 'menu', migrations);
 }

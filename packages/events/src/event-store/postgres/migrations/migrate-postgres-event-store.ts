@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { runMigrations } from '../../../db/run-migrations';
 import { POSITIONS_PER_TRANSACTION, postgresEventStoreMigration } from './0001-postgres-event-store.migration';
 
 /** Names sort in the order they run; never rename or edit one that has shipped. */
@@ -14,16 +15,9 @@ const migrations: Record<string, Migration> = {
  * @example await migratePostgresEventStore(createPostgresDb(url));
  */
 export async function migratePostgresEventStore<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'events_migrations',
-    migrationLockTableName: 'events_migrations_lock',
-  });
-  const { error, results = [] } = await migrator.migrateToLatest();
-  if (error) throw new Error('event store migration failed', { cause: error });
+  const result = await runMigrations(db, 'events', migrations);
   await assertTransactionCounterAhead(db);
-  return { applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+  return result;
 }
 
 /*
