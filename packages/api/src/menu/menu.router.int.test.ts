@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi, type TestApi } from '../testing';
+import { createTestApi, outcomeOf, type TestApi } from '../testing';
 import { priceOrderLines } from './menu.pricing';
 import { getMenuItem } from './menu.repository';
 
@@ -13,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
 });
-
-async function codeOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-  return 'OK';
-}
 
 async function messageOf(call: Promise<unknown>): Promise<string> {
   try {
@@ -77,7 +67,7 @@ describe('menu router', () => {
     });
 
     it('answers NOT_FOUND for an unknown id', async () => {
-      expect(await codeOf(api.caller(null).menu.food.get({ id: 999_999 }))).toBe('NOT_FOUND');
+      expect(await outcomeOf(api.caller(null).menu.food.get({ id: 999_999 }))).toBe('NOT_FOUND');
     });
   });
 
@@ -174,8 +164,8 @@ describe('menu router', () => {
     it('removes an item, after which it is not found', async () => {
       const [item] = await api.caller(admin).menu.food.create({ items: [newFood('Leftovers')] });
       await expect(api.caller(admin).menu.food.delete({ id: item!.id })).resolves.toEqual({ id: item!.id });
-      expect(await codeOf(api.caller(null).menu.food.get({ id: item!.id }))).toBe('NOT_FOUND');
-      expect(await codeOf(api.caller(admin).menu.food.delete({ id: item!.id }))).toBe('NOT_FOUND');
+      expect(await outcomeOf(api.caller(null).menu.food.get({ id: item!.id }))).toBe('NOT_FOUND');
+      expect(await outcomeOf(api.caller(admin).menu.food.delete({ id: item!.id }))).toBe('NOT_FOUND');
     });
   });
 

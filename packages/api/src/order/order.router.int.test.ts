@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
-import { createTestApi, type TestApi } from '../testing';
+import { createTestApi, outcomeOf, type TestApi } from '../testing';
 
 const alice = { sub: 'alice', role: 'customer' as const, email: 'alice@example.com' };
 const bob = { sub: 'bob', role: 'customer' as const, email: 'bob@example.com' };
 const vendor = { sub: 'kitchen', role: 'vendor' as const };
 const admin = { sub: 'root', role: 'admin' as const };
 const twoBurgers = { items: [{ kind: 'food' as const, id: 1, quantity: 2 }] };
-
-async function codeOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-  return 'OK';
-}
 
 describe('order router', () => {
   let api: TestApi;
@@ -41,7 +31,7 @@ describe('order router', () => {
     it('refuses a price sent by the client', async () => {
       const input = { items: [{ kind: 'food', id: 1, quantity: 1, unitPrice: '0.01' }] };
       // @ts-expect-error: the client cannot name a price
-      expect(await codeOf(api.caller(alice).order.place(input))).toBe('BAD_REQUEST');
+      expect(await outcomeOf(api.caller(alice).order.place(input))).toBe('BAD_REQUEST');
     });
 
     it('refuses unknown items and quantities outside 1..100, naming the field', async () => {
@@ -60,17 +50,17 @@ describe('order router', () => {
     });
 
     it('is for customers only', async () => {
-      expect(await codeOf(api.caller(null).order.place(twoBurgers))).toBe('UNAUTHORIZED');
-      expect(await codeOf(api.caller(vendor).order.place(twoBurgers))).toBe('FORBIDDEN');
+      expect(await outcomeOf(api.caller(null).order.place(twoBurgers))).toBe('UNAUTHORIZED');
+      expect(await outcomeOf(api.caller(vendor).order.place(twoBurgers))).toBe('FORBIDDEN');
     });
   });
 
   describe("another customer's order", () => {
     it('does not exist for reading, history, cancelling or following', async () => {
       const { orderId } = await api.caller(alice).order.place(twoBurgers);
-      expect(await codeOf(api.caller(bob).order.get({ orderId }))).toBe('NOT_FOUND');
-      expect(await codeOf(api.caller(bob).order.history({ orderId }))).toBe('NOT_FOUND');
-      expect(await codeOf(api.caller(bob).order.cancel({ orderId }))).toBe('NOT_FOUND');
+      expect(await outcomeOf(api.caller(bob).order.get({ orderId }))).toBe('NOT_FOUND');
+      expect(await outcomeOf(api.caller(bob).order.history({ orderId }))).toBe('NOT_FOUND');
+      expect(await outcomeOf(api.caller(bob).order.cancel({ orderId }))).toBe('NOT_FOUND');
       expect((await api.caller(bob).order.list()).items.map((order) => order.orderId)).not.toContain(orderId);
     });
 
@@ -106,26 +96,26 @@ describe('order router', () => {
     it('refuses a stale expectedVersion', async () => {
       const { orderId } = await api.caller(alice).order.place(twoBurgers);
       await api.caller(vendor).order.accept({ orderId });
-      expect(await codeOf(api.caller(alice).order.cancel({ orderId, expectedVersion: 1 }))).toBe('CONFLICT');
+      expect(await outcomeOf(api.caller(alice).order.cancel({ orderId, expectedVersion: 1 }))).toBe('CONFLICT');
     });
 
     it('does not let a customer accept, nor a vendor cancel', async () => {
       const { orderId } = await api.caller(alice).order.place(twoBurgers);
-      expect(await codeOf(api.caller(alice).order.accept({ orderId }))).toBe('FORBIDDEN');
-      expect(await codeOf(api.caller(vendor).order.cancel({ orderId }))).toBe('FORBIDDEN');
+      expect(await outcomeOf(api.caller(alice).order.accept({ orderId }))).toBe('FORBIDDEN');
+      expect(await outcomeOf(api.caller(vendor).order.cancel({ orderId }))).toBe('FORBIDDEN');
     });
 
     it('lets the owner cancel a pending order and a vendor reject one, once', async () => {
       const cancelled = await api.caller(alice).order.place(twoBurgers);
       expect((await api.caller(alice).order.cancel({ orderId: cancelled.orderId })).status).toBe('cancelled');
-      expect(await codeOf(api.caller(vendor).order.accept({ orderId: cancelled.orderId }))).toBe('CONFLICT');
+      expect(await outcomeOf(api.caller(vendor).order.accept({ orderId: cancelled.orderId }))).toBe('CONFLICT');
       const rejected = await api.caller(alice).order.place(twoBurgers);
       expect((await api.caller(vendor).order.reject({ orderId: rejected.orderId, reason: 'kitchen closed' })).status).toBe('rejected');
     });
 
     it('lets exactly one of many concurrent accepts win', async () => {
       const { orderId } = await api.caller(alice).order.place(twoBurgers);
-      const codes = await Promise.all(Array.from({ length: 10 }, () => codeOf(api.caller(vendor).order.accept({ orderId }))));
+      const codes = await Promise.all(Array.from({ length: 10 }, () => outcomeOf(api.caller(vendor).order.accept({ orderId }))));
       expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
       expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(9);
     });

@@ -49,14 +49,14 @@ interface BatchResult {
  * stay pending and are retried with capped exponential backoff; a crash after the confirm and before
  * the commit publishes them again (at-least-once: consumers dedupe by event id).
  * @example
- * const relay = startOutboxRelay({ db, connection, logger, batchSize: 100, pollIntervalMs: 250 });
+ * const relay = startOutboxRelay({ db, connection, logger, batchSize: 100, pollIntervalMs: 50 });
  * await relay.stop();
  */
 export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRelay {
   const { db, connection } = options;
   const logger = options.logger.child({ component: 'outbox-relay' });
   const batchSize = options.batchSize ?? 100;
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const pollIntervalMs = options.pollIntervalMs ?? 50;
   const retryInitialMs = options.retryInitialMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 10_000;
   const clock = options.clock ?? systemClock;
@@ -88,7 +88,10 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
   async function relayBatch(): Promise<BatchResult> {
     let claimed: string[] = [];
     try {
-      return await db.transaction().execute(async (trx) => {
+      // READ COMMITTED: the claim then locks only the rows it takes. Under REPEATABLE READ its locking read
+      // would also lock the gap after the last pending row, and every append (which inserts outbox rows
+      // there) would wait for this batch's publish confirms.
+      return await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
         const rows = await claimPendingOutboxRows(trx, batchSize);
         claimed = rows.map((row) => row.id);
         if (rows.length === 0) return { published: 0, invalid: [] };
@@ -131,8 +134,8 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
         continue;
       }
       if (result.invalid.length > 0) await recordInvalid(result.invalid);
-      // A full batch means more may be waiting: go on at once. Otherwise idle until the poll or a wake-up.
-      if (result.published < batchSize) await pause(pollIntervalMs);
+      // Anything published means more may be coming: go on at once. Idle only when the outbox was empty.
+      if (result.published === 0) await pause(pollIntervalMs);
     }
   }
 

@@ -27,7 +27,7 @@ export const WorkersConfig = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DELIVERY_DELAY_MS: z.coerce.number().int().nonnegative().default(30_000),
     RELAY_BATCH_SIZE: positiveInt(100),
-    RELAY_POLL_INTERVAL_MS: positiveInt(250),
+    RELAY_POLL_INTERVAL_MS: positiveInt(50),
     EMAIL_CONCURRENCY: positiveInt(8),
   })
   .refine((config) => !config.USER_EMAIL || config.USER_EMAIL_PASS, {
