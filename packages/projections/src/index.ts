@@ -15,6 +15,12 @@ export {
 } from './order-view/order-view.repository';
 export * from './order-view/order-view.wait';
 export * from './order-view/order-view.projector';
-export { replayOrderView, type ReplayOrderViewOptions, type ReplayOrderViewResult } from './replay/order-view.replay';
+export {
+  replayOrderView,
+  REPLAY_DEFAULT_BATCH_SIZE,
+  REPLAY_PAGE_SIZE,
+  type ReplayOrderViewOptions,
+  type ReplayOrderViewResult,
+} from './replay/order-view.replay';
 export type { ReplayProgress } from './replay/replay-progress';
 export { migrateProjections } from './migrations/migrate-projections';

@@ -1,9 +1,11 @@
-import { orderStreamId, readOrderStream, type EventStore, type OrderEvent } from '@delivery/events';
+import { createMysqlDb, createMysqlEventStore, migrateEventStore, orderStreamId, readOrderStream, type EventStore, type OrderEvent } from '@delivery/events';
+import { createTestMysqlDatabase } from '@delivery/events/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOrderEvent } from '../order-view/order-view.projector';
 import { foldOrderView } from '../order-view/order-view.projection';
 import { getOrder, listAllOrderViews } from '../order-view/order-view.repository';
 import { orderHistory, orderOutcomes, type OrderOutcome } from '../testing/order-histories';
+import { migrateProjections } from '../migrations/migrate-projections';
 import { appendOrderHistory, createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
 import { replayOrderView } from './order-view.replay';
 import { readCheckpoint, tableExists } from './order-view-replay.repository';
@@ -216,5 +218,26 @@ describe('order view replay', () => {
     await expect(replayOrderView({ ...env, batchSize: BATCH })).rejects.toThrow(/already running/);
     release();
     await expect(first).resolves.toMatchObject({ resumedFrom: null });
+  });
+
+  it('runs on a pool of two connections, as the operator CLI opens', async () => {
+    const database = await createTestMysqlDatabase('proj');
+    const db = createMysqlDb(database.url, { poolSize: 2 });
+    try {
+      await migrateEventStore(db);
+      await migrateProjections(db);
+      const store = createMysqlEventStore({ db });
+      const histories = Array.from({ length: 30 }, (_, n) => orderHistory({ outcome: orderOutcomes[n % orderOutcomes.length] }));
+      for (const events of histories) await appendOrderHistory(store, events);
+
+      const result = await replayOrderView({ db, store, batchSize: 7 });
+
+      expect(result.processed).toBe(histories.flat().length);
+      const rows = await listAllOrderViews(db);
+      expect(rows).toEqual(histories.map((events) => foldOrderView(events.map((event, index) => ({ streamVersion: index + 1, event })))).sort((a, b) => a!.orderId.localeCompare(b!.orderId)));
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
   });
 });

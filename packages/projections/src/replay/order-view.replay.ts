@@ -18,13 +18,16 @@ import { projectRecordedEvents } from './project-recorded-events';
 import { copyEventsToOrderView } from './replay-pipeline';
 import { createProgressMeter, type ReplayProgress } from './replay-progress';
 
+export { REPLAY_PAGE_SIZE } from './replay-pipeline';
+
 /*
  * How the read model is rebuilt while it keeps serving (blue/green).
  *
  * 1. Rebuild: `order_view_next` (created LIKE `order_view`) is filled from `readAll`, one transaction per
  *    batch that writes the rows *and* the checkpoint `projection_checkpoints['order_view_replay']`. A crash
- *    loses at most the uncommitted batch; the next run resumes from the checkpoint. Meanwhile queries and
- *    the live projector keep using `order_view`, untouched.
+ *    loses at most the uncommitted batch; the next run resumes from the checkpoint. Reading, projecting
+ *    and writing overlap (replay-pipeline.ts), the batches still commit one after the other. Meanwhile
+ *    queries and the live projector keep using `order_view`, untouched.
  * 2. Switch: one `RENAME TABLE order_view TO order_view_old, order_view_next TO order_view`. It is atomic,
  *    so a query sees one table or the other, never none; it waits for transactions on `order_view` to end
  *    and holds new ones back only for the instant of the rename.
@@ -42,13 +45,18 @@ import { createProgressMeter, type ReplayProgress } from './replay-progress';
  */
 
 const REPLAY = 'order_view_replay';
+/** Fewer, longer transactions: fewer commits and round trips, while one batch stays a few MB of SQL. */
+export const REPLAY_DEFAULT_BATCH_SIZE = 5000;
 const RECONCILE_CHUNK = 100;
 
 export interface ReplayOrderViewOptions<DB> {
   db: Kysely<DB>;
   /** A store that can count cheaply (`countEventsAfter`) gives progress a total without the option below. */
   store: Pick<EventStore, 'readAll' | 'readStream'> & { countEventsAfter?: (position: bigint) => Promise<number> };
-  /** Events per `readAll` page and per transaction (default 500). */
+  /**
+   * Events per transaction, checkpoint and `onProgress` call (default `REPLAY_DEFAULT_BATCH_SIZE`).
+   * `readAll` is called for `REPLAY_PAGE_SIZE` events at a time whatever this is.
+   */
   batchSize?: number;
   /** Called after each committed batch; throwing from it stops the replay (it resumes next time). */
   onProgress?: (progress: ReplayProgress) => void | Promise<void>;
@@ -79,11 +87,11 @@ export interface ReplayOrderViewResult {
 export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): Promise<ReplayOrderViewResult> {
   const { db } = options;
   const clock = options.clock ?? systemClock;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? REPLAY_DEFAULT_BATCH_SIZE;
   const countEventsAfter = options.countEventsAfter ?? options.store.countEventsAfter?.bind(options.store);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`invalid batch size: ${batchSize}`);
 
-  return withNamedLock(db, REPLAY, async () => {
+  return withNamedLock(db, REPLAY, async (session) => {
     const checkpoint = await readCheckpoint(db, REPLAY);
     const hasNext = await tableExists(db, 'order_view_next');
     const hasOld = await tableExists(db, 'order_view_old');
@@ -94,6 +102,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
     const copy = (table: OrderViewTableName, phase: ReplayProgress['phase'], from: bigint, meter: ReturnType<typeof createProgressMeter>) =>
       copyEventsToOrderView({
         db,
+        session,
         store: options.store,
         table,
         from,

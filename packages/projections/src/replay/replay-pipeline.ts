@@ -2,27 +2,32 @@ import type { EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { retryLostRaces } from '../order-view/mysql-errors';
 import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
-import { upsertReplayedOrderViews } from './order-view-replay.repository';
+import { upsertReplayedOrderViews, withBatchConnection, type RunBatch } from './order-view-replay.repository';
 import { OrderViewBatch } from './project-recorded-events';
 import { RecentOrderViews } from './recent-order-views.cache';
 
 /**
- * Events per `readAll` page. Batches are cut from and across pages: pages this size keep few objects alive
- * at once (a page of 5,000 made garbage collection Node's largest cost), while the read ahead hides their
- * round trips.
+ * Events per `readAll` page. Batches are cut from and across pages: pages this size keep few objects
+ * alive at once (pages of 5,000 made garbage collection Node's largest cost), and reading one page ahead
+ * hides their round trips.
  */
-const PAGE_SIZE = 1000;
+export const REPLAY_PAGE_SIZE = 1000;
 /** Rows kept per generation of `RecentOrderViews` at least (about 1 KB each). */
 const MIN_RECENT_ROWS = 20_000;
 
 export interface CopyEventsOptions<DB> {
+  /** Reads rows of `table` that earlier batches did not leave in memory. */
   db: Kysely<DB>;
+  /** Where the batch transactions run (default: a connection of `db` held for the whole copy). */
+  session?: Kysely<DB>;
   store: Pick<EventStore, 'readAll' | 'readStream'>;
   table: OrderViewTableName;
   /** The checkpoint to continue from (exclusive). */
   from: bigint;
   /** Events per transaction, checkpoint and `onCommitted` call. */
   batchSize: number;
+  /** Events per `readAll` call (default `REPLAY_PAGE_SIZE`). */
+  pageSize?: number;
   /** Saves the checkpoint in the transaction that writes the batch's rows. */
   saveCheckpoint: (trx: Kysely<DB>, position: bigint) => Promise<void>;
   /** After each commit, before the next batch is written; throwing stops the copy there. */
@@ -40,38 +45,42 @@ export interface CopyEventsOptions<DB> {
  */
 
 /**
- * Applies the events after `from` to `table`, batch by batch, each batch's rows and checkpoint in one
- * transaction, until `readAll` returns an empty page.
+ * Applies the events after `from` to `table`, `batchSize` events per transaction that also saves the
+ * checkpoint, until `readAll` returns an empty page.
  * @returns the last committed checkpoint (`from` when there was nothing to read).
+ * @example const position = await copyEventsToOrderView({ db, store, table: 'order_view_next', from: 0n, batchSize: 5000, saveCheckpoint, onCommitted });
  */
 export async function copyEventsToOrderView<DB>(options: CopyEventsOptions<DB>): Promise<bigint> {
+  const pageSize = options.pageSize ?? REPLAY_PAGE_SIZE;
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`invalid page size: ${pageSize}`);
+  return withBatchConnection(options.session ?? options.db, (runBatch) => copyEvents(options, pageSize, runBatch));
+}
+
+async function copyEvents<DB>(options: CopyEventsOptions<DB>, pageSize: number, runBatch: RunBatch<DB>): Promise<bigint> {
   const { db, store, table, batchSize } = options;
   const recent = new RecentOrderViews(Math.max(batchSize, MIN_RECENT_ROWS));
   const batch = new OrderViewBatch({ db, store, table, recent });
   let position = options.from;
 
   const write = async (rows: readonly OrderViewRow[], end: bigint, events: number) => {
-    // READ COMMITTED takes no gap locks, so the live projector's inserts do not queue behind a batch;
-    // a lost race (deadlock) just repeats the batch, which is idempotent.
+    // A lost race (deadlock with the live projector) just repeats the batch, which is idempotent.
     await retryLostRaces(() =>
-      db
-        .transaction()
-        .setIsolationLevel('read committed')
-        .execute(async (trx) => {
-          await upsertReplayedOrderViews(trx, table, rows);
-          await options.saveCheckpoint(trx, end);
-        }),
+      runBatch(async (trx) => {
+        await upsertReplayedOrderViews(trx, table, rows);
+        await options.saveCheckpoint(trx, end);
+      }),
     );
     position = end;
     await options.onCommitted(events, end);
   };
 
-  // A promise that fails while nothing awaits it yet must not count as unhandled: it is awaited later.
+  // A promise that fails before anything awaits it must not count as unhandled: it is awaited later.
   const quiet = <T>(promise: Promise<T>) => (promise.catch(() => {}), promise);
-  let reading = quiet(store.readAll(position, PAGE_SIZE));
+  let reading = quiet(store.readAll(position, pageSize));
   let writing: Promise<void> = Promise.resolve();
   let inBatch = 0;
   let readTo = position;
+
   const flush = async (end: bigint) => {
     const rows = batch.take();
     recent.remember(rows);
@@ -80,18 +89,21 @@ export async function copyEventsToOrderView<DB>(options: CopyEventsOptions<DB>):
     await writing;
     writing = quiet(write(rows, end, events));
   };
+
   try {
     for (;;) {
       const page = await reading;
       if (page.events.length === 0) break;
-      reading = quiet(store.readAll(page.nextPosition, PAGE_SIZE));
+      reading = quiet(store.readAll(page.nextPosition, pageSize));
       for (let start = 0; start < page.events.length; ) {
         const take = Math.min(batchSize - inBatch, page.events.length - start);
         const events = take === page.events.length ? page.events : page.events.slice(start, start + take);
         start += take;
         await batch.add(events);
         inBatch += take;
-        if (inBatch === batchSize) await flush(start === page.events.length ? page.nextPosition : (events.at(-1)?.globalPosition ?? page.nextPosition));
+        if (inBatch === batchSize) {
+          await flush(start === page.events.length ? page.nextPosition : (events.at(-1)?.globalPosition ?? page.nextPosition));
+        }
       }
       readTo = page.nextPosition;
     }
@@ -99,7 +111,7 @@ export async function copyEventsToOrderView<DB>(options: CopyEventsOptions<DB>):
     await writing;
     return position;
   } finally {
-    // Leave nothing running behind the caller, which may release the replay's lock next.
+    // Leave nothing running behind the caller, which releases the replay's lock next.
     await Promise.allSettled([reading, writing]);
   }
 }
