@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { createMysqlDb, createMysqlEventStore, type EventStore, migrateEventStore } from '@delivery/events';
-import { migrateProjections, replayOrderView } from '@delivery/projections';
+import { REPLAY_DEFAULT_BATCH_SIZE, REPLAY_PAGE_SIZE, migrateProjections, replayOrderView } from '@delivery/projections';
 import { type Kysely, sql } from 'kysely';
 import { generateOrderHistory, type ScanResult, scanEventsInPages, scanEventsStreaming } from '../lib/events-table.repository';
 import type { BenchRow, Scenario } from '../lib/scenario';
 
-const PAGE_SIZE = 500; // replayOrderView's default batch size, so the page scans read what it reads
+// replayOrderView's page size, so the page scans read what it reads; the replay runs with its default batch.
+const PAGE_SIZE = REPLAY_PAGE_SIZE;
 const TARGET_RATE = 50_000;
 const TARGET_RATIO = 0.5;
 const BASELINE = 'raw SELECT scan (stream)';
@@ -60,7 +61,7 @@ export const replayScenario: Scenario = {
           row(
             'replayOrderView',
             replay,
-            viewRows === undefined ? 'batch 500' : `batch 500; ${viewRows.toLocaleString('en-US')} read-model rows for ${generated.orders.toLocaleString('en-US')} orders`,
+            viewRows === undefined ? `batch ${REPLAY_DEFAULT_BATCH_SIZE}` : `batch ${REPLAY_DEFAULT_BATCH_SIZE}; ${viewRows.toLocaleString('en-US')} read-model rows for ${generated.orders.toLocaleString('en-US')} orders`,
           ),
         ],
         checks: [
@@ -94,7 +95,6 @@ async function timeReplay<DB>(db: Kysely<DB>, store: EventStore, budgetMs: numbe
     const result = await replayOrderView({
       db,
       store,
-      batchSize: PAGE_SIZE,
       onProgress: (progress) => {
         rows = progress.processed;
         if (performance.now() - started > budgetMs) throw new BudgetReached();
