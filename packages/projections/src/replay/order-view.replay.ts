@@ -37,7 +37,7 @@ export { REPLAY_PAGE_SIZE } from './replay-pipeline';
  *    rules. Both writers may touch the same row now; that is safe because a row at version n is a pure
  *    fold of its stream's first n events, so "the higher version wins" (a guarded upsert here, a version
  *    check under the row lock there) keeps whichever is further along, and neither can regress it.
- * 4. Reconcile: any order still further along in the old table than in the new one (an event the live
+ * 4. Reconcile: every order still further along in the old table than in the new one (an event the live
  *    projector saw that `readAll` did not yet show, whatever the store's ordering guarantees) is read
  *    with `readStream` and brought up to date. Then the checkpoint is deleted and the old table dropped.
  *
