@@ -2,10 +2,11 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { EventMetadata } from '../../order/order.events';
 import type { NewOutboxRow } from '../../outbox/outbox.table';
 import { type Clock, systemClock } from '../../shared/clock';
-import { ConflictError, ValidationError } from '../../shared/errors';
+import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
 import type { EventRow, EventStoreDatabase, NewEventRow } from './event.table';
+import { assertExpectedVersion, resolveStored, validateAppend, versionMatches } from '../append-rules';
 
 export interface MysqlEventStoreOptions<DB> {
   /** A Kysely over MySQL/MariaDB whose database holds the tables of `migrateEventStore`. */
@@ -44,7 +45,6 @@ const RACE_ERRNOS = new Set([
   1062, // ER_DUP_ENTRY: a concurrent append stored the same stream row or event id first
 ]);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The event store on MySQL/MariaDB (see the comment above for how global order is kept).
@@ -189,20 +189,6 @@ async function findStoredEvents(trx: Transaction<EventStoreDatabase>, events: re
     .execute();
 }
 
-function resolveStored(
-  streamId: string,
-  events: readonly NewEvent[],
-  stored: ReadonlyArray<{ event_id: string; stream_id: string; stream_version: number }>,
-  current: number,
-): AppendResult {
-  const wholeAppend = stored.length === events.length && stored.every((row) => row.stream_id === streamId);
-  if (!wholeAppend) {
-    const ids = stored.map((row) => row.event_id).join(', ');
-    throw new ConflictError(`event ids already stored elsewhere or in part: ${ids}`, current);
-  }
-  // The earlier, committed attempt's own result, so a retry sees what the first call would have.
-  return { nextExpectedVersion: Math.max(...stored.map((row) => Number(row.stream_version))), alreadyStored: true };
-}
 
 async function readStreamVersion(db: Kysely<EventStoreDatabase>, streamId: string): Promise<number> {
   const row = await db.selectFrom('streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
@@ -214,44 +200,8 @@ async function readLastPosition(trx: Transaction<EventStoreDatabase>): Promise<b
   return BigInt(row.last_position);
 }
 
-function versionMatches(expected: ExpectedVersion, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === 0;
-    case 'stream_exists':
-      return current > 0;
-    default:
-      return current === expected;
-  }
-}
 
-function assertExpectedVersion(streamId: string, expected: ExpectedVersion, current: number): void {
-  if (versionMatches(expected, current)) return;
-  const wanted =
-    expected === 'no_stream' ? 'no stream' : expected === 'stream_exists' ? 'an existing stream' : `version ${expected}`;
-  throw new ConflictError(`stream ${streamId} is at version ${current}; expected ${wanted}`, current);
-}
 
-function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): void {
-  if (streamId.length === 0 || streamId.length > 200) throw new ValidationError('streamId', 'must be 1 to 200 characters');
-  if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
-    throw new ValidationError('expectedVersion', 'must be a non-negative integer');
-  }
-  const ids = new Set<string>();
-  events.forEach((event, index) => {
-    if (event.type.length === 0 || event.type.length > 100) {
-      throw new ValidationError(`events[${index}].type`, 'must be 1 to 100 characters');
-    }
-    if (!UUID.test(event.metadata.eventId)) throw new ValidationError(`events[${index}].metadata.eventId`, 'must be a UUID');
-    if (event.metadata.correlationId.length > 200) {
-      throw new ValidationError(`events[${index}].metadata.correlationId`, 'must be at most 200 characters');
-    }
-    if (ids.has(event.metadata.eventId)) throw new ValidationError(`events[${index}].metadata.eventId`, 'is repeated');
-    ids.add(event.metadata.eventId);
-  });
-}
 
 function outboxRow(streamId: string, streamVersion: number, event: NewEvent, now: Date): NewOutboxRow {
   return {

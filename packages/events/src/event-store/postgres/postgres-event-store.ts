@@ -4,7 +4,7 @@ import { type Clock, systemClock } from '../../shared/clock';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
-import { assertExpectedVersion, resolveStored, type StoredEventRef, validateAppend, versionMatches } from './append-rules';
+import { assertExpectedVersion, resolveStored, type StoredEventRef, validateAppend, versionMatches } from '../append-rules';
 import { POSITIONS_PER_TRANSACTION } from './migrations/0001-postgres-event-store.migration';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 

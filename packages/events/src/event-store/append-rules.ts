@@ -1,10 +1,7 @@
-import { ConflictError, ValidationError } from '../../shared/errors';
-import type { AppendResult, ExpectedVersion, NewEvent } from '../event-store';
+import { ConflictError, ValidationError } from '../shared/errors';
+import type { AppendResult, ExpectedVersion, NewEvent } from './event-store';
 
-/*
- * The backend-independent rules of an append, as the MySQL store applies them (its copies are private
- * to mysql-event-store.ts; both stores could share this file).
- */
+/* The backend-independent rules of an append, shared by the MySQL and PostgreSQL stores. */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,7 +30,7 @@ export function validateAppend(
   streamId: string,
   events: readonly NewEvent[],
   expected: ExpectedVersion,
-  limits: { maxEvents: number },
+  limits: { maxEvents: number } = { maxEvents: Number.MAX_SAFE_INTEGER },
 ): void {
   if (streamId.length === 0 || streamId.length > 200) throw new ValidationError('streamId', 'must be 1 to 200 characters');
   // PostgreSQL text cannot hold NUL; the JSON columns are safe because JSON.stringify escapes it.
