@@ -1,0 +1,24 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+
+/** Where an embedded database lives: a folder (kept across restarts) or `memory` (gone when closed). */
+export type PgliteLocation = { dataDir: string } | 'memory';
+
+/**
+ * PostgreSQL compiled to WebAssembly, in this process. One session: Kysely hands its single connection
+ * to one caller (a query or a whole transaction) at a time, so transactions never interleave and
+ * `FOR UPDATE` locks always succeed at once. NUMERIC and BIGINT come back as strings, as from
+ * `createPostgresDb`, so the same repositories read the same values from either.
+ * Never run a query on the Kysely instance while holding one of its transactions: it waits for itself.
+ * @example const db = await createPgliteDb({ dataDir: '.data/pglite' });
+ */
+export async function createPgliteDb<DB>(location: PgliteLocation): Promise<Kysely<DB>> {
+  if (location !== 'memory') mkdirSync(location.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(location === 'memory' ? {} : { dataDir: location.dataDir }),
+    parsers: { [types.INT8]: (value: string) => value, [types.NUMERIC]: (value: string) => value },
+  });
+  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+}
