@@ -1,5 +1,5 @@
-import { createAmqpConnection, createLogger, type AmqpConnection, type Logger } from '@delivery/events';
-import { openAppDeps, type ReadinessCheck } from './app-deps';
+import { createAmqpBus, createLogger, type Logger, type MessageBus } from '@delivery/events';
+import { openAppDeps, type AppDeps, type ReadinessCheck } from './app-deps';
 import { startOrderChangeFeed } from './live/order-change-feed';
 import { configWarnings, loadConfig } from './config';
 import { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';
@@ -8,13 +8,13 @@ import { startApiServer, type RunningServer } from './server';
 
 export interface RunningApi {
   url: string;
-  /** Stops the server (waiting for open requests), then closes the pools and the broker connection. */
+  /** Stops the server (waiting for open requests), then releases what the API opened. */
   stop(): Promise<void>;
 }
 
 /**
  * Boots the API from an environment: parse the configuration, create and migrate the databases, seed
- * the demo menu into empty tables, connect to RabbitMQ (for `/readyz`), then serve.
+ * the demo menu into empty tables, connect to RabbitMQ (live tracking and `/readyz`), then serve.
  * @throws ConfigError naming each bad variable.
  */
 export async function startApiProcess(env: Record<string, string | undefined>, logger?: Logger): Promise<RunningApi> {
@@ -23,37 +23,52 @@ export async function startApiProcess(env: Record<string, string | undefined>, l
   for (const warning of configWarnings(config)) log.warn({}, warning);
 
   await ensureApiDatabases(config);
-  const amqp = createAmqpConnection({ url: config.AMQP_URL, logger: log, name: 'api' });
-  const orderChangeFeed = startOrderChangeFeed({ connection: amqp, logger: log });
-  const { deps, close } = openAppDeps(config, { logger: log, checks: [rabbitmqCheck(amqp)], orderChangeFeed });
-  let server: RunningServer | undefined;
+  const bus = createAmqpBus({ url: config.AMQP_URL, logger: log, name: 'api' });
+  const orderChangeFeed = startOrderChangeFeed({ bus });
+  const opened = openAppDeps(config, { logger: log, checks: [busReadiness(bus)], orderChangeFeed });
+  return serveApi(opened.deps, {
+    async release() {
+      await Promise.allSettled([opened.close(), orderChangeFeed.close().then(() => bus.close())]);
+    },
+  });
+}
+
+/**
+ * Migrates the API's tables, seeds the demo menu into empty tables and serves `deps` on the configured
+ * port, in either mode; `release` closes what the caller opened for `deps`, after the server stopped
+ * (or when it could not start).
+ * @example const api = await serveApi(deps, { release: () => closeEverything() });
+ */
+export async function serveApi(deps: AppDeps, options: { hostname?: string; release(): Promise<void> }): Promise<RunningApi> {
+  const log = deps.logger;
+  let server: RunningServer;
   try {
     const migrated = await migrateApiDatabases(deps.db);
     log.info(migrated, 'databases migrated');
-    const seeded = await seedMenu(deps.db.pg);
+    const seeded = await seedMenu(deps.db.menu);
     if (seeded.food || seeded.bar) log.info(seeded, 'demo menu seeded into empty tables');
-    server = await startApiServer(deps, config.PORT);
+    server = await startApiServer(deps, deps.config.PORT, options.hostname ? { hostname: options.hostname } : {});
   } catch (error) {
-    await Promise.allSettled([close(), orderChangeFeed.close().then(() => amqp.close())]);
+    await options.release();
     throw error;
   }
-  const running = server;
-  log.info({ url: running.url }, 'api listening');
+  log.info({ url: server.url }, 'api listening');
   return {
-    url: running.url,
+    url: server.url,
     async stop() {
-      await running.close();
-      await Promise.allSettled([close(), orderChangeFeed.close().then(() => amqp.close())]);
+      await server.close();
+      await options.release();
       log.info({}, 'api stopped');
     },
   };
 }
 
-function rabbitmqCheck(amqp: AmqpConnection): ReadinessCheck {
+/** `/readyz` reports the bus down while it reconnects (RabbitMQ) or after it closed. */
+export function busReadiness(bus: MessageBus): ReadinessCheck {
   return {
-    name: 'rabbitmq',
+    name: bus.kind === 'rabbitmq' ? 'rabbitmq' : 'bus',
     async check() {
-      if (!amqp.current()) throw new Error('not connected to RabbitMQ');
+      if (!bus.isConnected()) throw new Error(`not connected to the ${bus.kind} bus`);
     },
   };
 }

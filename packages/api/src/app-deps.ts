@@ -14,17 +14,18 @@ import {
 import type { ProjectionsDatabase } from '@delivery/projections';
 import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config';
+import { pingDatabase } from './health/ping.repository';
 import type { OrderChangeFeed } from './live/order-change-feed';
 import type { MenuDatabase } from './menu/menu.table';
 
-/** The API's MySQL database: the event store and the read model live side by side. */
-export type ApiMysqlDatabase = EventStoreDatabase & ProjectionsDatabase;
+/** The orders database (MySQL, or PostgreSQL/PGlite in embedded mode): the event store and the read model side by side. */
+export type ApiOrdersDatabase = EventStoreDatabase & ProjectionsDatabase;
 
 export interface ApiDatabases {
-  /** The menu. */
-  pg: Kysely<MenuDatabase>;
-  /** The event store and the read model. */
-  mysql: Kysely<ApiMysqlDatabase>;
+  /** The menu (PostgreSQL). */
+  menu: Kysely<MenuDatabase>;
+  /** The event store and the read model (MySQL); in embedded mode both are one PGlite database. */
+  orders: Kysely<ApiOrdersDatabase>;
 }
 
 /** One thing `/readyz` checks: resolves when reachable, throws (or times out) when not. */
@@ -46,7 +47,7 @@ export interface AppDeps {
   eventStore: EventStore;
   /** Live order changes from this instance's own queue; null where nothing consumes (router tests). */
   orderChangeFeed: OrderChangeFeed | null;
-  /** Readiness checks beyond the two databases (which `/readyz` always checks), e.g. RabbitMQ. */
+  /** What `/readyz` checks: the databases (unless `db` came in through overrides) and whatever else was given, e.g. RabbitMQ. */
   checks: readonly ReadinessCheck[];
 }
 
@@ -66,18 +67,25 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
   const clock = overrides.clock ?? systemClock;
   const opened: { destroy(): Promise<void> }[] = [];
   const db = overrides.db ?? {
-    pg: remember(opened, createPostgresDb<MenuDatabase>(config.POSTGRES_URL)),
-    mysql: remember(opened, createMysqlDb<ApiMysqlDatabase>(config.MYSQL_URL)),
+    menu: remember(opened, createPostgresDb<MenuDatabase>(config.POSTGRES_URL)),
+    orders: remember(opened, createMysqlDb<ApiOrdersDatabase>(config.MYSQL_URL)),
   };
+  // Databases opened here are checked here; databases handed in come with their own checks.
+  const databaseChecks: ReadinessCheck[] = overrides.db
+    ? []
+    : [
+        { name: 'mysql', check: () => pingDatabase(db.orders) },
+        { name: 'postgres', check: () => pingDatabase(db.menu) },
+      ];
   const deps: AppDeps = {
     config,
     logger,
     clock,
     ids: overrides.ids ?? randomIds,
     db,
-    eventStore: overrides.eventStore ?? createMysqlEventStore({ db: db.mysql, clock, logger }),
+    eventStore: overrides.eventStore ?? createMysqlEventStore({ db: db.orders, clock, logger }),
     orderChangeFeed: overrides.orderChangeFeed ?? null,
-    checks: overrides.checks ?? [],
+    checks: [...databaseChecks, ...(overrides.checks ?? [])],
   };
   return {
     deps,

@@ -59,7 +59,7 @@ describe('api over HTTP', () => {
 
     it('answers 503 from /readyz naming the dependency that is down', async () => {
       const app = createApp(
-        { ...api.deps, checks: [{ name: 'rabbitmq', check: () => Promise.reject(new Error('connection refused')) }] },
+        { ...api.deps, checks: [...api.deps.checks, { name: 'rabbitmq', check: () => Promise.reject(new Error('connection refused')) }] },
         { readinessTimeoutMs: 500 },
       );
       const response = await app.request('/readyz');

@@ -5,8 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppDeps, ReadinessCheck } from './app-deps';
-import { pingDatabase } from './health/ping.repository';
+import type { AppDeps } from './app-deps';
 import { checkReadiness } from './health/readiness';
 import { errorResponseBody } from './http/error-body';
 import { requestLogger, type RequestLoggerVariables } from './http/request-logger';
@@ -45,11 +44,6 @@ const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
  */
 export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<AppEnv> {
   const maxBodyBytes = deps.config.MAX_BODY_BYTES;
-  const readinessChecks: ReadinessCheck[] = [
-    { name: 'mysql', check: () => pingDatabase(deps.db.mysql) },
-    { name: 'postgres', check: () => pingDatabase(deps.db.pg) },
-    ...deps.checks,
-  ];
 
   const app = new Hono<AppEnv>();
   const metrics = createHttpMetrics();
@@ -70,7 +64,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
   app.get('/readyz', async (c) => {
-    const report = await checkReadiness(readinessChecks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });
+    const report = await checkReadiness(deps.checks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });
     return c.json({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? 200 : 503);
   });
 

@@ -13,10 +13,10 @@ export {
 } from './trpc/trpc';
 export { formatError, formatIssuePath, type ErrorData, type InputIssue } from './trpc/error-formatter';
 export { ApiConfig, ConfigError, DEV_AUTH_SECRET, configWarnings, loadConfig } from './config';
-export { openAppDeps, type ApiDatabases, type ApiMysqlDatabase, type AppDeps, type OpenAppDeps, type ReadinessCheck } from './app-deps';
+export { openAppDeps, type ApiDatabases, type ApiOrdersDatabase, type AppDeps, type OpenAppDeps, type ReadinessCheck } from './app-deps';
 export { createApp, type AppEnv, type CreateAppOptions } from './app';
 export { startApiServer, type RunningServer } from './server';
-export { runApiMain, startApiProcess, type RunningApi } from './api-process';
+export { busReadiness, runApiMain, serveApi, startApiProcess, type RunningApi } from './api-process';
 export { AuthUser, InvalidTokenError, TOKEN_AUDIENCE, TOKEN_ISSUER, signToken, ttlSeconds, verifyToken } from './auth/jwt';
 export { authenticate } from './auth/auth';
 export { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';

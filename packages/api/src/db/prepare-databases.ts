@@ -14,7 +14,7 @@ export async function ensureApiDatabases(config: Pick<ApiConfig, 'MYSQL_URL' | '
  * read model (MySQL). Idempotent, and safe from several processes at once.
  */
 export async function migrateApiDatabases(db: ApiDatabases): Promise<{ menu: string[]; eventStore: string[] }> {
-  const [menu, eventStore] = await Promise.all([migrateMenu(db.pg), migrateEventStore(db.mysql)]);
-  await migrateProjections(db.mysql);
+  const [menu, eventStore] = await Promise.all([migrateMenu(db.menu), migrateEventStore(db.orders)]);
+  await migrateProjections(db.orders);
   return { menu: menu.applied, eventStore: eventStore.applied };
 }

@@ -30,7 +30,7 @@ async function json<T>(response: Response, status: number): Promise<T> {
 async function project(orderId: string) {
   const recorded = await readOrderStream(api.deps.eventStore, orderId);
   const last = recorded.at(-1)!;
-  await applyOrderEvent({ db: api.deps.db.mysql, store: api.deps.eventStore }, { streamId: orderStreamId(orderId), streamVersion: last.streamVersion, event: last.event });
+  await applyOrderEvent({ db: api.deps.db.orders, store: api.deps.eventStore }, { streamId: orderStreamId(orderId), streamVersion: last.streamVersion, event: last.event });
 }
 
 const placeLegacyOrder = async (items = [{ name: 'Bruschetta', quantity: 2 }]) =>

@@ -1,15 +1,10 @@
 import { EventEmitter } from 'node:events';
-import {
-  ORDERS_EXCHANGE,
-  assertTopology,
-  parseEventMessage,
-  type AmqpConnection,
-  type Logger,
-} from '@delivery/events';
+import type { MessageBus } from '@delivery/events';
 
 /**
- * Tells this API instance that an order's stream has moved. Fed by an exclusive, server-named queue of
- * this instance's own, bound to the `orders` fanout, so every instance hears every event.
+ * Tells this API instance that an order's stream has moved. Fed by the bus's watch of every event (on
+ * RabbitMQ an exclusive, server-named queue of this instance's own, bound to the `orders` fanout), so
+ * every instance hears every event.
  *
  * A notice is only a nudge: listeners re-read the stream from their last version, which makes duplicates,
  * out-of-order deliveries and a notice lost during a broker reconnection harmless (after a reconnection
@@ -18,42 +13,24 @@ import {
 export interface OrderChangeFeed {
   /** Calls `listener` whenever the order may have changed; returns the unsubscribe function. */
   listen(orderId: string, listener: () => void): () => void;
-  /** Resolves once the feed's queue is bound; the API serves (and takes orders) before that. */
+  /** Resolves once events flow; the API serves (and takes orders) before that. */
   ready: Promise<void>;
   close(): Promise<void>;
 }
 
 const EVERY_ORDER = Symbol('every order');
 
-export function startOrderChangeFeed(options: { connection: AmqpConnection; logger: Logger }): OrderChangeFeed {
-  const logger = options.logger.child({ component: 'order-change-feed' });
+export function startOrderChangeFeed(options: { bus: MessageBus }): OrderChangeFeed {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   let closed = false;
-
-  const registration = options.connection.register(async (model) => {
-    const channel = await model.createChannel();
-    channel.on('error', (error: Error) => logger.warn({ err: error }, 'feed channel error'));
-    await assertTopology(channel);
-    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
-    await channel.bindQueue(queue, ORDERS_EXCHANGE, '');
-    await channel.consume(
-      queue,
-      (message) => {
-        if (!message) return;
-        try {
-          emitter.emit(parseEventMessage(message).event.data.orderId);
-        } catch (error) {
-          logger.warn({ err: error }, 'ignoring a malformed message');
-        }
-      },
-      { noAck: true },
-    );
+  const watch = options.bus.watch({
+    onEvent: (message) => emitter.emit(message.event.data.orderId),
     // Whatever happened while disconnected, every listener re-reads its stream once.
-    emitter.emit(EVERY_ORDER);
+    onResync: () => emitter.emit(EVERY_ORDER),
   });
   return {
-    ready: registration.ready,
+    ready: watch.ready,
     listen(orderId, listener) {
       if (closed) throw new Error('order change feed is closed');
       emitter.on(orderId, listener);
@@ -65,7 +42,7 @@ export function startOrderChangeFeed(options: { connection: AmqpConnection; logg
     },
     async close() {
       closed = true;
-      registration.unregister();
+      watch.close();
       emitter.removeAllListeners();
     },
   };

@@ -104,7 +104,7 @@ describe('menu router', () => {
       const [item] = await api.caller(admin).menu.food.create({ items: [newFood('Onion rings', '3.50')] });
       const [updated] = await api.caller(admin).menu.food.update({ items: [{ id: item!.id, price: '3.75' }] });
       expect(updated).toEqual({ ...item, price: '3.75' });
-      expect(await getMenuItem(api.deps.db.pg, 'food', item!.id)).toEqual(updated);
+      expect(await getMenuItem(api.deps.db.menu, 'food', item!.id)).toEqual(updated);
     });
 
     it('writes nothing when one id of the batch is unknown, and names it', async () => {
@@ -117,8 +117,8 @@ describe('menu router', () => {
         ],
       });
       await expect(call).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'items[1].id: no food item with id 999998' });
-      expect(await getMenuItem(api.deps.db.pg, 'food', a!.id)).toEqual(a);
-      expect(await getMenuItem(api.deps.db.pg, 'food', b!.id)).toEqual(b);
+      expect(await getMenuItem(api.deps.db.menu, 'food', a!.id)).toEqual(a);
+      expect(await getMenuItem(api.deps.db.menu, 'food', b!.id)).toEqual(b);
     });
 
     it('refuses the same id twice in one batch', async () => {
@@ -214,14 +214,14 @@ describe('menu router', () => {
 
     it('is what the order side prices with', async () => {
       const [item] = await api.caller(null).menu.food.list({ category: 'Desserts' });
-      const priced = await priceOrderLines(api.deps.db.pg, [{ kind: 'food', id: item!.id, quantity: 2 }]);
+      const priced = await priceOrderLines(api.deps.db.menu, [{ kind: 'food', id: item!.id, quantity: 2 }]);
       const quoted = await api.caller(null).menu.quote({ items: [{ kind: 'food', id: item!.id, quantity: 2 }] });
       expect(priced).toEqual(quoted);
     });
 
     it('refuses a quantity out of range when called directly too', async () => {
       const [item] = await api.caller(null).menu.food.list();
-      await expect(priceOrderLines(api.deps.db.pg, [{ kind: 'food', id: item!.id, quantity: 101 }])).rejects.toMatchObject({
+      await expect(priceOrderLines(api.deps.db.menu, [{ kind: 'food', id: item!.id, quantity: 101 }])).rejects.toMatchObject({
         code: 'BAD_REQUEST',
         field: 'items[0].quantity',
       });

@@ -16,8 +16,8 @@ type QueryContext = Pick<Context, 'db' | 'eventStore'> & { user: NonNullable<Con
 export async function getOrderForUser(ctx: QueryContext, orderId: string, minVersion?: number): Promise<Order> {
   const found =
     minVersion === undefined
-      ? await getOrderWithOwner(ctx.db.mysql, orderId)
-      : (await waitForOrderVersion(ctx.db.mysql, orderId, { minVersion, timeoutMs: MIN_VERSION_WAIT_MS })).found;
+      ? await getOrderWithOwner(ctx.db.orders, orderId)
+      : (await waitForOrderVersion(ctx.db.orders, orderId, { minVersion, timeoutMs: MIN_VERSION_WAIT_MS })).found;
   if (found && (minVersion === undefined || found.order.version >= minVersion)) {
     requireReadable(ctx.user, orderId, found.ownerId);
     return found.order;
@@ -33,7 +33,7 @@ export async function listOrdersForUser(
   input: { status?: Order['status']; limit?: number; cursor?: string | null } = {},
 ): Promise<OrderPage> {
   const customerId = ctx.user.role === 'customer' ? ctx.user.sub : undefined;
-  return listOrders(ctx.db.mysql, { ...input, customerId });
+  return listOrders(ctx.db.orders, { ...input, customerId });
 }
 
 export async function orderHistoryForUser(ctx: Pick<QueryContext, 'eventStore' | 'user'>, orderId: string) {

@@ -37,7 +37,7 @@ export const orderRouter = router({
     .mutation(async ({ ctx, input }) => {
       const email = input.email ?? ctx.user.email;
       if (!email) throw new ValidationError('email', 'is required when the token carries no email');
-      const { lines, total } = await priceOrderLines(ctx.db.pg, input.items);
+      const { lines, total } = await priceOrderLines(ctx.db.menu, input.items);
       const order = await placeOrder(ctx, {
         actor: { sub: ctx.user.sub, role: ctx.user.role },
         customerId: ctx.user.sub,

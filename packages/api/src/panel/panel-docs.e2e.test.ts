@@ -1,4 +1,4 @@
-import { createAmqpConnection, silentLogger, type AmqpConnection } from '@delivery/events';
+import { createAmqpBus, silentLogger, type MessageBus } from '@delivery/events';
 import { createTestVhost, type TestVhost } from '@delivery/events/testing';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,7 +11,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 
 let vhost: TestVhost;
-let amqp: AmqpConnection;
+let bus: MessageBus;
 let feed: OrderChangeFeed;
 let api: TestApi;
 let server: RunningServer;
@@ -21,8 +21,8 @@ let page: Page;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (or set CHROMIUM_PATH)`);
   vhost = await createTestVhost();
-  amqp = createAmqpConnection({ url: vhost.url, logger: silentLogger, name: 'panel-e2e' });
-  feed = startOrderChangeFeed({ connection: amqp, logger: silentLogger });
+  bus = createAmqpBus({ url: vhost.url, logger: silentLogger, name: 'panel-e2e' });
+  feed = startOrderChangeFeed({ bus });
   api = await createTestApi({ deps: { orderChangeFeed: feed } });
   server = await startApiServer(api.deps, 0, { hostname: '127.0.0.1' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -34,7 +34,7 @@ afterAll(async () => {
   await server?.close({ graceMs: 100 });
   await api?.close();
   await feed?.close();
-  await amqp?.close();
+  await bus?.close();
   await vhost?.drop();
 });
 

@@ -57,7 +57,7 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
   const { deps } = opened;
   try {
     await migrateApiDatabases(deps.db);
-    if (options.seed ?? true) await seedMenu(deps.db.pg);
+    if (options.seed ?? true) await seedMenu(deps.db.menu);
   } catch (error) {
     await opened.close();
     await Promise.allSettled([pg.drop(), mysql.drop()]);

@@ -1,4 +1,4 @@
-import { ensureApiDatabases, loadConfig, migrateApiDatabases, type ApiMysqlDatabase, type MenuDatabase } from '@delivery/api';
+import { ensureApiDatabases, loadConfig, migrateApiDatabases, type ApiOrdersDatabase, type MenuDatabase } from '@delivery/api';
 import { createMysqlDb, createPostgresDb } from '@delivery/events';
 import { migrateWorkers } from '@delivery/workers';
 import { parseArgs } from 'node:util';
@@ -12,17 +12,17 @@ export const migrateCommand: Command = {
     parseArgs({ args, options: {}, allowPositionals: false });
     const config = loadConfig(env);
     await ensureApiDatabases(config);
-    const pg = createPostgresDb<MenuDatabase>(config.POSTGRES_URL);
-    const mysql = createMysqlDb<ApiMysqlDatabase>(config.MYSQL_URL);
+    const menu = createPostgresDb<MenuDatabase>(config.POSTGRES_URL);
+    const orders = createMysqlDb<ApiOrdersDatabase>(config.MYSQL_URL);
     try {
-      const applied = await migrateApiDatabases({ pg, mysql });
-      await migrateWorkers(mysql);
+      const applied = await migrateApiDatabases({ menu, orders });
+      await migrateWorkers(orders);
       const names = [...applied.menu, ...applied.eventStore];
       console.log(names.length ? `applied: ${names.join(', ')}` : 'menu and event store were up to date');
       console.log('read model and worker tables are up to date');
       return 0;
     } finally {
-      await Promise.allSettled([pg.destroy(), mysql.destroy()]);
+      await Promise.allSettled([menu.destroy(), orders.destroy()]);
     }
   },
 };

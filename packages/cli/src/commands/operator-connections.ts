@@ -1,10 +1,10 @@
-import { loadConfig, type ApiMysqlDatabase } from '@delivery/api';
+import { loadConfig, type ApiOrdersDatabase } from '@delivery/api';
 import { createAmqpConnection, createMysqlDb, silentLogger, type AmqpConnection } from '@delivery/events';
 import type { Kysely } from 'kysely';
 
 /** The MySQL pool an operator command needs, closed after `use` whatever happens. */
-export async function withMysql<T>(env: Record<string, string | undefined>, use: (db: Kysely<ApiMysqlDatabase>) => Promise<T>): Promise<T> {
-  const db = createMysqlDb<ApiMysqlDatabase>(loadConfig(env).MYSQL_URL, { poolSize: 2 });
+export async function withMysql<T>(env: Record<string, string | undefined>, use: (db: Kysely<ApiOrdersDatabase>) => Promise<T>): Promise<T> {
+  const db = createMysqlDb<ApiOrdersDatabase>(loadConfig(env).MYSQL_URL, { poolSize: 2 });
   try {
     return await use(db);
   } finally {

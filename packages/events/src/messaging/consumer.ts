@@ -1,46 +1,13 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../shared/logger';
 import type { AmqpConnection } from './amqp-connection';
-import { MalformedMessageError, messageLogFields, parseEventMessage, type ReceivedEventMessage } from './event-message';
-import { assertTopology, DELIVERY_LIMIT } from './topology';
+import { delay, handleDelivery, type DeliveryOutcome } from './delivery-handling';
+import type { ConsumeOptions, Consumer } from './message-bus';
+import { assertTopology } from './topology';
 
-export type EventHandler = (message: ReceivedEventMessage, context: { logger: Logger }) => Promise<void>;
-
-/** Thrown by a handler for a message that can never succeed (a bad address, a refused command): it is parked at once. */
-export class NonRetryableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'NonRetryableError';
-  }
-}
-
-export const isRetryableByDefault = (error: unknown): boolean =>
-  !(error instanceof NonRetryableError || error instanceof MalformedMessageError);
-
-/** 200 ms, 400 ms, 800 ms, ... capped at 5 s: the wait before a failed message goes back to its queue. */
-export const defaultRetryDelayMs = (deliveryCount: number): number => Math.min(5_000, 200 * 2 ** Math.min(deliveryCount, 10));
-
-export interface StartConsumerOptions {
+export interface StartConsumerOptions extends ConsumeOptions {
   connection: AmqpConnection;
-  queue: string;
-  /** Unacked messages in flight, which is also how many handlers run at once. */
-  prefetch: number;
-  handler: EventHandler;
-  logger: Logger;
-  /** False parks a failed message at once; true (the default for most errors) retries it until the delivery limit. */
-  isRetryable?: (error: unknown) => boolean;
-  retryDelayMs?: (deliveryCount: number) => number;
-  /** How long `stop()` lets running handlers finish before it closes the channel (their messages are redelivered). */
-  stopTimeoutMs?: number;
 }
-
-export interface Consumer {
-  readonly queue: string;
-  /** Stops taking messages, lets running handlers settle (bounded), closes the channel. */
-  stop(): Promise<void>;
-}
-
-type Outcome = 'ack' | 'park' | 'retry';
 
 interface Attached {
   channel: Channel;
@@ -48,20 +15,19 @@ interface Attached {
 }
 
 /**
- * Consumes order events from `queue` with manual acks: a message is acked only after its handler
- * succeeded; a malformed or non-retryable one is parked (nack without requeue dead-letters it);
- * a failing one waits a backoff based on its delivery count and goes back to the queue, whose delivery
- * limit parks it at last. Re-attaches after every reconnection. Resolves once consuming.
+ * Consumes order events from a RabbitMQ queue with manual acks (see `handleDelivery` for what is acked,
+ * retried and parked): a parked message is nacked without requeue, which dead-letters it; a retried one
+ * is nacked with requeue, which counts towards the queue's delivery limit. Re-attaches after every
+ * reconnection. Resolves once consuming. Usually reached through `MessageBus.consume`.
  * @example
  * const consumer = await startConsumer({ connection, queue: ORDER_QUEUES.confirmation, prefetch: 10, logger,
  *   handler: async ({ event }) => { ... } });
  * await consumer.stop();
  */
 export async function startConsumer(options: StartConsumerOptions): Promise<Consumer> {
-  const { connection, queue, prefetch, handler } = options;
+  const { connection, queue, prefetch } = options;
   const logger = options.logger.child({ queue });
-  const isRetryable = options.isRetryable ?? isRetryableByDefault;
-  const retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
+  const policy = { ...options, logger };
   const inFlight = new Set<Promise<void>>();
   const stopSignal = new AbortController();
   let attached: Attached | null = null;
@@ -85,7 +51,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
           connection.reset(model, new Error(`consumer of ${queue} cancelled by the broker`));
           return;
         }
-        const handling = handle(channel, message);
+        const handling = handleDelivery(message, policy, stopSignal.signal).then((outcome) => settle(channel, message, outcome));
         inFlight.add(handling);
         void handling.finally(() => inFlight.delete(handling));
       },
@@ -100,44 +66,14 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
     logger.info({ prefetch }, 'consuming');
   });
 
-  async function handle(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const log = logger.child(messageLogFields(message));
-    let received: ReceivedEventMessage;
-    try {
-      received = parseEventMessage(message);
-    } catch (error) {
-      log.error({ err: error }, 'malformed message; parking it');
-      settle(channel, message, 'park', log);
-      return;
-    }
-    try {
-      await handler(received, { logger: log });
-      settle(channel, message, 'ack', log);
-    } catch (error) {
-      if (!isRetryable(error)) {
-        log.error({ err: error }, 'message cannot be handled; parking it');
-        settle(channel, message, 'park', log);
-        return;
-      }
-      const delayMs = retryDelayMs(received.deliveryCount);
-      const lastTry = received.deliveryCount >= DELIVERY_LIMIT;
-      log[lastTry ? 'error' : 'warn'](
-        { err: error, delayMs },
-        lastTry ? 'handler failed at the delivery limit; the queue will park the message' : 'handler failed; retrying later',
-      );
-      await delay(delayMs, stopSignal.signal).promise;
-      settle(channel, message, 'retry', log);
-    }
-  }
-
-  function settle(channel: Channel, message: ConsumeMessage, outcome: Outcome, log: Logger): void {
+  function settle(channel: Channel, message: ConsumeMessage, outcome: DeliveryOutcome): void {
     try {
       if (outcome === 'ack') channel.ack(message);
       // requeue=false dead-letters to the parking queue; requeue=true counts a delivery towards the limit.
       else channel.nack(message, false, outcome === 'retry');
     } catch (error) {
       // The channel closed under us; the broker has already put the message back for redelivery.
-      log.warn({ err: error, outcome }, 'could not settle message: channel closed');
+      logger.warn({ err: error, outcome, messageId: message.properties.messageId }, 'could not settle message: channel closed');
     }
   }
 
@@ -151,29 +87,11 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
       registration.unregister();
       const current = attached;
       if (current) await current.channel.cancel(current.consumerTag).catch(() => undefined);
-      const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-      const timeout = delay(stopTimeoutMs);
+      const timeout = delay(options.stopTimeoutMs ?? 10_000);
       await Promise.race([Promise.allSettled([...inFlight]), timeout.promise]);
       timeout.cancel();
       if (current) await current.channel.close().catch(() => undefined);
       logger.info({}, 'consumer stopped');
     },
   };
-}
-
-/** A wait that ends early when `signal` aborts or `cancel()` is called, and never holds the process open after. */
-function delay(ms: number, signal?: AbortSignal): { promise: Promise<void>; cancel(): void } {
-  let cancel!: () => void;
-  const promise = new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-    if (signal?.aborted) done();
-    cancel = done;
-  });
-  return { promise, cancel };
 }

@@ -1,4 +1,4 @@
-import type { Message, Options } from 'amqplib';
+import type { Options } from 'amqplib';
 import { z } from 'zod';
 import { orderStreamId, type OrderEvent } from '../order/order.events';
 import { upcastOrderEvent } from '../order/order.upcasters';
@@ -28,6 +28,16 @@ export interface EncodedEventMessage {
   eventId: string;
   content: Buffer;
   options: Options.Publish & { messageId: string; type: string; headers: Record<string, string | number> };
+}
+
+/**
+ * A message as any transport delivers it: the shape of an AMQP message, which the in-process bus
+ * reproduces, so one parser serves both.
+ */
+export interface DeliveredMessage {
+  content: Buffer;
+  properties: { messageId?: unknown; type?: unknown; headers?: Record<string, unknown> | undefined };
+  fields: { redelivered: boolean };
 }
 
 /** An event as a consumer receives it, validated and upcast to the current schema. */
@@ -129,7 +139,7 @@ const ReceivedHeaders = z.object({
  * @throws MalformedMessageError when the message can never be handled.
  * @example const { event, streamVersion } = parseEventMessage(message);
  */
-export function parseEventMessage(message: Message): ReceivedEventMessage {
+export function parseEventMessage(message: DeliveredMessage): ReceivedEventMessage {
   const headers = ReceivedHeaders.safeParse(message.properties.headers ?? {});
   if (!headers.success) throw new MalformedMessageError(`invalid headers: ${z.prettifyError(headers.error)}`);
   let body: unknown;
@@ -160,7 +170,7 @@ export function parseEventMessage(message: Message): ReceivedEventMessage {
 }
 
 /** The ids worth logging about any delivered message, even one that does not parse. */
-export function messageLogFields(message: Message): Record<string, unknown> {
+export function messageLogFields(message: DeliveredMessage): Record<string, unknown> {
   const headers = message.properties.headers ?? {};
   return {
     messageId: message.properties.messageId,

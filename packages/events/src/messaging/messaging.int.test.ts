@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { silentLogger } from '../shared/logger';
 import { createTestVhost, type TestVhost } from '../testing/rabbitmq';
 import { createAmqpConnection, type AmqpConnection } from './amqp-connection';
-import { NonRetryableError, startConsumer, type Consumer } from './consumer';
+import { startConsumer } from './consumer';
+import { NonRetryableError } from './delivery-handling';
+import type { Consumer } from './message-bus';
 import type { ReceivedEventMessage } from './event-message';
 import { listParked, redriveParked } from './parked';
 import { createEventPublisher, PublishError, type EventPublisher } from './publisher';

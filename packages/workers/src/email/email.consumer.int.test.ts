@@ -1,6 +1,5 @@
 import {
-  createAmqpConnection,
-  createEventPublisher,
+  createAmqpBus,
   createMysqlDb,
   encodeEventMessage,
   ORDER_QUEUES,
@@ -8,7 +7,7 @@ import {
   parkedQueueName,
   silentLogger,
   type AmqpChannel,
-  type AmqpConnection,
+  type AmqpBus,
   type AmqpConsumeMessage,
   type Consumer,
   type EventPublisher,
@@ -34,7 +33,7 @@ import { startSmtpCapture, type SmtpCapture } from './testing/smtp-capture';
 let database: TestDatabase;
 let db: Kysely<EmailLogDatabase>;
 let vhost: TestVhost;
-let connection: AmqpConnection;
+let bus: AmqpBus;
 let publisher: EventPublisher;
 let smtp: SmtpCapture;
 let mailer: Mailer;
@@ -45,9 +44,9 @@ beforeAll(async () => {
   [database, vhost, smtp] = await Promise.all([createTestMysqlDatabase(), createTestVhost(), startSmtpCapture()]);
   db = createMysqlDb<EmailLogDatabase>(database.url);
   await migrateWorkers(db);
-  connection = createAmqpConnection({ url: vhost.url, logger: silentLogger, name: 'email-test' });
-  publisher = createEventPublisher({ connection, logger: silentLogger });
-  channel = await (await connection.whenConnected()).createChannel();
+  bus = createAmqpBus({ url: vhost.url, logger: silentLogger, name: 'email-test' });
+  publisher = bus.createPublisher();
+  channel = await (await bus.connection.whenConnected()).createChannel();
   mailer = createMailer({ transport: { kind: 'smtp', url: smtp.url }, from: 'Shop <orders@shop.example.com>' });
 });
 
@@ -55,7 +54,7 @@ afterAll(async () => {
   await consumer?.stop();
   mailer?.close();
   await publisher?.close();
-  await connection?.close();
+  await bus?.close();
   await db?.destroy();
   await Promise.all([database?.drop(), vhost?.drop(), smtp?.close()]);
 });
@@ -72,7 +71,7 @@ afterEach(async () => {
 
 async function startWorker(): Promise<void> {
   consumer = await startEmailConsumer({
-    connection,
+    bus,
     logger: silentLogger,
     prefetch: 1,
     db,
@@ -85,7 +84,7 @@ async function startWorker(): Promise<void> {
 
 /** The next message arriving in `queue`, consumed without ack so it stays there. */
 async function nextMessageIn(queue: string): Promise<AmqpConsumeMessage> {
-  const watcher = await (await connection.whenConnected()).createChannel();
+  const watcher = await (await bus.connection.whenConnected()).createChannel();
   try {
     return await new Promise<AmqpConsumeMessage>((resolve) => {
       void watcher.consume(queue, (message) => message && resolve(message), { noAck: false });

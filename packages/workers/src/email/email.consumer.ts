@@ -1,9 +1,8 @@
 import {
   NonRetryableError,
   ORDER_QUEUES,
-  startConsumer,
   systemClock,
-  type AmqpConnection,
+  type MessageBus,
   type Clock,
   type Consumer,
   type EventHandler,
@@ -99,18 +98,17 @@ async function renderConfirmation(event: OrderPlaced, publicUrl: string) {
 
 /**
  * The email worker's consumer on `orders.confirmation`.
- * @example const consumer = await startEmailConsumer({ connection, logger, prefetch: 8, db, mailer, publicUrl, messageIdDomain });
+ * @example const consumer = await startEmailConsumer({ bus, logger, prefetch: 8, db, mailer, publicUrl, messageIdDomain });
  */
 export function startEmailConsumer(
   options: OrderConfirmationDeps & {
-    connection: AmqpConnection;
+    bus: MessageBus;
     logger: Logger;
     prefetch: number;
     retryDelayMs?: (deliveryCount: number) => number;
   },
 ): Promise<Consumer> {
-  return startConsumer({
-    connection: options.connection,
+  return options.bus.consume({
     queue: ORDER_QUEUES.confirmation,
     prefetch: options.prefetch,
     logger: options.logger,

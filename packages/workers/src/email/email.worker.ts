@@ -1,4 +1,4 @@
-import { createAmqpConnection, createMysqlDb, ensureMysqlDatabase, type Logger } from '@delivery/events';
+import { createAmqpBus, createMysqlDb, ensureMysqlDatabase, type Logger } from '@delivery/events';
 import { migrateWorkers } from '../migrations/migrate-workers';
 import { mailConfigFrom, type WorkersConfig } from '../shared/config';
 import type { RunningWorker } from '../shared/worker-main';
@@ -16,11 +16,11 @@ export async function startEmailWorker({ config, logger }: { config: WorkersConf
   await ensureMysqlDatabase(config.MYSQL_URL);
   const db = createMysqlDb<EmailLogDatabase>(config.MYSQL_URL, { poolSize: Math.max(2, config.EMAIL_CONCURRENCY) });
   await migrateWorkers(db);
-  const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'email' });
+  const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'email' });
   const mailer = createMailer({ transport: mail.transport, from: mail.from });
   try {
     const consumer = await startEmailConsumer({
-      connection,
+      bus,
       logger,
       prefetch: config.EMAIL_CONCURRENCY,
       db,
@@ -31,13 +31,13 @@ export async function startEmailWorker({ config, logger }: { config: WorkersConf
     return {
       async stop() {
         await consumer.stop();
-        await connection.close();
+        await bus.close();
         mailer.close();
         await db.destroy();
       },
     };
   } catch (error) {
-    await connection.close();
+    await bus.close();
     mailer.close();
     await db.destroy();
     throw error;

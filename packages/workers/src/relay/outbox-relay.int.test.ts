@@ -1,6 +1,6 @@
 import {
   assertTopology,
-  createAmqpConnection,
+  createAmqpBus,
   createMysqlDb,
   createMysqlEventStore,
   getOutboxStatus,
@@ -11,7 +11,7 @@ import {
   parkedQueueName,
   silentLogger,
   type AmqpChannel,
-  type AmqpConnection,
+  type AmqpBus,
   type EventStore,
   type EventStoreDatabase,
 } from '@delivery/events';
@@ -32,23 +32,23 @@ let database: TestDatabase;
 let db: Kysely<EventStoreDatabase>;
 let store: EventStore;
 let vhost: TestVhost;
-let connection: AmqpConnection;
+let bus: AmqpBus;
 let channel: AmqpChannel;
 const relays: OutboxRelay[] = [];
-const extraConnections: AmqpConnection[] = [];
+const extraBuses: AmqpBus[] = [];
 
 beforeAll(async () => {
   [database, vhost] = await Promise.all([createTestMysqlDatabase(), createTestVhost()]);
   db = createMysqlDb<EventStoreDatabase>(database.url);
   await migrateEventStore(db);
   store = createMysqlEventStore({ db });
-  connection = createAmqpConnection({ url: vhost.url, logger: silentLogger, name: 'relay-test' });
-  channel = await (await connection.whenConnected()).createChannel();
+  bus = createAmqpBus({ url: vhost.url, logger: silentLogger, name: 'relay-test' });
+  channel = await (await bus.connection.whenConnected()).createChannel();
   await assertTopology(channel);
 });
 
 afterAll(async () => {
-  await connection?.close();
+  await bus?.close();
   await db?.destroy();
   await Promise.all([database?.drop(), vhost?.drop()]);
 });
@@ -64,11 +64,11 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(relays.splice(0).map((relay) => relay.stop()));
-  await Promise.all(extraConnections.splice(0).map((extra) => extra.close()));
+  await Promise.all(extraBuses.splice(0).map((extra) => extra.close()));
 });
 
 function relay(options: Partial<OutboxRelayOptions<EventStoreDatabase>> = {}): OutboxRelay {
-  const started = startOutboxRelay({ db, connection, logger: silentLogger, batchSize: 10, pollIntervalMs: 20, retryInitialMs: 20, ...options });
+  const started = startOutboxRelay({ db, bus, logger: silentLogger, batchSize: 10, pollIntervalMs: 20, retryInitialMs: 20, ...options });
   relays.push(started);
   return started;
 }
@@ -87,7 +87,7 @@ async function appendOrders(count: number): Promise<string[]> {
 
 /** Resolves with the message ids of the first `count` messages reaching `queue` (acked, so they leave it). */
 async function receive(queue: string, count: number): Promise<string[]> {
-  const watcher = await (await connection.whenConnected()).createChannel();
+  const watcher = await (await bus.connection.whenConnected()).createChannel();
   const ids: string[] = [];
   try {
     await new Promise<void>((resolve) => {
@@ -131,11 +131,11 @@ describe('outbox relay', () => {
   });
 
   it('shares the outbox between two relays without publishing a row twice', async () => {
-    const second = createAmqpConnection({ url: vhost.url, logger: silentLogger, name: 'relay-test-2' });
-    extraConnections.push(second);
+    const second = createAmqpBus({ url: vhost.url, logger: silentLogger, name: 'relay-test-2' });
+    extraBuses.push(second);
     const eventIds = await appendOrders(60);
 
-    const relays = [relay({ batchSize: 5 }), relay({ batchSize: 5, connection: second })];
+    const relays = [relay({ batchSize: 5 }), relay({ batchSize: 5, bus: second })];
     await receive(ORDER_QUEUES.process, eventIds.length);
     await Promise.all(relays.map((started) => started.stop()));
 
@@ -156,11 +156,11 @@ describe('outbox relay', () => {
 
   it('keeps rows pending while the broker is unreachable and publishes them once it is back', async () => {
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(vhost.url).port || 5672) });
-    const throughProxy = createAmqpConnection({ url: proxy.proxiedUrl(vhost.url), logger: silentLogger, name: 'relay-proxied', initialDelayMs: 20, maxDelayMs: 200 });
-    extraConnections.push(throughProxy);
+    const throughProxy = createAmqpBus({ url: proxy.proxiedUrl(vhost.url), logger: silentLogger, name: 'relay-proxied', initialDelayMs: 20, maxDelayMs: 200 });
+    extraBuses.push(throughProxy);
     try {
       await throughProxy.whenConnected();
-      relay({ connection: throughProxy });
+      relay({ bus: throughProxy });
       proxy.block();
       const eventIds = await appendOrders(3);
       expect((await getOutboxStatus(db, new Date())).pending).toBe(eventIds.length);

@@ -1,12 +1,11 @@
 import {
   claimPendingOutboxRows,
-  createEventPublisher,
   encodeEventMessage,
   markOutboxRowsPublished,
   outboxRowToMessage,
   recordOutboxFailure,
   systemClock,
-  type AmqpConnection,
+  type MessageBus,
   type Clock,
   type Logger,
   type OutboxRow,
@@ -17,7 +16,8 @@ import type { Kysely } from 'kysely';
 export interface OutboxRelayOptions<DB> {
   /** A Kysely over the event store's database (it holds `outbox`). */
   db: Kysely<DB>;
-  connection: AmqpConnection;
+  /** Where rows are published: RabbitMQ, or the in-process bus in embedded mode. */
+  bus: MessageBus;
   logger: Logger;
   /** Rows claimed and published per transaction. */
   batchSize?: number;
@@ -32,7 +32,7 @@ export interface OutboxRelayOptions<DB> {
 export interface OutboxRelay {
   /** Looks for pending rows now instead of at the end of the idle wait. */
   wake(): void;
-  /** Finishes the batch in hand, then stops; the connection and database stay the caller's. */
+  /** Finishes the batch in hand, then stops; the bus and database stay the caller's. */
   stop(): Promise<void>;
 }
 
@@ -43,24 +43,24 @@ interface BatchResult {
 }
 
 /**
- * Publishes the outbox to RabbitMQ. Each batch is one MySQL transaction: claim pending rows
+ * Publishes the outbox to the message bus. Each batch is one database transaction: claim pending rows
  * (FOR UPDATE SKIP LOCKED, so several relays never take the same row), publish them with confirms,
  * mark them published only after every confirm, commit. A failure rolls the batch back, so its rows
  * stay pending and are retried with capped exponential backoff; a crash after the confirm and before
  * the commit publishes them again (at-least-once: consumers dedupe by event id).
  * @example
- * const relay = startOutboxRelay({ db, connection, logger, batchSize: 100, pollIntervalMs: 50 });
+ * const relay = startOutboxRelay({ db, bus, logger, batchSize: 100, pollIntervalMs: 50 });
  * await relay.stop();
  */
 export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRelay {
-  const { db, connection } = options;
+  const { db, bus } = options;
   const logger = options.logger.child({ component: 'outbox-relay' });
   const batchSize = options.batchSize ?? 100;
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const retryInitialMs = options.retryInitialMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 10_000;
   const clock = options.clock ?? systemClock;
-  const publisher = createEventPublisher({ connection, logger });
+  const publisher = bus.createPublisher();
   const stopSignal = new AbortController();
   let wakeUp: (() => void) | null = null;
   let wokenEarly = false;
@@ -114,13 +114,13 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
     let failures = 0;
     while (!stopSignal.signal.aborted) {
       // While the broker is away, wait for the reconnection instead of claiming rows that cannot go out.
-      if (!connection.current()) {
-        logger.info({}, 'waiting for RabbitMQ');
-        const connected = await Promise.race([connection.whenConnected().then(() => true), aborted(stopSignal.signal)]).catch(
+      if (!bus.isConnected()) {
+        logger.info({ bus: bus.kind }, 'waiting for the message bus');
+        const connected = await Promise.race([bus.whenConnected().then(() => true), aborted(stopSignal.signal)]).catch(
           () => false,
         );
         if (!connected) break;
-        logger.info({}, 'RabbitMQ connected; publishing');
+        logger.info({ bus: bus.kind }, 'message bus connected; publishing');
       }
       let result: BatchResult;
       try {

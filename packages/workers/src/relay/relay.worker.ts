@@ -1,4 +1,4 @@
-import { createAmqpConnection, createMysqlDb, ensureMysqlDatabase, migrateEventStore, type Logger } from '@delivery/events';
+import { createAmqpBus, createMysqlDb, ensureMysqlDatabase, migrateEventStore, type Logger } from '@delivery/events';
 import type { WorkersConfig } from '../shared/config';
 import type { RunningWorker } from '../shared/worker-main';
 import { startOutboxRelay } from './outbox-relay';
@@ -12,10 +12,10 @@ export async function startRelayWorker({ config, logger }: { config: WorkersConf
   const db = createMysqlDb(config.MYSQL_URL, { poolSize: 4 });
   // The outbox belongs to the event store; migrating here lets the relay start before the API.
   await migrateEventStore(db);
-  const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'relay' });
+  const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'relay' });
   const relay = startOutboxRelay({
     db,
-    connection,
+    bus,
     logger,
     batchSize: config.RELAY_BATCH_SIZE,
     pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
@@ -23,7 +23,7 @@ export async function startRelayWorker({ config, logger }: { config: WorkersConf
   return {
     async stop() {
       await relay.stop();
-      await connection.close();
+      await bus.close();
       await db.destroy();
     },
   };

@@ -1,7 +1,6 @@
 import {
   ORDER_QUEUES,
-  startConsumer,
-  type AmqpConnection,
+  type MessageBus,
   type Clock,
   type Consumer,
   type Logger,
@@ -16,7 +15,7 @@ export interface VendorActions {
 }
 
 export interface VendorConsumerOptions {
-  connection: AmqpConnection;
+  bus: MessageBus;
   actions: VendorActions;
   clock: Clock;
   logger: Logger;
@@ -36,8 +35,7 @@ export interface VendorConsumerOptions {
  */
 export async function startVendorConsumer(options: VendorConsumerOptions): Promise<Consumer> {
   const stopping = new AbortController();
-  const consumer = await startConsumer({
-    connection: options.connection,
+  const consumer = await options.bus.consume({
     queue: ORDER_QUEUES.process,
     prefetch: options.prefetch ?? 500,
     logger: options.logger,

@@ -1,4 +1,4 @@
-import { createAmqpConnection, systemClock, type Logger } from '@delivery/events';
+import { createAmqpBus, systemClock, type Logger } from '@delivery/events';
 import { createDeliveryClient } from '@delivery/sdk';
 import { ConfigError, type WorkersConfig } from '../shared/config';
 import type { RunningWorker } from '../shared/worker-main';
@@ -13,11 +13,11 @@ export async function startVendorWorker({ config, logger }: { config: WorkersCon
   const token = config.VENDOR_TOKEN;
   if (!token) throw new ConfigError('invalid worker configuration:\n  VENDOR_TOKEN: required (a vendor token: pnpm delivery token --role vendor --sub vendor-worker)');
   const client = createDeliveryClient({ url: config.API_URL, token, retry: { attempts: 1 } });
-  const connection = createAmqpConnection({ url: config.AMQP_URL, logger, name: 'vendor' });
+  const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'vendor' });
   const stopping = new AbortController();
   try {
     const consumer = await startVendorConsumer({
-      connection,
+      bus,
       actions: sdkVendorActions(client, { signal: stopping.signal }),
       clock: systemClock,
       logger,
@@ -27,11 +27,11 @@ export async function startVendorWorker({ config, logger }: { config: WorkersCon
       async stop() {
         stopping.abort();
         await consumer.stop();
-        await connection.close();
+        await bus.close();
       },
     };
   } catch (error) {
-    await connection.close();
+    await bus.close();
     throw error;
   }
 }

@@ -1,0 +1,53 @@
+import type { DeliveryPolicy } from './delivery-handling';
+import type { ReceivedEventMessage } from './event-message';
+import type { EventPublisher } from './publisher';
+
+export interface ConsumeOptions extends DeliveryPolicy {
+  queue: string;
+  /** Unacked messages in flight, which is also how many handlers run at once. */
+  prefetch: number;
+  /** How long `stop()` lets running handlers finish before it lets go (their messages are redelivered). */
+  stopTimeoutMs?: number;
+}
+
+export interface Consumer {
+  readonly queue: string;
+  /** Stops taking messages, lets running handlers settle (bounded), hands the rest back to the queue. */
+  stop(): Promise<void>;
+}
+
+/** Every event published from now on, for nudges (at most once: no acks, nothing kept while away). */
+export interface EventWatch {
+  /** Resolves once events flow; publishing does not wait for it. */
+  ready: Promise<void>;
+  close(): void;
+}
+
+export interface WatchListener {
+  onEvent(message: ReceivedEventMessage): void;
+  /** Events may have been missed (a reconnection): re-read whatever is being followed. */
+  onResync(): void;
+}
+
+/**
+ * Where order events travel from the outbox to the consumers: RabbitMQ (`createAmqpBus`) or, in
+ * embedded mode, this process (`createInProcessBus`). Both deliver at least once, to every queue of
+ * `ORDER_QUEUES`, with the same acks, retries and parking; code written against this interface runs on
+ * either unchanged.
+ */
+export interface MessageBus {
+  /** `rabbitmq` or `in-process`: for logs and readiness. */
+  readonly kind: 'rabbitmq' | 'in-process';
+  createPublisher(): EventPublisher;
+  /**
+   * Consumes `queue` with manual acks: a message is acked only after its handler succeeded (see
+   * `handleDelivery`). Resolves once consuming.
+   */
+  consume(options: ConsumeOptions): Promise<Consumer>;
+  watch(listener: WatchListener): EventWatch;
+  /** False while the transport is away (the relay waits, `/readyz` says so). */
+  isConnected(): boolean;
+  /** Resolves once connected; rejects after `close()`. */
+  whenConnected(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import { NonRetryableError, ORDER_QUEUES, type Consumer, type EventStore, type Logger, type MessageBus } from '@delivery/events';
+import { ProjectionError, applyOrderEvent } from '@delivery/projections';
+import type { Kysely } from 'kysely';
+
+/**
+ * The projection worker's consumer on `orders.projection`: each event applied once, in stream order
+ * (duplicates skipped, gaps filled from the event store); an inconsistent stream is parked.
+ * @example const consumer = await startProjectionConsumer({ bus, db, store, logger });
+ */
+export function startProjectionConsumer<DB>(options: {
+  bus: MessageBus;
+  /** The read model's database. */
+  db: Kysely<DB>;
+  /** Where gaps are filled from. */
+  store: Pick<EventStore, 'readStream'>;
+  logger: Logger;
+  prefetch?: number;
+}): Promise<Consumer> {
+  const { db, store } = options;
+  return options.bus.consume({
+    queue: ORDER_QUEUES.projection,
+    prefetch: options.prefetch ?? 32,
+    logger: options.logger,
+    handler: async ({ streamId, streamVersion, event }, context) => {
+      try {
+        const outcome = await applyOrderEvent({ db, store }, { streamId, streamVersion, event });
+        context.logger.debug({ streamId, streamVersion, outcome }, 'projected');
+      } catch (error) {
+        if (error instanceof ProjectionError) throw new NonRetryableError(error.message, { cause: error });
+        throw error;
+      }
+    },
+  });
+}
