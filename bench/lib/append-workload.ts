@@ -3,7 +3,10 @@ import { orderStreamId } from '@delivery/events';
 import type { AppendTarget, AppendTargetFactory } from '../targets/append-target';
 import { orderFollowUp, orderPlaced } from './bench-events';
 import { type ClosedLoopResult, mergeClosedLoop, runClosedLoop } from './closed-loop';
+import { cpuWindow } from './process-stats';
 import type { BenchRow, BenchSettings } from './scenario';
+import { addCounters, diffCounters, type ServerCounters } from './server-counters.repository';
+import { addProfiles, diffProfiles, describePerUnit, EMPTY_PROFILE, installStatementTrace, type StatementProfile, statementSnapshot } from './statement-trace';
 
 export type AppendWorkload = 'new streams' | 'existing streams';
 export const APPEND_WORKLOADS: readonly AppendWorkload[] = ['new streams', 'existing streams'];
@@ -15,6 +18,21 @@ export interface AppendMeasurement {
   subject: string;
   result: ClosedLoopResult;
   diagnostics?: string;
+  /** What the appends cost, summed over the rounds (warm-up included). */
+  profile: AppendProfile;
+}
+
+/** Where an append's time and work went, summed over the measured rounds (and the warm-up). */
+export interface AppendProfile {
+  /** Appends attempted while profiled (succeeded or failed). */
+  appends: number;
+  /** Statements this process sent to the target's database, with the time each took to answer. */
+  statements: StatementProfile;
+  /** Global server counters (log flushes, lock waits) over the target's rounds. */
+  counters: ServerCounters;
+  /** CPU used during the target's rounds: this process (the client side), MariaDB, PostgreSQL, RabbitMQ. */
+  cpuMs: Record<string, number>;
+  wallMs: number;
 }
 
 /**
@@ -22,6 +40,8 @@ export interface AppendMeasurement {
  * take turns in rounds (A, B, A, B, ...) so that noise from anything else on the machine falls on all of
  * them alike. Every append is one event, as one `order.place` (new stream) or one vendor decision
  * (existing stream) writes. Workers own disjoint streams: no append conflicts, every figure is work done.
+ * Each target's rounds are profiled as they run: its statements (by its database's name), the server's
+ * log and lock counters and the CPU of this process and of the servers.
  */
 export async function compareAppends(
   factories: readonly AppendTargetFactory[],
@@ -29,29 +49,76 @@ export async function compareAppends(
   concurrency: number,
   settings: BenchSettings,
 ): Promise<AppendMeasurement[]> {
+  installStatementTrace();
   const targets: AppendTarget[] = [];
   try {
     for (const factory of factories) targets.push(await factory({ poolSize: concurrency }));
     const operations = await Promise.all(targets.map((target) => prepare(target, workload, concurrency)));
     const rounds: ClosedLoopResult[][] = targets.map(() => []);
+    const profiles: AppendProfile[] = targets.map(() => ({ appends: 0, statements: EMPTY_PROFILE, counters: {}, cpuMs: {}, wallMs: 0 }));
     for (let round = 0; round < settings.rounds; round++) {
       for (const [index, operation] of operations.entries()) {
+        const target = targets[index];
+        const profile = profiles[index];
+        if (!target || !profile) continue;
+        let appends = 0;
+        const countersBefore = await target.serverCounters();
+        const statementsBefore = statementSnapshot(target.database);
+        const cpu = cpuWindow({});
         const result = await runClosedLoop({
           concurrency,
           durationMs: settings.measureMs / settings.rounds,
           warmupMs: round === 0 ? settings.warmupMs : 0,
-          operation,
+          operation: (worker, seq) => {
+            appends++;
+            return operation(worker, seq);
+          },
         });
+        const used = cpu.stop();
+        const statements = diffProfiles(statementSnapshot(target.database), statementsBefore);
+        const counters = diffCounters(await target.serverCounters(), countersBefore);
         rounds[index]?.push(result);
+        profiles[index] = {
+          appends: profile.appends + appends,
+          statements: addProfiles(profile.statements, statements),
+          counters: addCounters(profile.counters, counters),
+          cpuMs: addCounters(profile.cpuMs, Object.fromEntries(used.shares.map((share) => [share.name, share.cpuMs]))),
+          wallMs: profile.wallMs + used.wallMs,
+        };
       }
     }
     return targets.map((target, index) => {
       const diagnostics = target.diagnostics?.();
-      return { subject: target.subject, result: mergeClosedLoop(rounds[index] ?? []), ...(diagnostics ? { diagnostics } : {}) };
+      return {
+        subject: target.subject,
+        result: mergeClosedLoop(rounds[index] ?? []),
+        profile: profiles[index] ?? { appends: 0, statements: EMPTY_PROFILE, counters: {}, cpuMs: {}, wallMs: 0 },
+        ...(diagnostics ? { diagnostics } : {}),
+      };
     });
   } finally {
     for (const target of targets) await target.close();
   }
+}
+
+/**
+ * One line on what an append cost: statements and the time waiting on each, CPU of the client (this
+ * process) and of the server, and the server's log and lock counters, all per append.
+ */
+export function describeAppendProfile(measurement: AppendMeasurement): string {
+  const { profile } = measurement;
+  const per = (value: number) => value / Math.max(1, profile.appends);
+  const cpu = Object.entries(profile.cpuMs)
+    .filter(([, ms]) => per(ms) >= 0.01)
+    .map(([name, ms]) => `${name} ${per(ms).toFixed(2)} ms`)
+    .join(', ');
+  const counters = Object.entries(profile.counters)
+    .map(([name, value]) => `${name} ${name.endsWith('bytes') ? Math.round(per(value)).toLocaleString('en-US') : per(value).toFixed(2)}`)
+    .join(', ');
+  return (
+    `${measurement.subject}: ${describePerUnit(profile.statements, profile.appends, 'append')}; ` +
+    `CPU per append: ${cpu || 'n/a'}; server counters per append (global): ${counters || 'none'}`
+  );
 }
 
 /** Seeds what the workload needs and returns its operation. */

@@ -1,8 +1,12 @@
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
+import { postgresCounters } from '../lib/server-counters.repository';
 import type { ThrowawayDatabases } from '../lib/throwaway-databases';
 import type { AppendTargetFactory } from './append-target';
+import { openTargetDatabase } from './target-database';
+
+export const EMMETT = 'Emmett PostgreSQL store';
 
 /*
  * The peer: Emmett's PostgreSQL event store as its documentation sets it up, on its own pg pool sized
@@ -13,34 +17,35 @@ import type { AppendTargetFactory } from './append-target';
 export const emmettTarget =
   (databases: ThrowawayDatabases): AppendTargetFactory =>
   async ({ poolSize }) => {
-    const database = await databases.postgres();
-    const pool = new pg.Pool({ connectionString: database.url, max: poolSize });
-    const store = getPostgreSQLEventStore(database.url, { connectionOptions: { pool } });
-    try {
+    const { database, client, close } = await openTargetDatabase(
+      () => databases.postgres(),
+      (url) => {
+        const pool = new pg.Pool({ connectionString: url, max: poolSize });
+        return { pool, store: getPostgreSQLEventStore(url, { connectionOptions: { pool } }) };
+      },
       // Explicitly, so the first measured append does not create the schema.
-      await store.schema.migrate();
-    } catch (error) {
-      await pool.end();
-      await database.drop();
-      throw error;
-    }
+      (opened) => opened.store.schema.migrate(),
+      async (opened) => {
+        await opened.store.close();
+        await opened.pool.end();
+      },
+    );
+    const { store } = client;
     const asEmmett = (event: { type: string; data: unknown; metadata: unknown }) => ({
       type: event.type,
       data: event.data as Record<string, unknown>,
       metadata: event.metadata as unknown as Record<string, unknown>,
     });
     return {
-      subject: 'Emmett PostgreSQL store',
+      subject: EMMETT,
+      database: database.name,
       async appendNew(streamId, event) {
         await store.appendToStream(streamId, [asEmmett(event)], { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
       },
       async appendExisting(streamId, event, version) {
         await store.appendToStream(streamId, [asEmmett(event)], { expectedStreamVersion: BigInt(version) });
       },
-      async close() {
-        await store.close();
-        await pool.end();
-        await database.drop();
-      },
+      serverCounters: () => postgresCounters(database.url),
+      close,
     };
   };

@@ -1,7 +1,9 @@
 import { createMysqlDb, migrateEventStore, type NewEvent } from '@delivery/events';
 import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import { mariadbCounters } from '../lib/server-counters.repository';
 import type { ThrowawayDatabases } from '../lib/throwaway-databases';
 import type { AppendTargetFactory } from './append-target';
+import { openTargetDatabase } from './target-database';
 
 /*
  * The limit of this MariaDB for our rows: the same tables (migrated by migrateEventStore) and the same rows
@@ -9,6 +11,8 @@ import type { AppendTargetFactory } from './append-target';
  * settings, but nothing else: no isolation-level statement, no stream lock or version check, and global
  * positions from an in-process counter instead of the `event_positions` row.
  */
+
+export const RAW_MYSQL = 'raw mysql2 inserts';
 
 const INSERT_EVENT = `insert into events (global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at)
   values (?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -18,21 +22,13 @@ const INSERT_OUTBOX = `insert into outbox (event_id, stream_id, stream_version, 
 export const rawMysqlTarget =
   (databases: ThrowawayDatabases): AppendTargetFactory =>
   async ({ poolSize }) => {
-    const database = await databases.mysql();
-    const migrator = createMysqlDb(database.url, { poolSize: 1 });
-    try {
-      await migrateEventStore(migrator);
-    } finally {
-      await migrator.destroy();
-    }
-    // The settings of createMysqlDb, so both sides pay the same client costs.
-    const pool = createPool({
-      uri: database.url,
-      connectionLimit: poolSize,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      timezone: 'Z',
-    });
+    const { database, client: pool, close } = await openTargetDatabase(
+      () => databases.mysql(),
+      // The settings of createMysqlDb, so both sides pay the same client costs.
+      (url) => createPool({ uri: url, connectionLimit: poolSize, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' }),
+      (_pool, url) => migrateThrough(url),
+      (opened) => opened.end(),
+    );
     let position = 0;
 
     const inTransaction = async (work: (connection: PoolConnection) => Promise<void>) => {
@@ -66,7 +62,8 @@ export const rawMysqlTarget =
     };
 
     return {
-      subject: 'raw mysql2 inserts',
+      subject: RAW_MYSQL,
+      database: database.name,
       appendNew: (streamId, event) =>
         inTransaction(async (connection) => {
           await connection.query('insert into streams (stream_id, version) values (?, 1)', [streamId]);
@@ -77,11 +74,17 @@ export const rawMysqlTarget =
           await connection.query('update streams set version = ? where stream_id = ?', [version + 1, streamId]);
           await insertEventAndOutbox(connection, streamId, version + 1, event);
         }),
-      async close() {
-        await closePool(pool);
-        await database.drop();
-      },
+      serverCounters: () => mariadbCounters(database.url),
+      close,
     };
   };
 
-const closePool = (pool: Pool) => pool.end();
+/** The event store's own migrations, through a short-lived Kysely of their own. */
+async function migrateThrough(url: string): Promise<void> {
+  const migrator = createMysqlDb(url, { poolSize: 1 });
+  try {
+    await migrateEventStore(migrator);
+  } finally {
+    await migrator.destroy();
+  }
+}
