@@ -11,6 +11,7 @@ import { errorResponseBody } from './http/error-body';
 import { requestLogger, type RequestLoggerVariables } from './http/request-logger';
 import { legacyRoutes } from './legacy/legacy.routes';
 import { panelRoutes } from './panel/panel.routes';
+import { devMailRoutes } from './dev/dev-mail.routes';
 import { restRoutes } from './rest/rest.routes';
 import { createRequestContext } from './trpc/context';
 import { appRouter } from './trpc/root.router';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   // REST (/api/v1, /openapi.json, /docs), the panel, and the original system's paths when switched on.
   app.route('/', restRoutes(deps));
   app.route('/', panelRoutes());
+  if (deps.config.MAIL_DIR && deps.config.NODE_ENV !== 'production') app.route('/', devMailRoutes(deps.config.MAIL_DIR));
   if (deps.config.LEGACY_API === 'on') app.route('/', legacyRoutes(deps));
 
   app.notFound((c) => c.json(errorResponseBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId')), 404));

@@ -28,6 +28,8 @@ export const ApiConfig = z
     USER_EMAIL: unsetWhenEmpty(z.email({ error: 'must be an email address' }).optional()),
     USER_EMAIL_PASS: unsetWhenEmpty(z.string().optional()),
     MAIL_FROM: unsetWhenEmpty(z.string().optional()),
+    // Where development emails are kept as .eml files (no mail server): listed at /dev/mail outside production.
+    MAIL_DIR: unsetWhenEmpty(z.string().optional()),
     AUTH_SECRET: unsetWhenEmpty(
       z.string().min(32, { error: 'must be at least 32 characters (HS256 needs a 256-bit key)' }).default(DEV_AUTH_SECRET),
     ),

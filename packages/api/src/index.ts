@@ -33,3 +33,5 @@ export type { RestErrorBody } from './rest/rest-error';
 export { panelRoutes } from './panel/panel.routes';
 export { legacyRoutes } from './legacy/legacy.routes';
 export { LEGACY_ACTORS } from './legacy/legacy-actors';
+export { startOrderChangeFeed, type OrderChangeFeed } from './live/order-change-feed';
+export { pingDatabase } from './health/ping.repository';

@@ -6,12 +6,17 @@ export { startRelayWorker } from './relay/relay.worker';
 export {
   confirmationMessageId,
   createOrderConfirmationHandler,
+  domainOfAddress,
   startEmailConsumer,
   validateRecipient,
   type OrderConfirmationDeps,
 } from './email/email.consumer';
 export { startEmailWorker } from './email/email.worker';
 export { createMailer, type Mailer, type OutgoingEmail } from './email/mailer';
+export { saveEmlFile } from './email/mail-folder';
+export { startProjectionConsumer } from './projection/projection.consumer';
+export { startVendorConsumer, type VendorActions } from './vendor/vendor.consumer';
+export { sdkVendorActions } from './vendor/sdk-vendor-actions';
 export { findEmailLog, listEmailLogForOrder, recordEmailSent } from './email/email-log.repository';
 export type { EmailLogDatabase, EmailLogRow, EmailLogTable } from './email/email-log.table';
 export { OrderConfirmationEmail, orderUrlFor, renderOrderConfirmationEmail, type RenderedEmail } from './email/order-confirmation.email';

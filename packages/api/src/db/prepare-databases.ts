@@ -1,4 +1,4 @@
-import { ensureMysqlDatabase, ensurePostgresDatabase, migrateEventStore } from '@delivery/events';
+import { ensureMysqlDatabase, ensurePostgresDatabase, migrateEventStore, migratePostgresEventStore, sqlFamilyOf } from '@delivery/events';
 import { migrateProjections } from '@delivery/projections';
 import type { ApiDatabases } from '../app-deps';
 import type { ApiConfig } from '../config';
@@ -11,10 +11,12 @@ export async function ensureApiDatabases(config: Pick<ApiConfig, 'MYSQL_URL' | '
 
 /**
  * Brings every table the API reads or writes up to date: the menu (PostgreSQL), the event store and the
- * read model (MySQL). Idempotent, and safe from several processes at once.
+ * read model (MySQL, or PostgreSQL/PGlite where the orders database is one). Idempotent, and safe from
+ * several processes at once. One after the other: in embedded mode both are the same single session.
  */
 export async function migrateApiDatabases(db: ApiDatabases): Promise<{ menu: string[]; eventStore: string[] }> {
-  const [menu, eventStore] = await Promise.all([migrateMenu(db.menu), migrateEventStore(db.orders)]);
+  const menu = await migrateMenu(db.menu);
+  const eventStore = sqlFamilyOf(db.orders) === 'mysql' ? await migrateEventStore(db.orders) : await migratePostgresEventStore(db.orders);
   await migrateProjections(db.orders);
   return { menu: menu.applied, eventStore: eventStore.applied };
 }

@@ -1,15 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { saveEmlFile } from '@delivery/workers';
 import { SMTPServer } from 'smtp-server';
 
 /**
  * A development mail server on loopback for `start all` when no SMTP_URL (or Gmail account) is configured:
- * it accepts every message and writes it to `<folder>/<time>-<n>.eml`, so the demo runs with no mail setup
+ * it accepts every message and writes it to `<folder>` as an .eml file (`saveEmlFile`), so the demo runs with no mail setup
  * and the confirmations can be opened in any mail client.
  */
 export async function startDevMailbox(options: { folder: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
   await mkdir(options.folder, { recursive: true });
-  let received = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -18,8 +17,7 @@ export async function startDevMailbox(options: { folder: string; port: number })
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        const file = join(options.folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${++received}.eml`);
-        writeFile(file, Buffer.concat(chunks)).then(() => callback(), callback);
+        saveEmlFile(options.folder, Buffer.concat(chunks)).then(() => callback(), callback);
       });
     },
   });

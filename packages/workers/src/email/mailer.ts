@@ -1,5 +1,6 @@
 import { createTransport } from 'nodemailer';
 import type { MailTransportConfig } from '../shared/config';
+import { saveEmlFile } from './mail-folder';
 
 export interface OutgoingEmail {
   to: string;
@@ -23,25 +24,40 @@ export interface Mailer {
 const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 /**
- * A nodemailer transport over `SMTP_URL`, or over Gmail with an account and app password as the
- * original system did.
+ * A nodemailer transport over `SMTP_URL`, over Gmail with an account and app password as the original
+ * system did, or into a folder of .eml files (embedded mode).
  * @example const mailer = createMailer({ transport: { kind: 'smtp', url: 'smtp://127.0.0.1:2525' }, from: 'Shop <shop@example.com>' });
  */
 export function createMailer(options: { transport: MailTransportConfig; from: string }): Mailer {
+  const { transport } = options;
+  const message = (email: OutgoingEmail) => ({
+    from: options.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    messageId: email.messageId,
+  });
+  if (transport.kind === 'folder') {
+    // nodemailer builds the message exactly as it would send it; it is kept instead of sent.
+    const builder = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    return {
+      async send(email) {
+        const info = await builder.sendMail(message(email));
+        if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer did not buffer the message');
+        const path = await saveEmlFile(transport.folder, info.message);
+        return { messageId: info.messageId, response: `written to ${path}` };
+      },
+      close: () => builder.close(),
+    };
+  }
   const transporter =
-    options.transport.kind === 'smtp'
-      ? createTransport({ url: options.transport.url, ...timeouts })
-      : createTransport({ service: 'gmail', auth: { user: options.transport.user, pass: options.transport.pass }, ...timeouts });
+    transport.kind === 'smtp'
+      ? createTransport({ url: transport.url, ...timeouts })
+      : createTransport({ service: 'gmail', auth: { user: transport.user, pass: transport.pass }, ...timeouts });
   return {
     async send(email) {
-      const info = await transporter.sendMail({
-        from: options.from,
-        to: email.to,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        messageId: email.messageId,
-      });
+      const info = await transporter.sendMail(message(email));
       return { messageId: info.messageId, response: info.response };
     },
     close: () => transporter.close(),

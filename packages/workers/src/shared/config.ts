@@ -19,6 +19,8 @@ export const WorkersConfig = z
     USER_EMAIL: optionalText,
     USER_EMAIL_PASS: optionalText,
     MAIL_FROM: optionalText,
+    /** No mail server: emails are written to this folder as .eml files (development, embedded mode). */
+    MAIL_DIR: optionalText,
     PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
     API_URL: url(['http:', 'https:']).default('http://127.0.0.1:3000'),
     AUTH_SECRET: optionalText,
@@ -55,8 +57,12 @@ export function loadWorkersConfig(env: Record<string, string | undefined>): Work
   return fail(`invalid worker configuration:\n${problems.join('\n')}`);
 }
 
-/** How the email worker reaches a mail server: an SMTP URL, or Gmail with an account as the original system did. */
-export type MailTransportConfig = { kind: 'smtp'; url: string } | { kind: 'gmail'; user: string; pass: string };
+/** How the email worker reaches a mail server: an SMTP URL, Gmail with an account as the original system did, or a folder. */
+export type MailTransportConfig =
+  | { kind: 'smtp'; url: string }
+  | { kind: 'gmail'; user: string; pass: string }
+  /** Development (embedded mode): each email written to `folder` as an .eml file, nothing sent. */
+  | { kind: 'folder'; folder: string };
 
 export interface MailConfig {
   transport: MailTransportConfig;
@@ -66,15 +72,17 @@ export interface MailConfig {
 
 /**
  * The email worker's part of the configuration.
- * @throws ConfigError when neither SMTP_URL nor USER_EMAIL + USER_EMAIL_PASS is set.
+ * @throws ConfigError when none of SMTP_URL, USER_EMAIL + USER_EMAIL_PASS, MAIL_DIR is set.
  */
 export function mailConfigFrom(config: WorkersConfig): MailConfig {
   const transport: MailTransportConfig | null = config.SMTP_URL
     ? { kind: 'smtp', url: config.SMTP_URL }
     : config.USER_EMAIL && config.USER_EMAIL_PASS
       ? { kind: 'gmail', user: config.USER_EMAIL, pass: config.USER_EMAIL_PASS }
-      : null;
-  if (!transport) return fail('invalid worker configuration:\n  SMTP_URL: set it, or USER_EMAIL and USER_EMAIL_PASS for Gmail');
+      : config.MAIL_DIR
+        ? { kind: 'folder', folder: config.MAIL_DIR }
+        : null;
+  if (!transport) return fail('invalid worker configuration:\n  SMTP_URL: set it, or USER_EMAIL and USER_EMAIL_PASS for Gmail, or MAIL_DIR for a folder of .eml files');
   const from = config.MAIL_FROM ?? config.USER_EMAIL ?? 'Delivery <no-reply@delivery-system.local>';
   return { transport, from, publicUrl: config.PUBLIC_URL };
 }

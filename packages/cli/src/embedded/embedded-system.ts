@@ -1,0 +1,158 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  busReadiness,
+  loadConfig,
+  openAppDeps,
+  pingDatabase,
+  serveApi,
+  signToken,
+  startOrderChangeFeed,
+  type ApiOrdersDatabase,
+  type MenuDatabase,
+} from '@delivery/api';
+import {
+  createInProcessBus,
+  createPgliteDb,
+  createPostgresEventStore,
+  folderQueueStorage,
+  memoryQueueStorage,
+  systemClock,
+  type Logger,
+} from '@delivery/events';
+import { createDeliveryClient } from '@delivery/sdk';
+import {
+  createMailer,
+  domainOfAddress,
+  loadWorkersConfig,
+  mailConfigFrom,
+  migrateWorkers,
+  sdkVendorActions,
+  startEmailConsumer,
+  startOutboxRelay,
+  startProjectionConsumer,
+  startVendorConsumer,
+  type EmailLogDatabase,
+} from '@delivery/workers';
+import type { Kysely } from 'kysely';
+import { lockDataDir } from './data-dir-lock';
+
+/** Every table of the system in one database: menu, event store and outbox, read model, email log. */
+type EmbeddedDatabase = MenuDatabase & ApiOrdersDatabase & EmailLogDatabase;
+
+/** The one database as each part types it (Kysely's table map is invariant, so a wider one is not assignable). */
+const viewAs = <DB>(db: Kysely<EmbeddedDatabase>) => db as unknown as Kysely<DB>;
+
+export interface EmbeddedSystemOptions {
+  /** Keeps the database, the bus's queues and the emails here, across restarts; null keeps them in memory. */
+  dataDir: string | null;
+  /** The configuration variables of API.md (PORT, AUTH_SECRET, DELIVERY_DELAY_MS, MAIL_FROM, ...); the URLs are ignored. */
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Where the API listens; every interface unless given. */
+  hostname?: string;
+}
+
+export interface RunningEmbeddedSystem {
+  /** The API, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** Where the confirmation emails are written as .eml files (also listed at `<url>/dev/mail`). */
+  mailFolder: string;
+  /** Stops the workers, then the API, then closes the bus and the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system in this process, on no outside service: PGlite (PostgreSQL in WebAssembly) holds the
+ * menu, the events, the outbox, the read model and the email log; the in-process bus carries the events
+ * from the outbox relay to the projection, email and vendor consumers; emails are written as .eml files.
+ * The same code as with the real services runs on top: the API, the PostgreSQL event store, the relay,
+ * the consumers and the vendor (which calls the API through the SDK, as a restaurant's app would).
+ * @example
+ * const system = await startEmbeddedSystem({ dataDir: '.data/embedded', env: process.env, logger });
+ * await system.stop();
+ */
+export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promise<RunningEmbeddedSystem> {
+  const { dataDir, logger } = options;
+  const undo: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const step of undo.splice(0).reverse()) await step().catch((error: unknown) => logger.error({ err: error }, 'embedded: stop step failed'));
+  };
+  try {
+    if (dataDir) {
+      const lock = await lockDataDir(dataDir);
+      undo.push(() => lock.release());
+    }
+    const mailFolder = dataDir ? join(dataDir, 'mail') : await mkdtemp(join(tmpdir(), 'delivery-mail-'));
+    if (!dataDir) undo.push(() => rm(mailFolder, { recursive: true, force: true }));
+    const env = { ...options.env, MAIL_DIR: mailFolder };
+    const config = loadConfig(env);
+    const workersConfig = loadWorkersConfig(env);
+
+    const db = await createPgliteDb<EmbeddedDatabase>(dataDir ? { dataDir: join(dataDir, 'pglite') } : 'memory');
+    undo.push(() => db.destroy());
+    const bus = await createInProcessBus({
+      storage: dataDir ? folderQueueStorage(join(dataDir, 'bus')) : memoryQueueStorage(),
+      logger: logger.child({ component: 'bus' }),
+    });
+    undo.push(() => bus.close());
+
+    const eventStore = createPostgresEventStore({ db, logger: logger.child({ component: 'event-store' }) });
+    const orderChangeFeed = startOrderChangeFeed({ bus });
+    undo.push(() => orderChangeFeed.close());
+    const { deps } = openAppDeps(config, {
+      logger: logger.child({ component: 'api' }),
+      db: { menu: viewAs<MenuDatabase>(db), orders: viewAs<ApiOrdersDatabase>(db) },
+      eventStore,
+      orderChangeFeed,
+      checks: [{ name: 'pglite', check: () => pingDatabase(db) }, busReadiness(bus)],
+    });
+    await migrateWorkers(db);
+    const api = await serveApi(deps, { ...(options.hostname ? { hostname: options.hostname } : {}), release: async () => undefined });
+    undo.push(() => api.stop());
+
+    const relay = startOutboxRelay({
+      db,
+      bus,
+      logger: logger.child({ component: 'relay' }),
+      batchSize: workersConfig.RELAY_BATCH_SIZE,
+      pollIntervalMs: workersConfig.RELAY_POLL_INTERVAL_MS,
+    });
+    undo.push(() => relay.stop());
+    const projection = await startProjectionConsumer({ bus, db, store: eventStore, logger: logger.child({ component: 'projection' }) });
+    undo.push(() => projection.stop());
+
+    const mail = mailConfigFrom(workersConfig);
+    const mailer = createMailer({ transport: mail.transport, from: mail.from });
+    undo.push(async () => mailer.close());
+    const email = await startEmailConsumer({
+      bus,
+      db: viewAs<EmailLogDatabase>(db),
+      mailer,
+      logger: logger.child({ component: 'email' }),
+      prefetch: workersConfig.EMAIL_CONCURRENCY,
+      publicUrl: mail.publicUrl,
+      messageIdDomain: domainOfAddress(mail.from),
+    });
+    undo.push(() => email.stop());
+
+    const vendorToken = options.env.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '30d'));
+    const vendorStopping = new AbortController();
+    const client = createDeliveryClient({ url: api.url, token: vendorToken, retry: { attempts: 1 } });
+    const vendor = await startVendorConsumer({
+      bus,
+      actions: sdkVendorActions(client, { signal: vendorStopping.signal }),
+      clock: systemClock,
+      logger: logger.child({ component: 'vendor' }),
+      deliveryDelayMs: config.DELIVERY_DELAY_MS,
+    });
+    undo.push(() => vendor.stop());
+    undo.push(async () => vendorStopping.abort());
+
+    return { url: api.url, mailFolder, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
