@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '@delivery/api';
+import { resolveDeliveryMode } from '../embedded/delivery-mode';
+import { startEmbedded } from '../embedded/start-embedded';
 import { startDevMailbox } from '../supervisor/dev-mailbox';
 import { startSupervisor } from '../supervisor/supervisor';
 import { vendorTokenFor } from '../supervisor/vendor-token';
@@ -8,11 +10,21 @@ const DEV_MAILBOX_PORT = 1025;
 const API_BOOT_TIMEOUT_MS = 120_000;
 
 /**
- * `start all`: the API and every worker as child processes with one readable log. The API starts first
- * (it creates and migrates the databases and seeds the demo menu); the workers follow once it answers.
- * Without SMTP_URL or a Gmail account, a development mailbox on loopback keeps the emails as .eml files.
+ * `start all`: the whole system with one readable log, in the mode `resolveDeliveryMode` picks (said in the
+ * first line). With the services: the API and every worker as child processes; the API starts first (it
+ * creates and migrates the databases and seeds the demo menu) and the workers follow once it answers;
+ * without SMTP_URL or a Gmail account, a development mailbox on loopback keeps the emails as .eml files.
+ * Embedded: everything in this process on PGlite (see `startEmbeddedSystem`).
  */
 export async function startAll(env: Record<string, string | undefined>): Promise<number> {
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const { mode, reason } = await resolveDeliveryMode(env);
+  write(`delivery-system: ${mode} mode (${reason})`);
+  if (mode === 'embedded') return startEmbedded(env, write);
+  return startWithServices(env, write);
+}
+
+async function startWithServices(env: Record<string, string | undefined>, write: (line: string) => void): Promise<number> {
   const config = loadConfig(env);
   const childEnv: Record<string, string | undefined> = {
     ...env,
@@ -20,13 +32,13 @@ export async function startAll(env: Record<string, string | undefined>): Promise
     // The vendor worker reaches the API this supervisor runs, on whatever port it was given.
     API_URL: env.API_URL ?? `http://127.0.0.1:${config.PORT}`,
   };
-  const write = (line: string) => process.stdout.write(`${line}\n`);
-
   let mailbox: Awaited<ReturnType<typeof startDevMailbox>> | null = null;
   if (!env.SMTP_URL && !env.USER_EMAIL) {
     const folder = join(process.cwd(), '.data', 'mail');
     mailbox = await startDevMailbox({ folder, port: DEV_MAILBOX_PORT });
     childEnv.SMTP_URL = mailbox.url;
+    // The API lists the kept emails at /dev/mail.
+    childEnv.MAIL_DIR = folder;
     write(`no SMTP_URL: confirmation emails go to the development mailbox ${mailbox.url} and are written to ${folder}`);
   }
 

@@ -24,14 +24,16 @@ const redactedPaths = [
 ];
 
 /**
- * The one logger of every process: JSON lines carrying `name` (api, relay, email, ...), secrets redacted.
+ * The one logger of every process: JSON lines carrying `name` (api, relay, email, ...), secrets redacted,
+ * to stdout or to `destination` (one line per call).
  * @example const logger = createLogger({ name: 'relay', level: 'info' });
  */
-export function createLogger(options: { name: string; level?: string }): Logger {
-  return pino({
+export function createLogger(options: { name: string; level?: string; destination?: { write(line: string): void } }): Logger {
+  const settings = {
     name: options.name,
     level: options.level ?? 'info',
     redact: { paths: redactedPaths, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { createLogger } from '@delivery/events';
+import { readableLogLine } from '../supervisor/readable-log';
+import { startEmbeddedSystem } from './embedded-system';
+
+const COMPONENTS = ['api', 'relay', 'projection', 'email', 'vendor', 'bus', 'event-store'];
+
+/**
+ * `start all` in embedded mode: the whole system in this process, its data in `DATA_DIR`
+ * (`.data/embedded` by default), one readable log labelled by component; Ctrl-C stops it.
+ */
+export async function startEmbedded(env: Record<string, string | undefined>, write: (line: string) => void): Promise<number> {
+  const dataDir = env.DATA_DIR ?? join(process.cwd(), '.data', 'embedded');
+  const color = Boolean(process.stdout.isTTY);
+  const logger = createLogger({
+    name: 'embedded',
+    level: env.LOG_LEVEL ?? 'info',
+    destination: {
+      write(line) {
+        const component = /"component":"([a-z-]+)"/.exec(line)?.[1] ?? 'embedded';
+        write(readableLogLine(component, line.trimEnd(), { color, index: Math.max(0, COMPONENTS.indexOf(component)) }));
+      },
+    },
+  });
+  const system = await startEmbeddedSystem({ dataDir, env, logger });
+  write(`delivery-system is up (embedded): API on ${system.url} (try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  write(`${signal}: stopping`);
+  await system.stop();
+  write('stopped');
+  return 0;
+}
