@@ -1,9 +1,48 @@
 import { createDeliveryClient, type DeliveryClient } from '@delivery/sdk';
+import type { CapturedEmail } from '@delivery/workers/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedProcess, type RunningEmbeddedProcess } from '../testing/embedded-harness';
 import { startSystem, type RunningSystem } from '../testing/system-harness';
 import { followUntilFinal, placeSampleOrder } from '../testing/order-scenarios';
 
-describe('the order flow, end to end, as separate processes', () => {
+/** The same order, the same checks, whichever mode runs the system. */
+async function expectTheWholeOrderFlow(customer: DeliveryClient, waitForEmails: (count: number) => Promise<readonly CapturedEmail[]>) {
+  const { placed, quote } = await placeSampleOrder(customer);
+  expect(placed.status).toBe('pending');
+  expect(placed.total).toBe(quote.total);
+
+  const statuses = await followUntilFinal(customer, placed.orderId);
+  expect(statuses).toEqual(['pending', 'accepted', 'delivered']);
+
+  const [email] = await waitForEmails(1);
+  expect(email?.to).toEqual(['alice@example.com']);
+  expect(email?.decoded).toContain(placed.orderId);
+  expect(email?.decoded).toContain(placed.total);
+  for (const line of quote.lines) expect(email?.decoded).toContain(line.name);
+
+  const order = await customer.order.get.query({ orderId: placed.orderId, minVersion: 3 });
+  expect(order).toMatchObject({ status: 'delivered', version: 3, total: placed.total, email: 'alice@example.com' });
+  const listed = await customer.order.list.query({});
+  expect(listed.items.map((item) => item.orderId)).toContain(placed.orderId);
+  const history = await customer.order.history.query({ orderId: placed.orderId });
+  expect(history.map((entry) => entry.type)).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderDelivered']);
+}
+
+describe('the order flow in embedded mode: one process on PGlite, no services', () => {
+  let system: RunningEmbeddedProcess;
+
+  beforeAll(async () => {
+    system = await startEmbeddedProcess({ deliveryDelayMs: 300 });
+  });
+  afterAll(() => system?.stop());
+
+  it('emails the confirmation, then the vendor accepts and delivers the order', async () => {
+    const customer = createDeliveryClient({ url: system.apiUrl, token: await system.customerToken('alice', 'alice@example.com') });
+    await expectTheWholeOrderFlow(customer, (count) => system.waitForEmails(count));
+  });
+});
+
+describe('the order flow with the services, as separate processes', () => {
   let system: RunningSystem;
   let customer: DeliveryClient;
 
@@ -14,23 +53,7 @@ describe('the order flow, end to end, as separate processes', () => {
   afterAll(() => system?.stop());
 
   it('emails the confirmation, then the vendor accepts and delivers the order', async () => {
-    const { placed, quote } = await placeSampleOrder(customer);
-    expect(placed.status).toBe('pending');
-    expect(placed.total).toBe(quote.total);
-
-    const statuses = await followUntilFinal(customer, placed.orderId);
-    expect(statuses).toEqual(['pending', 'accepted', 'delivered']);
-
-    const [email] = await system.smtp.waitForMessages(1);
-    expect(email?.to).toEqual(['alice@example.com']);
-    expect(email?.decoded).toContain(placed.orderId);
-    expect(email?.decoded).toContain(placed.total);
-    for (const line of quote.lines) expect(email?.decoded).toContain(line.name);
-
-    const order = await customer.order.get.query({ orderId: placed.orderId, minVersion: 3 });
-    expect(order).toMatchObject({ status: 'delivered', version: 3, total: placed.total, email: 'alice@example.com' });
-    const history = await customer.order.history.query({ orderId: placed.orderId });
-    expect(history.map((entry) => entry.type)).toEqual(['OrderPlaced', 'OrderAccepted', 'OrderDelivered']);
+    await expectTheWholeOrderFlow(customer, (count) => system.smtp.waitForMessages(count));
   });
 
   it('shares the work between two vendor workers and two email workers, emailing each order once', async () => {

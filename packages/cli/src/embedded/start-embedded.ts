@@ -7,14 +7,16 @@ const COMPONENTS = ['api', 'relay', 'projection', 'email', 'vendor', 'bus', 'eve
 
 /**
  * `start all` in embedded mode: the whole system in this process, its data in `DATA_DIR`
- * (`.data/embedded` by default), one readable log labelled by component; Ctrl-C stops it.
+ * (`.data/embedded` by default), one readable log labelled by component (`LOG_FORMAT=json` keeps pino's
+ * JSON lines, for tests and log shippers); Ctrl-C stops it.
  */
 export async function startEmbedded(env: Record<string, string | undefined>, write: (line: string) => void): Promise<number> {
   const dataDir = env.DATA_DIR ?? join(process.cwd(), '.data', 'embedded');
   const color = Boolean(process.stdout.isTTY);
-  const logger = createLogger({
+  const level = env.LOG_LEVEL ?? 'info';
+  const logger = env.LOG_FORMAT === 'json' ? createLogger({ name: 'embedded', level }) : createLogger({
     name: 'embedded',
-    level: env.LOG_LEVEL ?? 'info',
+    level,
     destination: {
       write(line) {
         const component = /"component":"([a-z-]+)"/.exec(line)?.[1] ?? 'embedded';

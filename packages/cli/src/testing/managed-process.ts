@@ -18,9 +18,9 @@ export interface ManagedProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts a TypeScript entry point under tsx with `env`, collecting its JSON log lines. */
-export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>): ManagedProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entryPoint], {
+/** Starts a TypeScript entry point under tsx with `env` (and `args`), collecting its JSON log lines. */
+export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>, args: readonly string[] = []): ManagedProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entryPoint, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

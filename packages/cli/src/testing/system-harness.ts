@@ -4,6 +4,7 @@ import { startSmtpCapture, type SmtpCapture } from '@delivery/workers/testing';
 import { ENTRY_POINTS, type ProcessName } from '../entry-points';
 import { freePort } from './free-port';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
+import { waitUntilReady } from './wait-until-ready';
 
 const AUTH_SECRET = 'e2e-secret-of-at-least-thirty-two-characters';
 
@@ -83,16 +84,4 @@ export async function startSystem(options: { deliveryDelayMs: number; processes:
     adminToken: () => signToken(AUTH_SECRET, { sub: 'admin-e2e', role: 'admin' }, '1h'),
     stop,
   };
-}
-
-async function waitUntilReady(apiUrl: string, api: ManagedProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  let exited = false;
-  void api.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    const ready = await fetch(`${apiUrl}/readyz`).then((response) => response.ok, () => false);
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the API did not become ready${exited ? ' (it exited)' : ''}`);
 }

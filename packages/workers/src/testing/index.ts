@@ -1,1 +1,1 @@
-export { startSmtpCapture, type CapturedEmail, type SmtpCapture } from '../email/testing/smtp-capture';
+export { capturedEmailOf, startSmtpCapture, type CapturedEmail, type SmtpCapture } from '../email/testing/smtp-capture';

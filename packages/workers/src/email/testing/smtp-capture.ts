@@ -42,17 +42,13 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
           callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
           return;
         }
-        const data = Buffer.concat(chunks);
-        const raw = data.toString('utf8');
         const mailFrom = session.envelope.mailFrom;
-        messages.push({
-          from: mailFrom ? mailFrom.address : null,
-          to: session.envelope.rcptTo.map((address) => address.address),
-          raw,
-          decoded: decodeQuotedPrintable(data.toString('latin1')),
-          messageId: header(raw, 'Message-ID'),
-          subject: header(raw, 'Subject'),
-        });
+        messages.push(
+          capturedEmailOf(Buffer.concat(chunks), {
+            from: mailFrom ? mailFrom.address : null,
+            to: session.envelope.rcptTo.map((address) => address.address),
+          }),
+        );
         for (const waiter of waiters.filter((entry) => messages.length >= entry.count)) waiter.resolve(messages);
         callback();
       });
@@ -72,6 +68,21 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
       failures = count;
     },
     close: () => new Promise<void>((resolve) => server.close(resolve)),
+  };
+}
+
+/**
+ * A message as written on the wire (or in an .eml file) with its envelope, ready for assertions.
+ * @example const email = capturedEmailOf(await readFile(path), { from: null, to: ['alice@example.com'] });
+ */
+export function capturedEmailOf(data: Buffer, envelope: { from: string | null; to: string[] }): CapturedEmail {
+  const raw = data.toString('utf8');
+  return {
+    ...envelope,
+    raw,
+    decoded: decodeQuotedPrintable(data.toString('latin1')),
+    messageId: header(raw, 'Message-ID'),
+    subject: header(raw, 'Subject'),
   };
 }
 

@@ -1,0 +1,14 @@
+import type { ManagedProcess } from './managed-process';
+
+/** Resolves once `<apiUrl>/readyz` answers 200; throws after 60 s or when `process` exits first. */
+export async function waitUntilReady(apiUrl: string, process: ManagedProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let exited = false;
+  void process.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    const ready = await fetch(`${apiUrl}/readyz`).then((response) => response.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the API did not become ready${exited ? ' (it exited)' : ''}`);
+}
