@@ -20,6 +20,8 @@ export interface RunningEmbeddedProcess {
   waitForEmails(count: number): Promise<CapturedEmail[]>;
   /** Starts the process again on the same data folder (after `stop` or a kill). */
   restart(): Promise<void>;
+  /** Starts another process on the same data folder and port, without waiting for it. */
+  startAnother(): ManagedProcess;
   /** Ends the process (by its pid); `removeData` also deletes the data folder. */
   stop(options?: { removeData?: boolean }): Promise<void>;
 }
@@ -78,6 +80,7 @@ export async function startEmbeddedProcess(options: { deliveryDelayMs: number })
       }
     },
     restart: start,
+    startAnother: () => startManagedProcess('embedded-2', CLI_MAIN, env, ['start', 'all']),
     async stop({ removeData = true } = {}) {
       await current.kill('SIGTERM');
       if (removeData) await rm(dataDir, { recursive: true, force: true });

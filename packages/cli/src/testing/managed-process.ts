@@ -12,6 +12,8 @@ export interface ManagedProcess {
   readonly name: string;
   readonly pid: number;
   readonly logs: readonly LogLine[];
+  /** What it wrote to stderr, line by line. */
+  readonly stderr: readonly string[];
   /** Resolves at the first JSON log line that matches; rejects if the process exits first. */
   waitForLog(match: (line: LogLine) => boolean): Promise<LogLine>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -51,6 +53,7 @@ export function startManagedProcess(name: string, entryPoint: string, env: Recor
     name,
     pid: child.pid,
     logs,
+    stderr,
     exited,
     waitForLog(match) {
       const seen = logs.find(match);
