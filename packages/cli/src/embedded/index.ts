@@ -29,7 +29,7 @@ export interface EmbeddedServer extends RunningEmbeddedSystem {
  * @example
  * const server = await startEmbeddedServer();
  * const client = createDeliveryClient({ url: server.url, token: await server.token({ sub: 'alice', role: 'customer', email: 'alice@example.com' }) });
- * const order = await client.order.place.mutate({ lines: [{ kind: 'food', itemId: 1, quantity: 2 }] });
+ * const order = await client.order.place.mutate({ items: [{ kind: 'food', id: 1, quantity: 2 }] });
  * await server.stop();
  */
 export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
