@@ -1,7 +1,7 @@
 import { getOutboxStatus } from '@delivery/events';
 import { parseArgs } from 'node:util';
 import type { Command } from './command';
-import { withMysql } from './operator-connections';
+import { withOrders } from './operator-connections';
 
 export const outboxCommand: Command = {
   name: 'outbox',
@@ -9,7 +9,7 @@ export const outboxCommand: Command = {
   summary: 'show the outbox: events stored but not yet published, and the age of the oldest',
   async run(args, env) {
     parseArgs({ args, options: {}, allowPositionals: false });
-    const status = await withMysql(env, (db) => getOutboxStatus(db, new Date()));
+    const status = await withOrders(env, ({ db }) => getOutboxStatus(db, new Date()));
     const age = status.oldestPendingAgeMs === null ? '-' : `${(status.oldestPendingAgeMs / 1000).toFixed(1)} s`;
     console.log(`pending: ${status.pending}\noldest pending: ${age}`);
     return 0;

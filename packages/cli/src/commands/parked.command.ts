@@ -1,6 +1,6 @@
-import { isOrderQueue, listParked, orderQueueNames, parkedQueueName, redriveParked } from '@delivery/events';
+import { describeStoredParked, isOrderQueue, listParked, orderQueueNames, parkedQueueName, redriveParked } from '@delivery/events';
 import { UsageError, type Command } from './command';
-import { withAmqp } from './operator-connections';
+import { withParked } from './operator-connections';
 
 export const parkedCommand: Command = {
   name: 'parked',
@@ -11,14 +11,15 @@ export const parkedCommand: Command = {
     if ((action !== 'list' && action !== 'redrive') || rest.length > 0) throw new UsageError('parked takes list or redrive, then optionally a queue');
     if (queue !== undefined && !isOrderQueue(queue)) throw new UsageError(`unknown queue "${queue}": use one of ${orderQueueNames.join(', ')}`);
     const queues = queue ? [queue] : orderQueueNames;
-    await withAmqp(env, async (connection) => {
+    await withParked(env, async (parked) => {
       for (const name of queues) {
         if (action === 'redrive') {
-          const { moved } = await redriveParked(connection, name);
+          const moved = parked.kind === 'rabbitmq' ? (await redriveParked(parked.connection, name)).moved : await parked.storage.redrive(name);
           console.log(`${parkedQueueName(name)}: ${moved} moved back to ${name}`);
           continue;
         }
-        const { total, messages } = await listParked(connection, name);
+        const { total, messages } =
+          parked.kind === 'rabbitmq' ? await listParked(parked.connection, name) : await describeStoredParked(parked.storage, name);
         console.log(`${parkedQueueName(name)}: ${total} parked`);
         for (const message of messages) console.log(`  ${JSON.stringify(message)}`);
       }

@@ -1,8 +1,7 @@
-import { countEventsAfter, createMysqlEventStore } from '@delivery/events';
 import { replayOrderView, type ReplayProgress } from '@delivery/projections';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command';
-import { withMysql } from './operator-connections';
+import { withOrders } from './operator-connections';
 
 const PROJECTIONS = ['orders'] as const;
 
@@ -15,11 +14,11 @@ export const replayCommand: Command = {
     if (positionals.length !== 1 || !PROJECTIONS.includes(positionals[0] as (typeof PROJECTIONS)[number])) {
       throw new UsageError(`replay takes one projection: ${PROJECTIONS.join(', ')}`);
     }
-    const result = await withMysql(env, (db) =>
+    const result = await withOrders(env, ({ db, store, countEventsAfter }) =>
       replayOrderView({
         db,
-        store: createMysqlEventStore({ db }),
-        countEventsAfter: (position) => countEventsAfter(db, position),
+        store,
+        countEventsAfter,
         restart: values.restart,
         onProgress: (progress) => {
           process.stderr.write(`\r${progressBar(progress)}`);

@@ -36,7 +36,7 @@ import {
   type EmailLogDatabase,
 } from '@delivery/workers';
 import type { Kysely } from 'kysely';
-import { lockDataDir } from './data-dir-lock';
+import { embeddedPaths, lockDataDir } from './data-dir';
 
 /** Every table of the system in one database: menu, event store and outbox, read model, email log. */
 type EmbeddedDatabase = MenuDatabase & ApiOrdersDatabase & EmailLogDatabase;
@@ -84,16 +84,17 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
       const lock = await lockDataDir(dataDir);
       undo.push(() => lock.release());
     }
-    const mailFolder = dataDir ? join(dataDir, 'mail') : await mkdtemp(join(tmpdir(), 'delivery-mail-'));
+    const paths = dataDir ? embeddedPaths(dataDir) : null;
+    const mailFolder = paths ? paths.mail : await mkdtemp(join(tmpdir(), 'delivery-mail-'));
     if (!dataDir) undo.push(() => rm(mailFolder, { recursive: true, force: true }));
     const env = { ...options.env, MAIL_DIR: mailFolder };
     const config = loadConfig(env);
     const workersConfig = loadWorkersConfig(env);
 
-    const db = await createPgliteDb<EmbeddedDatabase>(dataDir ? { dataDir: join(dataDir, 'pglite') } : 'memory');
+    const db = await createPgliteDb<EmbeddedDatabase>(paths ? { dataDir: paths.pglite } : 'memory');
     undo.push(() => db.destroy());
     const bus = await createInProcessBus({
-      storage: dataDir ? folderQueueStorage(join(dataDir, 'bus')) : memoryQueueStorage(),
+      storage: paths ? folderQueueStorage(paths.bus) : memoryQueueStorage(),
       logger: logger.child({ component: 'bus' }),
     });
     undo.push(() => bus.close());

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { createLogger } from '@delivery/events';
 import { readableLogLine } from '../supervisor/readable-log';
+import { dataDirOf } from './data-dir';
 import { startEmbeddedSystem } from './embedded-system';
 
 const COMPONENTS = ['api', 'relay', 'projection', 'email', 'vendor', 'bus', 'event-store'];
@@ -11,7 +11,7 @@ const COMPONENTS = ['api', 'relay', 'projection', 'email', 'vendor', 'bus', 'eve
  * JSON lines, for tests and log shippers); Ctrl-C stops it.
  */
 export async function startEmbedded(env: Record<string, string | undefined>, write: (line: string) => void): Promise<number> {
-  const dataDir = env.DATA_DIR ?? join(process.cwd(), '.data', 'embedded');
+  const dataDir = dataDirOf(env);
   const color = Boolean(process.stdout.isTTY);
   const level = env.LOG_LEVEL ?? 'info';
   const logger = env.LOG_FORMAT === 'json' ? createLogger({ name: 'embedded', level }) : createLogger({

@@ -94,7 +94,9 @@ describe('in-process bus', () => {
     const message = placedMessage();
     await bus.createPublisher().publishEvents([message]);
     await allTries;
-    await expect.poll(() => bus.listParked(ORDER_QUEUES.confirmation).then((list) => list.length)).toBe(1);
+    await expect.poll(() => bus.listParked(ORDER_QUEUES.confirmation).then((list) => list.map((parked) => parked.parkedReason))).toEqual([
+      'delivery_limit',
+    ]);
     expect(counts).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
@@ -104,7 +106,28 @@ describe('in-process bus', () => {
       throw new NonRetryableError('order refused');
     });
     await bus.createPublisher().publishEvents([placedMessage()]);
-    await expect.poll(() => bus.listParked(ORDER_QUEUES.process).then((list) => list.map((message) => message.deliveryCount))).toEqual([0]);
+    await expect.poll(() => bus.listParked(ORDER_QUEUES.process).then((list) => list.map((message) => message.parkedReason))).toEqual(['rejected']);
+  });
+
+  it('redrives parked messages from its folder into their queue with a fresh delivery count', async () => {
+    const folder = await newFolder();
+    const storage = folderQueueStorage(folder);
+    const first = await newBus(storage);
+    await consume(first, ORDER_QUEUES.process, async () => {
+      throw new NonRetryableError('order refused');
+    });
+    const message = placedMessage();
+    await first.createPublisher().publishEvents([message]);
+    await expect.poll(() => first.listParked(ORDER_QUEUES.process).then((list) => list.length)).toBe(1);
+    await Promise.all(running.splice(0).map((consumer) => consumer.stop()));
+
+    expect(await storage.redrive(ORDER_QUEUES.process)).toBe(1);
+    expect(await storage.listParked(ORDER_QUEUES.process)).toEqual([]);
+    const second = await newBus(folderQueueStorage(folder));
+    const { seen, until, handler } = collector(1);
+    await consume(second, ORDER_QUEUES.process, handler);
+    await until;
+    expect(seen[0]).toMatchObject({ streamId: message.streamId, deliveryCount: 0 });
   });
 
   it('refuses an invalid event before keeping anything', async () => {

@@ -91,7 +91,8 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
         if (delivery.settled) return;
         delivery.settled = true;
         if (outcome === 'ack') await storage.remove(queue, message);
-        else if (outcome === 'park' || message.deliveryCount + 1 > DELIVERY_LIMIT) await storage.park(queue, message);
+        else if (outcome === 'park') await storage.park(queue, message, 'rejected');
+        else if (message.deliveryCount + 1 > DELIVERY_LIMIT) await storage.park(queue, message, 'delivery_limit');
         else await requeue(queue, { ...message, deliveryCount: message.deliveryCount + 1 });
       })
       .catch((error: unknown) => logger.error({ err: error, queue, messageId: message.properties.messageId }, 'could not settle a message'))

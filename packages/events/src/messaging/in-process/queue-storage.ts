@@ -1,5 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EVENT_HEADERS } from '../event-message';
+import type { ParkedMessage } from '../parked';
 import { parkedQueueName } from '../topology';
 
 /** A message as the in-process bus keeps it: the AMQP message's body and properties, and its deliveries so far. */
@@ -10,7 +12,11 @@ export interface StoredMessage {
   content: string;
   properties: { messageId: string; type: string; headers: Record<string, string | number> };
   deliveryCount: number;
+  /** Set when parked: `rejected` (malformed or not retryable) or `delivery_limit` (kept failing). */
+  parkedReason?: ParkReason;
 }
+
+export type ParkReason = 'rejected' | 'delivery_limit';
 
 /**
  * Where the in-process bus keeps its queues so that a message survives a restart until it is acked:
@@ -23,9 +29,11 @@ export interface QueueStorage {
   load(queue: string): Promise<StoredMessage[]>;
   save(queue: string, message: StoredMessage): Promise<void>;
   remove(queue: string, message: StoredMessage): Promise<void>;
-  park(queue: string, message: StoredMessage): Promise<void>;
+  park(queue: string, message: StoredMessage, reason: ParkReason): Promise<void>;
   /** Messages parked from `queue`, oldest first. */
   listParked(queue: string): Promise<StoredMessage[]>;
+  /** Moves every parked message of `queue` back into it with a fresh delivery count; how many moved. */
+  redrive(queue: string): Promise<number>;
 }
 
 const fileOf = (message: Pick<StoredMessage, 'sequence'>) => `${String(message.sequence).padStart(16, '0')}.json`;
@@ -52,12 +60,23 @@ export function folderQueueStorage(root: string): QueueStorage {
     async remove(queue, message) {
       await rm(join(folderOf(queue), fileOf(message)), { force: true });
     },
-    async park(queue, message) {
+    async park(queue, message, reason) {
+      // The reason is written into the copy first; the rename then moves it out of the queue in one step.
+      await this.save(queue, { ...message, parkedReason: reason });
       const parked = folderOf(parkedQueueName(queue));
       await mkdir(parked, { recursive: true });
       await rename(join(folderOf(queue), fileOf(message)), join(parked, fileOf(message)));
     },
     listParked: (queue) => readAll(folderOf(parkedQueueName(queue))),
+    async redrive(queue) {
+      const parked = await readAll(folderOf(parkedQueueName(queue)));
+      for (const message of parked) {
+        // Written into the queue before it leaves the parking folder: a crash in between duplicates, never loses.
+        await this.save(queue, { ...message, deliveryCount: 0, parkedReason: undefined });
+        await rm(join(folderOf(parkedQueueName(queue)), fileOf(message)), { force: true });
+      }
+      return parked.length;
+    },
   };
 }
 
@@ -80,10 +99,40 @@ export function memoryQueueStorage(): QueueStorage {
     async remove(queue, message) {
       queueOf(queue).delete(message.sequence);
     },
-    async park(queue, message) {
+    async park(queue, message, reason) {
       queueOf(queue).delete(message.sequence);
-      queueOf(parkedQueueName(queue)).set(message.sequence, { ...message });
+      queueOf(parkedQueueName(queue)).set(message.sequence, { ...message, parkedReason: reason });
     },
     listParked: async (queue) => sorted(parkedQueueName(queue)),
+    async redrive(queue) {
+      const parked = sorted(parkedQueueName(queue));
+      for (const message of parked) queueOf(queue).set(message.sequence, { ...message, deliveryCount: 0, parkedReason: undefined });
+      queueOf(parkedQueueName(queue)).clear();
+      return parked.length;
+    },
   };
+}
+
+/**
+ * Parked messages of `queue` in the shape `listParked` gives for RabbitMQ, so operators read one format.
+ * @example const { total, messages } = await describeStoredParked(storage, 'orders.confirmation');
+ */
+export async function describeStoredParked(storage: QueueStorage, queue: string, limit = 50): Promise<{ total: number; messages: ParkedMessage[] }> {
+  const parked = await storage.listParked(queue);
+  const messages = parked.slice(0, limit).map((message): ParkedMessage => {
+    const headers = message.properties.headers;
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    const version = Number(headers[EVENT_HEADERS.streamVersion]);
+    return {
+      messageId: message.properties.messageId,
+      eventType: message.properties.type,
+      streamId: text(headers[EVENT_HEADERS.streamId]),
+      streamVersion: Number.isInteger(version) ? version : null,
+      correlationId: text(headers[EVENT_HEADERS.correlationId]),
+      reason: message.parkedReason ?? null,
+      parkedAt: null,
+      body: message.content.slice(0, 2_000),
+    };
+  });
+  return { total: parked.length, messages };
 }

@@ -1,6 +1,16 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** The embedded system's folder: `DATA_DIR`, or `.data/embedded` under the working directory. */
+export const dataDirOf = (env: Record<string, string | undefined>): string => env.DATA_DIR ?? join(process.cwd(), '.data', 'embedded');
+
+/** What lives where in a data folder: PGlite's files, the bus's queues, the kept emails. */
+export const embeddedPaths = (dataDir: string) => ({
+  pglite: join(dataDir, 'pglite'),
+  bus: join(dataDir, 'bus'),
+  mail: join(dataDir, 'mail'),
+});
+
 export class DataDirInUseError extends Error {
   constructor(dataDir: string, pid: number) {
     super(`${dataDir} is in use by process ${pid} (an embedded server): stop it first, or choose another DATA_DIR`);
