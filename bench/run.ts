@@ -5,12 +5,15 @@ import { describeMachine } from './lib/machine';
 import { lifetimeMaxRssBytes, trackPeakRss } from './lib/peak-rss';
 import { type BenchReport, renderMarkdown, renderText } from './lib/report';
 import { type BenchSettings, type Scenario, type ScenarioReport, ScenarioSkipped } from './lib/scenario';
+import { stopAllSystemProcesses } from './lib/system-process';
 import { ThrowawayDatabases } from './lib/throwaway-databases';
 
 /*
  * `pnpm bench`: runs every registered scenario in turn, each bounded in time, on throwaway databases and
  * RabbitMQ vhosts (`bench_<hex>`, dropped at the end whatever happens), prints the tables and writes
- * bench/results/. The API and the workers run inside this process; load generators in child processes.
+ * bench/results/. The API and the workers run as child processes of their real entry points (api and pipeline
+ * scenarios), measured by pid; load generators run in child processes; the append targets run in this process.
+ *   BENCH_PROFILE=0        skip the profiled diagnostic pass of the api scenario (CPU profile, statements per request)
  *   BENCH_QUICK=1          ~2 minute smoke run (short measurements, small replay and growth), written to results/quick.*
  *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts), written to results/partial.*
  *   BENCH_SECONDS=n        measured seconds of each closed-loop measurement
@@ -21,8 +24,9 @@ import { ThrowawayDatabases } from './lib/throwaway-databases';
  */
 
 const env = process.env;
-// The API and workers run in this process as they run in production: libraries that pick a build from
-// NODE_ENV when first loaded (React, which renders the emails) must see it before any scenario is imported.
+// Code of the system that runs in this process (the stores, the projections in the replay and growth
+// scenarios) runs as in production: libraries that pick a build from NODE_ENV when first loaded must see it
+// before any scenario is imported. The API and workers in child processes get NODE_ENV=production explicitly.
 env.NODE_ENV ??= 'production';
 const quick = env.BENCH_QUICK === '1';
 const positive = (name: string, fallback: number): number => {
@@ -55,6 +59,7 @@ const settings: BenchSettings = {
   pipelineDrainMs: quick ? 8_000 : 20_000,
   growthSizes: sizes('BENCH_GROWTH_SIZES', quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]),
   growthQueryCalls: quick ? 500 : 2_000,
+  profile: env.BENCH_PROFILE !== '0',
 };
 const urls = {
   mysql: env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',
@@ -77,9 +82,11 @@ async function main(): Promise<number> {
   const interrupted = async (signal: string) => {
     interruption.signal = signal;
     log(`${signal}: dropping throwaway databases`);
-    // The API and workers still running in this process fail as their databases go: let them, and finish the drops.
+    // What still runs in this process fails as its databases go: let it, and finish the drops.
     process.on('unhandledRejection', () => undefined);
     process.on('uncaughtException', () => undefined);
+    // The processes of the system the bench started, by their pids, before their databases go.
+    await stopAllSystemProcesses();
     await databases.dropAll();
     process.exit(130);
   };

@@ -59,6 +59,8 @@ export interface ProcessMemoryPeak {
   helperPeakBytes: number;
   /** CPU time it used while the tracker ran. */
   cpuMs: number;
+  /** How long the tracker ran. */
+  wallMs: number;
   samples: number;
 }
 
@@ -68,6 +70,7 @@ export interface ProcessMemoryPeak {
  * @example const tracker = trackProcesses({ api: api.pid }); await load(); const peaks = tracker.stop();
  */
 export function trackProcesses(pids: Record<string, number>, intervalMs = 50): { stop(): ProcessMemoryPeak[] } {
+  const startedAt = performance.now();
   const state = Object.entries(pids).map(([name, pid]) => {
     const first = residentBytes(pid);
     return { name, pid, peak: first?.rss ?? 0, start: first?.rss ?? 0, hwm: first?.hwm ?? 0, helper: 0, cpu0: cpuMs(pid) ?? 0, cpu: 0, samples: first ? 1 : 0 };
@@ -98,6 +101,7 @@ export function trackProcesses(pids: Record<string, number>, intervalMs = 50): {
         lifetimePeakBytes: entry.hwm,
         helperPeakBytes: entry.helper,
         cpuMs: entry.cpu,
+        wallMs: performance.now() - startedAt,
         samples: entry.samples,
       }));
     },
@@ -119,6 +123,7 @@ export function mergePeaks(phases: readonly ProcessMemoryPeak[][]): ProcessMemor
             lifetimePeakBytes: Math.max(seen.lifetimePeakBytes, peak.lifetimePeakBytes),
             helperPeakBytes: Math.max(seen.helperPeakBytes, peak.helperPeakBytes),
             cpuMs: seen.cpuMs + peak.cpuMs,
+            wallMs: seen.wallMs + peak.wallMs,
             samples: seen.samples + peak.samples,
           }
         : { ...peak },
@@ -206,8 +211,13 @@ export interface CpuWindowResult {
   cores: number;
 }
 
-/** "api 0.95, MariaDB 0.40, … of 2 cores (machine 1.9 busy)". */
+/** "cores busy: api 0.95, MariaDB 0.40, …; everything else 0.3; whole machine 1.9 of 2". */
 export function describeCpu(window: CpuWindowResult): string {
   const parts = window.shares.filter((share) => share.cores >= 0.005).map((share) => `${share.name} ${share.cores.toFixed(2)}`);
-  return `cores busy: ${parts.join(', ')}; whole machine ${window.machine.cores.toFixed(2)} of ${window.cores}`;
+  const counted = window.shares.reduce((sum, share) => sum + share.cores, 0);
+  const others = Math.max(0, window.machine.cores - counted);
+  return (
+    `cores busy: ${parts.join(', ')}; everything else on the machine (other people's work, the kernel) ${others.toFixed(2)}; ` +
+    `whole machine ${window.machine.cores.toFixed(2)} of ${window.cores}`
+  );
 }

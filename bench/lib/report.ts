@@ -1,5 +1,5 @@
 import type { MachineInfo } from './machine';
-import type { BenchRow, BenchSettings, ScenarioReport } from './scenario';
+import type { BenchRow, BenchSettings, ProcessRow, ScenarioReport } from './scenario';
 
 export interface BenchReport {
   machine: MachineInfo;
@@ -16,6 +16,7 @@ export interface BenchReport {
 const ROW_HEADERS = ['subject', 'workload', 'conc.', 'rate', 'unit', 'p50 ms', 'p99 ms', 'n', 'errors', 'vs baseline', 'note'];
 const SUMMARY_HEADERS = ['scenario', 'status', 'time s', 'bench peak RSS MiB', 'detail'];
 const CHECK_HEADERS = ['target', 'this run', 'met'];
+const PROCESS_HEADERS = ['process', 'phase', 'RSS at start MiB', 'peak RSS under load MiB', 'lifetime peak (VmHWM) MiB', 'esbuild helper MiB', 'CPU cores', 'note'];
 
 const integer = (value: number) => Math.round(value).toLocaleString('en-US');
 const millis = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '' : value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -36,6 +37,17 @@ function rowCells(row: BenchRow): string[] {
     row.note ?? '',
   ];
 }
+
+const processCells = (row: ProcessRow): string[] => [
+  row.process,
+  row.phase,
+  mib(row.startRssBytes),
+  mib(row.peakRssBytes),
+  mib(row.lifetimePeakBytes),
+  mib(row.helperPeakBytes),
+  row.cpuCores.toFixed(2),
+  row.note ?? '',
+];
 
 const summaryCells = (scenario: ScenarioReport): string[] => [
   scenario.name,
@@ -66,6 +78,7 @@ export function renderText(report: BenchReport): string {
   for (const scenario of report.scenarios) {
     parts.push(`\n== ${scenario.title} [${scenario.status}]`);
     if (scenario.rows.length > 0) parts.push(textTable(ROW_HEADERS, scenario.rows.map(rowCells)));
+    if (scenario.processes && scenario.processes.length > 0) parts.push('', textTable(PROCESS_HEADERS, scenario.processes.map(processCells)));
     if (scenario.error) parts.push(`  ${scenario.status}: ${scenario.error}`);
   }
   parts.push('\n== Scenarios', textTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)));
@@ -96,6 +109,14 @@ export function renderMarkdown(report: BenchReport): string {
   for (const scenario of report.scenarios) {
     parts.push('', `## ${scenario.title}`, '');
     if (scenario.rows.length > 0) parts.push(markdownTable(ROW_HEADERS, scenario.rows.map(rowCells)), '');
+    if (scenario.processes && scenario.processes.length > 0) {
+      parts.push(
+        'Processes of the system, each a child of the bench measured by its pid (/proc/<pid>/status):',
+        '',
+        markdownTable(PROCESS_HEADERS, scenario.processes.map(processCells)),
+        '',
+      );
+    }
     if (scenario.error) parts.push(`**${scenario.status}:** ${scenario.error}`, '');
     for (const note of scenario.notes) parts.push(`- ${note}`);
   }
@@ -103,8 +124,9 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '## Scenarios',
     '',
-    'Peak RSS is the bench process\'s while each scenario ran (sampled every 50 ms): the API and the workers run inside it in the ' +
-      'api and pipeline scenarios, so their memory is in that figure together with the bench\'s own; load generators run in child processes.',
+    "Peak RSS is the bench process's while each scenario ran (sampled every 50 ms). The API and the workers run as child processes of " +
+      'their real entry points in the api and pipeline scenarios (their memory is in those scenarios\' process tables, not here); ' +
+      'load generators run in child processes too.',
     '',
     markdownTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)),
   );

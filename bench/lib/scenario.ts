@@ -25,13 +25,33 @@ export interface TargetCheck {
   met: boolean;
 }
 
+/** One process of the system (a child of the bench, measured by pid) during one phase of a scenario. */
+export interface ProcessRow {
+  process: string;
+  /** The load it was under. */
+  phase: string;
+  /** VmRSS when the phase started. */
+  startRssBytes: number;
+  /** Largest VmRSS sampled (every 50 ms) during the phase. */
+  peakRssBytes: number;
+  /** VmHWM at the end of the phase: the largest resident size since the process started, start-up included. */
+  lifetimePeakBytes: number;
+  /** Largest summed VmRSS of its own child processes (tsx's esbuild service), not in the figures above. */
+  helperPeakBytes: number;
+  /** CPU it used during the phase, in cores (1.0 = one core busy all the time). */
+  cpuCores: number;
+  note?: string;
+}
+
 export interface ScenarioOutcome {
   rows: BenchRow[];
   checks?: TargetCheck[];
   notes?: string[];
+  /** Resident memory and CPU of the system's processes, where the scenario runs them as children. */
+  processes?: ProcessRow[];
 }
 
-export interface ScenarioReport extends Required<ScenarioOutcome> {
+export interface ScenarioReport extends Required<Omit<ScenarioOutcome, 'processes'>>, Pick<ScenarioOutcome, 'processes'> {
   name: string;
   title: string;
   status: 'ok' | 'failed' | 'skipped';
@@ -65,6 +85,8 @@ export interface BenchSettings {
   growthSizes: readonly number[];
   /** Calls of each query measured at each growth step. */
   growthQueryCalls: number;
+  /** Whether the api scenario ends with a profiled, unmeasured pass (CPU profile, statements per request). */
+  profile: boolean;
 }
 
 export interface ScenarioContext {

@@ -69,7 +69,10 @@ export function startNodeProcess(name: string, entryPoint: string, folder: Proce
   if (pid === undefined) throw new Error(`could not start ${name}`);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   let hasExited = false;
-  void exited.then(() => (hasExited = true));
+  void exited.then(() => {
+    hasExited = true;
+    running.delete(started);
+  });
   const log = () => {
     try {
       return readFileSync(logFile, 'utf8');
@@ -79,7 +82,7 @@ export function startNodeProcess(name: string, entryPoint: string, folder: Proce
   };
   const tail = (lines = 15) => log().trimEnd().split('\n').slice(-lines).join('\n');
 
-  return {
+  const started: SystemProcess = {
     name,
     pid,
     logFile,
@@ -110,6 +113,16 @@ export function startNodeProcess(name: string, entryPoint: string, folder: Proce
     },
     tail,
   };
+  running.add(started);
+  return started;
+}
+
+/** Every process started here that has not exited yet. */
+const running = new Set<SystemProcess>();
+
+/** Stops every process the bench started and is still running (on SIGINT): each by its own pid. */
+export async function stopAllSystemProcesses(): Promise<void> {
+  await Promise.allSettled([...running].map((started) => started.stop(5_000)));
 }
 
 /** Polls `<url>/readyz` until it answers 200 (bounded), failing early if the process exits. */

@@ -1,0 +1,55 @@
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { type CpuProfileSummary, readCpuProfile } from './cpu-profile';
+import type { StatementProfile } from './statement-trace';
+import type { SystemProcess } from './system-process';
+
+/** Node flags that load the trace into a process of the system (see statement-trace.preload.ts). */
+export const TRACE_NODE_ARGS = ['--import', fileURLToPath(new URL('./statement-trace.preload.ts', import.meta.url))] as const;
+
+/** The environment variable naming the folder the traced process writes into. */
+export const traceEnv = (dir: string): Record<string, string> => ({ BENCH_TRACE_DIR: dir });
+
+export interface TracedWindow<T> {
+  result: T;
+  /** Statements the process sent during the window, by database name. */
+  statements: Record<string, StatementProfile>;
+  /** HTTP responses the process finished during the window (the requests it served). */
+  responses: number;
+  /** Its main thread's CPU profile over the window. */
+  cpu: CpuProfileSummary;
+}
+
+/**
+ * Runs `load` between two SIGUSR2 sent to a process started with TRACE_NODE_ARGS and traceEnv(dir): the
+ * first starts its CPU profile and resets its statement counts, the second writes both. Bounded: a file
+ * that does not appear within 15 s fails the window.
+ * @example const { result, statements, cpu } = await traceWindow(api, dir, () => runAutocannon(options));
+ */
+export async function traceWindow<T>(traced: SystemProcess, dir: string, load: () => Promise<T>): Promise<TracedWindow<T>> {
+  await mkdir(dir, { recursive: true });
+  const statementsFile = path.join(dir, 'statements.json');
+  const profileFile = path.join(dir, 'window.cpuprofile');
+  await rm(statementsFile, { force: true });
+  await rm(profileFile, { force: true });
+  traced.signal('SIGUSR2');
+  await appears(statementsFile, traced);
+  await rm(statementsFile);
+  const result = await load();
+  traced.signal('SIGUSR2');
+  await appears(statementsFile, traced);
+  await appears(profileFile, traced);
+  const dump = JSON.parse(await readFile(statementsFile, 'utf8')) as { responses: number; databases: Record<string, StatementProfile> };
+  return { result, statements: dump.databases, responses: dump.responses, cpu: await readCpuProfile(profileFile) };
+}
+
+async function appears(file: string, traced: SystemProcess): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (await stat(file).then(() => true, () => false)) return;
+    await sleep(50);
+  }
+  throw new Error(`${traced.name} wrote no ${path.basename(file)} within 15 s:\n${traced.tail()}`);
+}
