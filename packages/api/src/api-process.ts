@@ -1,4 +1,5 @@
 import { createAmqpBus, createLogger, type Logger, type MessageBus } from '@delivery/events';
+import type { Hono } from 'hono';
 import { openAppDeps, type AppDeps, type ReadinessCheck } from './app-deps';
 import { startOrderChangeFeed } from './live/order-change-feed';
 import { configWarnings, loadConfig } from './config';
@@ -39,7 +40,10 @@ export async function startApiProcess(env: Record<string, string | undefined>, l
  * (or when it could not start).
  * @example const api = await serveApi(deps, { release: () => closeEverything() });
  */
-export async function serveApi(deps: AppDeps, options: { hostname?: string; release(): Promise<void> }): Promise<RunningApi> {
+export async function serveApi(
+  deps: AppDeps,
+  options: { hostname?: string; extraRoutes?: Hono; release(): Promise<void> },
+): Promise<RunningApi> {
   const log = deps.logger;
   let server: RunningServer;
   try {
@@ -47,7 +51,8 @@ export async function serveApi(deps: AppDeps, options: { hostname?: string; rele
     log.info(migrated, 'databases migrated');
     const seeded = await seedMenu(deps.db.menu);
     if (seeded.food || seeded.bar) log.info(seeded, 'demo menu seeded into empty tables');
-    server = await startApiServer(deps, deps.config.PORT, options.hostname ? { hostname: options.hostname } : {});
+    const { hostname, extraRoutes } = options;
+    server = await startApiServer(deps, deps.config.PORT, { ...(hostname ? { hostname } : {}), ...(extraRoutes ? { extraRoutes } : {}) });
   } catch (error) {
     await options.release();
     throw error;

@@ -24,6 +24,8 @@ export interface CreateAppOptions {
   maxBatchSize?: number;
   /** How long `/readyz` waits for each dependency. */
   readinessTimeoutMs?: number;
+  /** Routes of the process hosting the API (the embedded system's `/ops`), mounted after the API's own. */
+  extraRoutes?: Hono;
 }
 
 const codeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   app.route('/', panelRoutes());
   if (deps.config.MAIL_DIR && deps.config.NODE_ENV !== 'production') app.route('/', devMailRoutes(deps.config.MAIL_DIR));
   if (deps.config.LEGACY_API === 'on') app.route('/', legacyRoutes(deps));
+  if (options.extraRoutes) app.route('/', options.extraRoutes);
 
   app.notFound((c) => c.json(errorResponseBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId')), 404));
 

@@ -1,7 +1,6 @@
-import { getOutboxStatus } from '@delivery/events';
 import { parseArgs } from 'node:util';
 import type { Command } from './command';
-import { withOrders } from './operator-connections';
+import { withOperator } from '../operator/with-operator';
 
 export const outboxCommand: Command = {
   name: 'outbox',
@@ -9,7 +8,7 @@ export const outboxCommand: Command = {
   summary: 'show the outbox: events stored but not yet published, and the age of the oldest',
   async run(args, env) {
     parseArgs({ args, options: {}, allowPositionals: false });
-    const status = await withOrders(env, ({ db }) => getOutboxStatus(db, new Date()));
+    const status = await withOperator(env, (actions) => actions.outboxStatus());
     const age = status.oldestPendingAgeMs === null ? '-' : `${(status.oldestPendingAgeMs / 1000).toFixed(1)} s`;
     console.log(`pending: ${status.pending}\noldest pending: ${age}`);
     return 0;

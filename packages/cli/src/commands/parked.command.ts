@@ -1,6 +1,6 @@
-import { describeStoredParked, isOrderQueue, listParked, orderQueueNames, parkedQueueName, redriveParked } from '@delivery/events';
+import { isOrderQueue, orderQueueNames, parkedQueueName } from '@delivery/events';
 import { UsageError, type Command } from './command';
-import { withParked } from './operator-connections';
+import { withOperator } from '../operator/with-operator';
 
 export const parkedCommand: Command = {
   name: 'parked',
@@ -11,15 +11,14 @@ export const parkedCommand: Command = {
     if ((action !== 'list' && action !== 'redrive') || rest.length > 0) throw new UsageError('parked takes list or redrive, then optionally a queue');
     if (queue !== undefined && !isOrderQueue(queue)) throw new UsageError(`unknown queue "${queue}": use one of ${orderQueueNames.join(', ')}`);
     const queues = queue ? [queue] : orderQueueNames;
-    await withParked(env, async (parked) => {
+    await withOperator(env, async (actions) => {
       for (const name of queues) {
         if (action === 'redrive') {
-          const moved = parked.kind === 'rabbitmq' ? (await redriveParked(parked.connection, name)).moved : await parked.storage.redrive(name);
+          const moved = await actions.redriveParked(name);
           console.log(`${parkedQueueName(name)}: ${moved} moved back to ${name}`);
           continue;
         }
-        const { total, messages } =
-          parked.kind === 'rabbitmq' ? await listParked(parked.connection, name) : await describeStoredParked(parked.storage, name);
+        const { total, messages } = await actions.listParked(name);
         console.log(`${parkedQueueName(name)}: ${total} parked`);
         for (const message of messages) console.log(`  ${JSON.stringify(message)}`);
       }

@@ -1,7 +1,7 @@
-import { replayOrderView, type ReplayProgress } from '@delivery/projections';
+import type { ReplayProgress } from '@delivery/projections';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command';
-import { withOrders } from './operator-connections';
+import { withOperator } from '../operator/with-operator';
 
 const PROJECTIONS = ['orders'] as const;
 
@@ -14,11 +14,8 @@ export const replayCommand: Command = {
     if (positionals.length !== 1 || !PROJECTIONS.includes(positionals[0] as (typeof PROJECTIONS)[number])) {
       throw new UsageError(`replay takes one projection: ${PROJECTIONS.join(', ')}`);
     }
-    const result = await withOrders(env, ({ db, store, countEventsAfter }) =>
-      replayOrderView({
-        db,
-        store,
-        countEventsAfter,
+    const result = await withOperator(env, (actions) =>
+      actions.replayOrders({
         restart: values.restart,
         onProgress: (progress) => {
           process.stderr.write(`\r${progressBar(progress)}`);

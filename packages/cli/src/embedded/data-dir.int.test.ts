@@ -27,7 +27,9 @@ describe('the data folder lock', () => {
   it('is held by one process at a time, and free again once released', async () => {
     const dataDir = await newDataDir();
     const lock = await lockDataDir(dataDir);
-    expect(await readFile(join(dataDir, 'LOCK'), 'utf8')).toBe(String(process.pid));
+    expect(JSON.parse(await readFile(join(dataDir, 'LOCK'), 'utf8'))).toEqual({ pid: process.pid, url: null });
+    await lock.advertise('http://127.0.0.1:3000');
+    expect(JSON.parse(await readFile(join(dataDir, 'LOCK'), 'utf8'))).toEqual({ pid: process.pid, url: 'http://127.0.0.1:3000' });
     await lock.release();
     const again = await lockDataDir(dataDir);
     await again.release();
@@ -37,9 +39,10 @@ describe('the data folder lock', () => {
     const dataDir = await newDataDir();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
-      await writeFile(join(dataDir, 'LOCK'), String(holder.pid));
+      await writeFile(join(dataDir, 'LOCK'), JSON.stringify({ pid: holder.pid, url: 'http://127.0.0.1:3999' }));
       const error = await lockDataDir(dataDir).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DataDirInUseError);
+      expect(error).toMatchObject({ pid: holder.pid, url: 'http://127.0.0.1:3999' });
       expect((error as Error).message).toContain(`in use by process ${holder.pid}`);
     } finally {
       holder.kill('SIGKILL');
@@ -48,9 +51,9 @@ describe('the data folder lock', () => {
 
   it('takes over a lock left by a process that died', async () => {
     const dataDir = await newDataDir();
-    await writeFile(join(dataDir, 'LOCK'), String(await deadPid()));
+    await writeFile(join(dataDir, 'LOCK'), JSON.stringify({ pid: await deadPid(), url: null }));
     const lock = await lockDataDir(dataDir);
-    expect(await readFile(join(dataDir, 'LOCK'), 'utf8')).toBe(String(process.pid));
+    expect(JSON.parse(await readFile(join(dataDir, 'LOCK'), 'utf8'))).toMatchObject({ pid: process.pid });
     await lock.release();
   });
 });

@@ -13,6 +13,7 @@ import {
   type MenuDatabase,
 } from '@delivery/api';
 import {
+  countPostgresEventsAfter,
   createInProcessBus,
   createPgliteDb,
   createPostgresEventStore,
@@ -36,7 +37,9 @@ import {
   type EmailLogDatabase,
 } from '@delivery/workers';
 import type { Kysely } from 'kysely';
-import { embeddedPaths, lockDataDir } from './data-dir';
+import { ordersOperator, storedParked } from '../operator/operator-actions';
+import { operatorRoutes } from '../operator/operator.routes';
+import { embeddedPaths, lockDataDir, type DataDirLock } from './data-dir';
 
 /** Every table of the system in one database: menu, event store and outbox, read model, email log. */
 type EmbeddedDatabase = MenuDatabase & ApiOrdersDatabase & EmailLogDatabase;
@@ -80,9 +83,11 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
     for (const step of undo.splice(0).reverse()) await step().catch((error: unknown) => logger.error({ err: error }, 'embedded: stop step failed'));
   };
   try {
+    let lock: DataDirLock | null = null;
     if (dataDir) {
-      const lock = await lockDataDir(dataDir);
-      undo.push(() => lock.release());
+      const held = await lockDataDir(dataDir);
+      undo.push(() => held.release());
+      lock = held;
     }
     const paths = dataDir ? embeddedPaths(dataDir) : null;
     const mailFolder = paths ? paths.mail : await mkdtemp(join(tmpdir(), 'delivery-mail-'));
@@ -110,8 +115,20 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
       checks: [{ name: 'pglite', check: () => pingDatabase(db) }, busReadiness(bus)],
     });
     await migrateWorkers(db);
-    const api = await serveApi(deps, { ...(options.hostname ? { hostname: options.hostname } : {}), release: async () => undefined });
+    // The operators' CLI cannot open the folder while this process holds it: it asks through these routes.
+    const operator = ordersOperator({
+      db,
+      store: eventStore,
+      countEventsAfter: (position) => countPostgresEventsAfter(db, position),
+      parked: storedParked(bus.storage, (queue) => bus.redriveParked(queue)),
+    });
+    const api = await serveApi(deps, {
+      ...(options.hostname ? { hostname: options.hostname } : {}),
+      extraRoutes: operatorRoutes(operator, config.AUTH_SECRET),
+      release: async () => undefined,
+    });
     undo.push(() => api.stop());
+    await lock?.advertise(api.url);
 
     const relay = startOutboxRelay({
       db,

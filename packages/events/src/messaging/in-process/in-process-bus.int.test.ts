@@ -170,6 +170,22 @@ describe('in-process bus', () => {
     expect(seen[0]?.redelivered).toBe(true);
   });
 
+  it('redrives parked messages of a running bus to its consumers', async () => {
+    const bus = await newBus();
+    let refusing = true;
+    const delivered: number[] = [];
+    await consume(bus, ORDER_QUEUES.confirmation, async (message) => {
+      if (refusing) throw new NonRetryableError('bad address');
+      delivered.push(message.deliveryCount);
+    });
+    await bus.createPublisher().publishEvents([placedMessage(), placedMessage()]);
+    await expect.poll(() => bus.listParked(ORDER_QUEUES.confirmation).then((list) => list.length)).toBe(2);
+    refusing = false;
+    expect(await bus.redriveParked(ORDER_QUEUES.confirmation)).toBe(2);
+    await expect.poll(() => delivered).toEqual([0, 0]);
+    expect(await bus.listParked(ORDER_QUEUES.confirmation)).toEqual([]);
+  });
+
   it('tells watchers about every event', async () => {
     const bus = await newBus();
     const watched: string[] = [];

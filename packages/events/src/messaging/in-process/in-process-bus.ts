@@ -6,10 +6,14 @@ import { PublishError, type EventPublisher } from '../publisher';
 import { DELIVERY_LIMIT, isOrderQueue, orderQueueNames } from '../topology';
 import type { QueueStorage, StoredMessage } from './queue-storage';
 
-/** The in-process bus; `listParked` stands in for RabbitMQ's parking queues. */
+/** The in-process bus; its parked messages stand in for RabbitMQ's parking queues. */
 export interface InProcessBus extends MessageBus {
   readonly kind: 'in-process';
   listParked(queue: string): Promise<StoredMessage[]>;
+  /** Puts `queue`'s parked messages back in it with a fresh delivery count and delivers them; how many. */
+  redriveParked(queue: string): Promise<number>;
+  /** Where the queues are kept. */
+  readonly storage: QueueStorage;
 }
 
 interface Subscriber {
@@ -104,6 +108,10 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
 
   async function requeue(queue: string, message: StoredMessage): Promise<void> {
     await storage.save(queue, message);
+    putBack(queue, message);
+  }
+
+  function putBack(queue: string, message: StoredMessage): void {
     const { ready } = stateOf(queue);
     // Back in sequence order, so a retried message keeps its place before newer ones.
     const at = ready.findIndex((other) => other.sequence > message.sequence);
@@ -193,6 +201,15 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
       stateOf(queue);
       return storage.listParked(queue);
     },
+    async redriveParked(queue) {
+      stateOf(queue);
+      const parked = await storage.listParked(queue);
+      const moved = await storage.redrive(queue);
+      for (const message of parked) putBack(queue, { ...message, deliveryCount: 0, parkedReason: undefined });
+      dispatch(queue);
+      return moved;
+    },
+    storage,
   };
 }
 

@@ -1,0 +1,53 @@
+import { authenticate, InvalidTokenError } from '@delivery/api';
+import { isOrderQueue } from '@delivery/events';
+import { Hono, type Context } from 'hono';
+import { streamText } from 'hono/streaming';
+import type { OperatorActions } from './operator-actions';
+
+/** JSON with bigints as decimal strings (positions). */
+export const toJson = (value: unknown): string => JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field));
+
+/**
+ * `/ops/...`: the operators' CLI reaching an embedded server that holds the data folder, so `replay`,
+ * `outbox` and `parked` behave as with the services while it runs. Admin tokens only. The replay answers
+ * NDJSON: `{"progress":...}` lines, then `{"result":...}` or `{"error":"..."}`.
+ * @example app.route('/', operatorRoutes(actions, config.AUTH_SECRET));
+ */
+export function operatorRoutes(actions: OperatorActions, authSecret: string): Hono {
+  const app = new Hono();
+  app.use('/ops/*', async (c, next) => {
+    const user = await authenticate(c.req.header('authorization'), authSecret, new Date()).catch((error: unknown) => {
+      if (error instanceof InvalidTokenError) return null;
+      throw error;
+    });
+    if (user?.role !== 'admin') return c.json({ error: { code: 'FORBIDDEN', message: 'an admin token is required' } }, 403);
+    await next();
+  });
+  app.post('/ops/replay/orders', (c) =>
+    streamText(c, async (stream) => {
+      try {
+        const result = await actions.replayOrders({
+          restart: c.req.query('restart') === 'true',
+          onProgress: (progress) => void stream.writeln(toJson({ progress })),
+        });
+        await stream.writeln(toJson({ result }));
+      } catch (error) {
+        await stream.writeln(toJson({ error: error instanceof Error ? error.message : String(error) }));
+      }
+    }),
+  );
+  app.get('/ops/outbox', async (c) => c.json(await actions.outboxStatus()));
+  const queueOf = (c: Context) => {
+    const queue = c.req.param('queue') ?? '';
+    return isOrderQueue(queue) ? queue : null;
+  };
+  app.get('/ops/parked/:queue', async (c) => {
+    const queue = queueOf(c);
+    return queue ? c.json(await actions.listParked(queue)) : c.json({ error: { code: 'NOT_FOUND', message: 'unknown queue' } }, 404);
+  });
+  app.post('/ops/parked/:queue/redrive', async (c) => {
+    const queue = queueOf(c);
+    return queue ? c.json({ moved: await actions.redriveParked(queue) }) : c.json({ error: { code: 'NOT_FOUND', message: 'unknown queue' } }, 404);
+  });
+  return app;
+}
