@@ -1,7 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeMachine } from './lib/machine';
+import { mergeIntoPublished } from './lib/merge-results';
 import { lifetimeMaxRssBytes, trackPeakRss } from './lib/peak-rss';
 import { type BenchReport, renderMarkdown, renderText } from './lib/report';
 import { type BenchSettings, type Scenario, type ScenarioReport, ScenarioSkipped } from './lib/scenario';
@@ -16,6 +17,8 @@ import { ThrowawayDatabases } from './lib/throwaway-databases';
  *   BENCH_PROFILE=0        skip the profiled diagnostic pass of the api scenario (CPU profile, statements per request)
  *   BENCH_QUICK=1          ~2 minute smoke run (short measurements, small replay and growth), written to results/quick.*
  *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts), written to results/partial.*
+ *   BENCH_MERGE=1          with BENCH_SCENARIOS: also replace those scenarios (if they ran to the end) in results/latest.*,
+ *                          keeping the others; each scenario there says when and with which command it was measured
  *   BENCH_SECONDS=n        measured seconds of each closed-loop measurement
  *   BENCH_REPLAY_EVENTS=n  events generated for the replay scenario
  *   BENCH_PIPELINE_RATE=n  placements per second of the pipeline-lag scenario (200)
@@ -93,6 +96,9 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void interrupted('SIGINT'));
   process.once('SIGTERM', () => void interrupted('SIGTERM'));
 
+  const merge = env.BENCH_MERGE === '1';
+  if (merge && (!wanted || quick)) throw new Error('BENCH_MERGE=1 replaces some scenarios of the published results: use it with BENCH_SCENARIOS, without BENCH_QUICK');
+  const command = `${quick ? 'BENCH_QUICK=1 ' : ''}${env.BENCH_SCENARIOS ? `BENCH_SCENARIOS=${env.BENCH_SCENARIOS} ` : ''}${merge ? 'BENCH_MERGE=1 ' : ''}pnpm bench`;
   const started = performance.now();
   const loadAtStart = os.loadavg()[0] ?? 0;
   const machine = await describeMachine(urls);
@@ -103,15 +109,18 @@ async function main(): Promise<number> {
       log(`scenario ${scenario.name}: ${scenario.title}`);
       const rss = trackPeakRss();
       const scenarioStarted = performance.now();
+      const date = new Date().toISOString();
+      const loadStart = os.loadavg()[0] ?? 0;
+      const run = () => ({ date, command, loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 } });
       const base = { name: scenario.name, title: scenario.title, rows: [], checks: [], notes: [] };
       try {
         const outcome = await scenario.run({ settings, databases, log, earlier: reports });
-        reports.push({ ...base, ...outcome, checks: outcome.checks ?? [], notes: outcome.notes ?? [], status: 'ok', durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop() });
+        reports.push({ ...base, ...outcome, checks: outcome.checks ?? [], notes: outcome.notes ?? [], status: 'ok', durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop(), run: run() });
       } catch (error) {
         const status = error instanceof ScenarioSkipped ? 'skipped' : 'failed';
         const message = error instanceof Error ? error.message : String(error);
         log(`scenario ${scenario.name} ${status}: ${error instanceof Error && status === 'failed' ? (error.stack ?? message) : message}`);
-        reports.push({ ...base, status, error: message, durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop() });
+        reports.push({ ...base, status, error: message, durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop(), run: run() });
       }
     }
   } finally {
@@ -126,7 +135,7 @@ async function main(): Promise<number> {
   const report: BenchReport = {
     machine,
     settings,
-    command: `${quick ? 'BENCH_QUICK=1 ' : ''}${env.BENCH_SCENARIOS ? `BENCH_SCENARIOS=${env.BENCH_SCENARIOS} ` : ''}pnpm bench`,
+    command,
     durationMs: performance.now() - started,
     maxRssBytes: lifetimeMaxRssBytes(),
     loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
@@ -140,6 +149,14 @@ async function main(): Promise<number> {
   await writeFile(new URL(`${name}.json`, folder), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(new URL(`${name}.md`, folder), renderMarkdown(report));
   log(`wrote bench/results/${name}.json and ${name}.md`);
+  if (merge) {
+    // Only scenarios that ran to the end replace their published section.
+    const published = JSON.parse(await readFile(new URL('latest.json', folder), 'utf8')) as BenchReport;
+    const merged = mergeIntoPublished(published, report, scenarios.map((scenario) => scenario.name));
+    await writeFile(new URL('latest.json', folder), `${JSON.stringify(merged, null, 2)}\n`);
+    await writeFile(new URL('latest.md', folder), renderMarkdown(merged));
+    log(`merged ${report.scenarios.filter((scenario) => scenario.status === 'ok').map((scenario) => scenario.name).join(', ') || 'nothing'} into bench/results/latest.json and latest.md`);
+  }
   return reports.some((scenario) => scenario.status === 'failed') ? 1 : 0;
 }
 

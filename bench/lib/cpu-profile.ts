@@ -55,6 +55,7 @@ export function summarizeCpuProfile(profile: CpuProfile): CpuProfileSummary {
       const node = byId.get(current);
       if (!node) break;
       const origin = originOf(node.callFrame.functionName, node.callFrame.url);
+      if (origin === '(root)') return 'Node (event loop, microtask queue, no package caller)';
       if (origin !== 'node internals' && origin !== 'native / V8 builtins') return origin;
     }
     return ownOrigin;

@@ -93,21 +93,34 @@ export function renderText(report: BenchReport): string {
 
 export function renderMarkdown(report: BenchReport): string {
   const { machine } = report;
+  const runs = [...new Set(report.scenarios.map((scenario) => scenario.run?.command ?? report.command))];
   const parts = [
     `# Benchmark results${report.settings.quick ? ' (quick smoke run: short measurements, small replay)' : ''}`,
     '',
-    `Measured ${machine.date} with \`${report.command}\` in ${(report.durationMs / 1000).toFixed(0)} s.`,
+    runs.length > 1
+      ? `Measured in ${runs.length} runs on the same machine (${runs.map((run) => `\`${run}\``).join(', ')}); each scenario below says when, ` +
+        `with which command and under which load average it ran. Ratios compare figures of the same run only.`
+      : `Measured ${machine.date} with \`${report.command}\` in ${(report.durationMs / 1000).toFixed(0)} s.`,
     '',
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB memory, ${machine.os}`,
     `- Node ${machine.node}; MariaDB ${machine.mariadb}; PostgreSQL ${machine.postgres}`,
     `- Durability: ${machine.durability}`,
-    `- 1-minute load average: ${report.loadAverage.start.toFixed(1)} at the start, ${report.loadAverage.end.toFixed(1)} at the end ` +
-      `(${machine.cores} cores; above that, other processes competed with the run)`,
+    runs.length > 1
+      ? `- 1-minute load average: per scenario below (${machine.cores} cores; above that, other processes competed with the run)`
+      : `- 1-minute load average: ${report.loadAverage.start.toFixed(1)} at the start, ${report.loadAverage.end.toFixed(1)} at the end ` +
+        `(${machine.cores} cores; above that, other processes competed with the run)`,
     `- Each closed-loop measurement: ${report.settings.warmupMs / 1000} s warm-up, then ${report.settings.measureMs / 1000} s measured. ` +
       'The bench process, the databases and the load share the same cores.',
   ];
   for (const scenario of report.scenarios) {
     parts.push('', `## ${scenario.title}`, '');
+    if (scenario.run) {
+      parts.push(
+        `_Measured ${scenario.run.date} with \`${scenario.run.command}\`; 1-minute load average ${scenario.run.loadAverage.start.toFixed(1)} ` +
+          `at its start, ${scenario.run.loadAverage.end.toFixed(1)} at its end (${machine.cores} cores)._`,
+        '',
+      );
+    }
     if (scenario.rows.length > 0) parts.push(markdownTable(ROW_HEADERS, scenario.rows.map(rowCells)), '');
     if (scenario.processes && scenario.processes.length > 0) {
       parts.push(

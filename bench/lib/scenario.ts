@@ -51,7 +51,18 @@ export interface ScenarioOutcome {
   processes?: ProcessRow[];
 }
 
+/** When and how a scenario's figures were measured (a published report may hold scenarios of several runs). */
+export interface ScenarioRun {
+  /** ISO time the scenario started. */
+  date: string;
+  /** The command of its run, e.g. `BENCH_SCENARIOS=api BENCH_MERGE=1 pnpm bench`. */
+  command: string;
+  /** 1-minute load average when the scenario started and ended. */
+  loadAverage: { start: number; end: number };
+}
+
 export interface ScenarioReport extends Required<Omit<ScenarioOutcome, 'processes'>>, Pick<ScenarioOutcome, 'processes'> {
+  run?: ScenarioRun;
   name: string;
   title: string;
   status: 'ok' | 'failed' | 'skipped';

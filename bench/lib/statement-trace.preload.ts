@@ -8,7 +8,7 @@ import { allStatementSnapshots, installStatementTrace, resetStatementTrace } fro
  * Loaded with `node --import tsx --import <this file>` into a process of the system that the bench starts
  * for its diagnostic pass (never into a measured one), with BENCH_TRACE_DIR set. It traces the process's
  * statements by database, and on SIGUSR2 (sent by the bench to the pid it started, and nothing else):
- * - writes the statements traced since the previous SIGUSR2, and the HTTP responses it finished meanwhile,
+ * - writes the statements traced since the previous SIGUSR2, and the HTTP requests it received meanwhile,
  *   to <dir>/statements.json, and starts afresh;
  * - starts a CPU profile of this thread, or, if one is running, stops it into <dir>/window.cpuprofile.
  * So two signals around a load give the statements and the profile of exactly that load.
@@ -17,9 +17,11 @@ import { allStatementSnapshots, installStatementTrace, resetStatementTrace } fro
 const dir = process.env.BENCH_TRACE_DIR;
 if (dir) {
   installStatementTrace();
-  let responses = 0;
-  diagnostics.subscribe('http.server.response.finish', () => {
-    responses++;
+  // Requests received, not responses finished: autocannon stops with requests in flight, whose answers
+  // then never finish, but whose statements were sent all the same.
+  let requests = 0;
+  diagnostics.subscribe('http.server.request.start', () => {
+    requests++;
   });
   const session = new Session();
   session.connect();
@@ -29,9 +31,9 @@ if (dir) {
     renameSync(`${file}.tmp`, file);
   };
   process.on('SIGUSR2', () => {
-    writeWhole(path.join(dir, 'statements.json'), JSON.stringify({ responses, databases: allStatementSnapshots() }));
+    writeWhole(path.join(dir, 'statements.json'), JSON.stringify({ requests, databases: allStatementSnapshots() }));
     resetStatementTrace();
-    responses = 0;
+    requests = 0;
     if (!profiling) {
       profiling = true;
       session.post('Profiler.enable', () => session.post('Profiler.start'));

@@ -20,6 +20,7 @@ export interface StatementProfile {
 type Counters = Map<string, Map<string, { count: number; totalMs: number }>>;
 
 const counters: Counters = new Map();
+const kinds = new Map<string, string>();
 let installed = false;
 
 /**
@@ -98,7 +99,12 @@ function record(database: string, sql: string, ms: number): void {
     byKind = new Map();
     counters.set(database, byKind);
   }
-  const kind = statementKind(sql);
+  let kind = kinds.get(sql);
+  if (kind === undefined) {
+    kind = statementKind(sql);
+    // Statements are parameterised, so a few hundred texts cover a run; the cap bounds a literal-heavy one.
+    if (kinds.size < 5_000) kinds.set(sql, kind);
+  }
   const seen = byKind.get(kind);
   if (seen) {
     seen.count++;

@@ -16,8 +16,8 @@ export interface TracedWindow<T> {
   result: T;
   /** Statements the process sent during the window, by database name. */
   statements: Record<string, StatementProfile>;
-  /** HTTP responses the process finished during the window (the requests it served). */
-  responses: number;
+  /** HTTP requests the process received during the window. */
+  requests: number;
   /** Its main thread's CPU profile over the window. */
   cpu: CpuProfileSummary;
 }
@@ -41,8 +41,8 @@ export async function traceWindow<T>(traced: SystemProcess, dir: string, load: (
   traced.signal('SIGUSR2');
   await appears(statementsFile, traced);
   await appears(profileFile, traced);
-  const dump = JSON.parse(await readFile(statementsFile, 'utf8')) as { responses: number; databases: Record<string, StatementProfile> };
-  return { result, statements: dump.databases, responses: dump.responses, cpu: await readCpuProfile(profileFile) };
+  const dump = JSON.parse(await readFile(statementsFile, 'utf8')) as { requests: number; databases: Record<string, StatementProfile> };
+  return { result, statements: dump.databases, requests: dump.requests, cpu: await readCpuProfile(profileFile) };
 }
 
 async function appears(file: string, traced: SystemProcess): Promise<void> {

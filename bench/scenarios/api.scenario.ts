@@ -29,7 +29,7 @@ type Subject = { subject: string; server: SystemProcess } & Pick<LoadOptions, 'u
 interface Loaded {
   result: LoadResult;
   peak: ProcessMemoryPeak;
-  /** Requests the server answered while tracked: the measured ones plus any unmeasured warm-up. */
+  /** Requests the server served while tracked: the measured ones plus unmeasured ones (warm-up, in flight at the end). */
   served: number;
 }
 
@@ -73,7 +73,7 @@ export const apiScenario: Scenario = {
       ];
       const connections = Math.max(...settings.concurrencies);
       const phases = new Map<string, Loaded[]>();
-      const measure = async (subject: Subject, phase: string, run: () => Promise<LoadResult>, warmUpRequests = 0): Promise<LoadResult> => {
+      const measure = async (subject: Subject, phase: string, run: () => Promise<LoadResult>, unmeasuredRequests = 0): Promise<LoadResult> => {
         const tracker = trackProcesses({ [subject.subject]: subject.server.pid });
         let result: LoadResult | undefined;
         try {
@@ -82,7 +82,7 @@ export const apiScenario: Scenario = {
         } finally {
           const [peak] = tracker.stop();
           const key = `${subject.subject}\u0000${phase}`;
-          if (peak && result) phases.set(key, [...(phases.get(key) ?? []), { result, peak, served: result.count + result.errors + warmUpRequests }]);
+          if (peak && result) phases.set(key, [...(phases.get(key) ?? []), { result, peak, served: result.count + result.errors + unmeasuredRequests }]);
         }
       };
       const closedLoop = (subject: Subject, seconds: number) =>
@@ -92,7 +92,8 @@ export const apiScenario: Scenario = {
       for (const subject of subjects) await closedLoop(subject, Math.max(1, Math.round(settings.warmupMs / 1000)));
       log(`api: peak rate, ${connections} connections, ${settings.rounds} rounds`);
       const peakPhase = 'peak (closed loop)';
-      const peaks = await peakRates(subjects, settings, (subject, seconds) => measure(subject, peakPhase, () => closedLoop(subject, seconds)));
+      // autocannon stops with one request in flight per connection: the server still serves those, uncounted.
+      const peaks = await peakRates(subjects, settings, (subject, seconds) => measure(subject, peakPhase, () => closedLoop(subject, seconds), connections));
       const [barePeak, apiPeak] = peaks;
       const halfRate = apiPeak.perSecond / 2;
       const halfPhase = `paced ${Math.round(halfRate)}/s (½ order.place peak)`;
@@ -222,7 +223,7 @@ async function profiledPass(options: {
     const seconds = Math.max(2, Math.round(settings.measureMs / settings.rounds / 1000));
     const window = await traceWindow(traced.process, dir, () => load(seconds));
     // The API's own count: autocannon leaves out the answers still in flight when it stops.
-    const requests = window.responses;
+    const requests = window.requests;
     const databaseOf = (name: string) => (env.MYSQL_URL?.endsWith(`/${name}`) ? 'MariaDB (events, read model)' : env.POSTGRES_URL?.endsWith(`/${name}`) ? 'PostgreSQL (menu)' : name);
     const statements = Object.entries(window.statements)
       .filter(([, profile]) => profile.statements > 0)
