@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMysqlDb } from '@delivery/events';
@@ -12,10 +13,14 @@ import { type LagProbe, startLagProbe } from '../lib/lag-probe';
 import { summarizeLatencies } from '../lib/latency';
 import { type OrderPlaceRequest, orderPlaceRequest, placeOrder } from '../lib/order-place-client';
 import { visibleOrderIds } from '../lib/order-view-probe.repository';
+import { describeCpuProfile } from '../lib/cpu-profile';
+import { publishedOutboxRows } from '../lib/outbox-count.repository';
+import { describePerUnit, type StatementProfile } from '../lib/statement-trace';
 import { cpuWindow, type CpuWindowResult, describeCpu, type ProcessMemoryPeak, trackProcesses } from '../lib/process-stats';
 import type { BenchRow, BenchSettings, ProcessRow, Scenario, TargetCheck } from '../lib/scenario';
 import { startApi, startWorker, systemEnv } from '../lib/system-env';
-import { freePort, type ProcessFolder, processFolder, type SystemProcess } from '../lib/system-process';
+import { freePort, type ProcessFolder, processFolder, startSystemProcess, type SystemProcess } from '../lib/system-process';
+import { TRACE_NODE_ARGS, traceEnv, traceWindow } from '../lib/traced-window';
 import type { ThrowawayDatabase } from '../lib/throwaway-databases';
 
 const TARGET_P99_MS = 100;
@@ -125,6 +130,10 @@ export const pipelineScenario: Scenario = {
         }
       }
 
+      const diagnostics = settings.profile
+        ? await profiledPass({ folder, env, workers, place, pollDb, probe, emails, settings, log })
+        : [];
+
       const rows: BenchRow[] = [];
       const checks: TargetCheck[] = [];
       const processes: ProcessRow[] = [];
@@ -185,6 +194,7 @@ export const pipelineScenario: Scenario = {
           ...phases.map((phase) => `CPU while ${phase.label} ran (${(phase.cpu.wallMs / 1000).toFixed(1)} s): ${describeCpu(phase.cpu)}.`),
           `The relay claims up to ${baseConfig.RELAY_BATCH_SIZE} rows at a time and idles ${baseConfig.RELAY_POLL_INTERVAL_MS} ms (RELAY_POLL_INTERVAL_MS) ` +
             'only when the outbox was empty. The second setting idles 250 ms, as earlier versions did.',
+          ...diagnostics,
         ],
       };
     } finally {
@@ -194,6 +204,66 @@ export const pipelineScenario: Scenario = {
     }
   },
 };
+
+/**
+ * The unmeasured diagnostic pass: a traced relay and a traced projection worker (the statement trace and
+ * the inspector's CPU profiler, see statement-trace.preload.ts) replace theirs while orders flow at the same
+ * rate; reports what each sent to MariaDB per event relayed and where its CPU went.
+ */
+async function profiledPass(options: {
+  folder: ProcessFolder;
+  env: Record<string, string>;
+  workers: SystemProcess[];
+  place: OrderPlaceRequest;
+  pollDb: Kysely<unknown>;
+  probe: LagProbe;
+  emails: EmailArrivals;
+  settings: BenchSettings;
+  log(line: string): void;
+}): Promise<string[]> {
+  const { folder, env, workers, place, pollDb, probe, emails, settings, log } = options;
+  const measuredProjection = workers.find((worker) => worker.name === 'projection');
+  await measuredProjection?.stop();
+  const traced = async (name: 'relay' | 'projection') => {
+    const dir = path.join(folder.path, `trace-${name}`);
+    const started = startSystemProcess(name, folder, { env: { ...env, ...traceEnv(dir) }, nodeArgs: TRACE_NODE_ARGS });
+    await started.waitForLog('"msg":"started"');
+    return { process: started, dir };
+  };
+  const relay = await traced('relay');
+  const projection = await traced('projection').catch(async (error: unknown) => {
+    await relay.process.stop();
+    throw error;
+  });
+  try {
+    const durationMs = Math.max(2_000, settings.pipelineMs / 2);
+    log(`pipeline: profiled pass (traced relay and projection, not measured), ${settings.pipelineRate} orders/s for ${durationMs / 1000} s`);
+    const before = await publishedOutboxRows(pollDb);
+    const relayWindow = await traceWindow(relay.process, relay.dir, () =>
+      traceWindow(projection.process, projection.dir, () =>
+        measurePhase('profiled', { rate: settings.pipelineRate, durationMs }, place, pollDb, probe, emails, settings),
+      ),
+    );
+    const projectionWindow = relayWindow.result;
+    const events = (await publishedOutboxRows(pollDb)) - before;
+    const orders = projectionWindow.result.placement.succeeded;
+    const statements = (window: { statements: Record<string, StatementProfile> }) =>
+      Object.entries(window.statements)
+        .filter(([database]) => env.MYSQL_URL?.endsWith(`/${database}`))
+        .map(([, profile]) => describePerUnit(profile, events, 'event relayed'))
+        .join(' | ');
+    return [
+      `Profiled pass (after the measurements, not measured: traced relay and projection processes, ${orders} orders placed at up to ` +
+        `${settings.pipelineRate}/s, ${events} events relayed in the window, each order bringing up to three: placed, accepted, delivered). ` +
+        `Relay, MariaDB: ${statements(relayWindow)}. Projection, MariaDB: ${statements(projectionWindow)}.`,
+      `Relay ${describeCpuProfile(relayWindow.cpu, events, 'event relayed')}`,
+      `Projection worker ${describeCpuProfile(projectionWindow.cpu, events, 'event relayed')}`,
+    ];
+  } finally {
+    await relay.process.stop();
+    await projection.process.stop();
+  }
+}
 
 /** Places orders at the rate, follows them until the read model, the probe and the capture have them all (bounded). */
 async function measurePhase<DB>(
