@@ -12,22 +12,11 @@ import { migratePostgresEventStore } from './migrations/migrate-postgres-event-s
 import { createPostgresDb } from '../../db/postgres-database';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 import { createPostgresEventStore } from './postgres-event-store';
+import { postgresStoreHarness } from './testing/postgres-contract-harness';
 
 eventStoreContract('PostgreSQL', async () => {
   const database = await createTestPostgresDatabase('evstore');
-  const db = createPostgresDb<PostgresEventStoreDatabase>(database.url, { poolSize: 10 });
-  await migratePostgresEventStore(db);
-  return {
-    store: createPostgresEventStore({ db }),
-    async outboxEventIds(streamId) {
-      const rows = await db.selectFrom('outbox').select('event_id').where('stream_id', '=', streamId).orderBy('id').execute();
-      return rows.map((row) => row.event_id);
-    },
-    async teardown() {
-      await db.destroy();
-      await database.drop();
-    },
-  };
+  return postgresStoreHarness(createPostgresDb<PostgresEventStoreDatabase>(database.url, { poolSize: 10 }), () => database.drop());
 });
 
 describe('PostgreSQL event store', () => {
