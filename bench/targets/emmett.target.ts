@@ -21,6 +21,9 @@ export const emmettTarget =
       () => databases.postgres(),
       (url) => {
         const pool = new pg.Pool({ connectionString: url, max: poolSize });
+        // As createPostgresDb does for ours: an idle client whose connection the server ends (a drop, a
+        // restart) emits 'error' on the pool, which would otherwise crash the whole run.
+        pool.on('error', () => undefined);
         return { pool, store: getPostgreSQLEventStore(url, { connectionOptions: { pool } }) };
       },
       // Explicitly, so the first measured append does not create the schema.
