@@ -1,7 +1,17 @@
+import { sqlFamilyOf } from '@delivery/events';
 import { sql, type Kysely, type Migration } from 'kysely';
+
+/*
+ * The same columns on MySQL and PostgreSQL, in each one's types: JSON as text (LONGTEXT / TEXT, read back
+ * byte for byte), times with milliseconds (DATETIME(3) holding UTC / TIMESTAMPTZ(3)), DECIMAL(12,2)
+ * (a string when read back from either).
+ */
+const columnTypes = (db: Kysely<unknown>) =>
+  sqlFamilyOf(db) === 'mysql' ? { json: sql`longtext`, time: sql`datetime(3)` } : { json: sql`text`, time: sql`timestamptz(3)` };
 
 export const orderViewMigration: Migration = {
   async up(db: Kysely<unknown>) {
+    const types = columnTypes(db);
     await db.schema
       .createTable('order_view')
       .ifNotExists()
@@ -9,10 +19,10 @@ export const orderViewMigration: Migration = {
       .addColumn('customer_id', 'varchar(255)', (column) => column.notNull())
       .addColumn('email', 'varchar(320)', (column) => column.notNull())
       .addColumn('status', 'varchar(16)', (column) => column.notNull())
-      .addColumn('lines', sql`longtext`, (column) => column.notNull())
+      .addColumn('lines', types.json, (column) => column.notNull())
       .addColumn('total', 'decimal(12, 2)', (column) => column.notNull())
-      .addColumn('created_at', 'datetime(3)', (column) => column.notNull())
-      .addColumn('updated_at', 'datetime(3)', (column) => column.notNull())
+      .addColumn('created_at', types.time, (column) => column.notNull())
+      .addColumn('updated_at', types.time, (column) => column.notNull())
       .addColumn('version', 'integer', (column) => column.notNull())
       .execute();
     // order.list walks newest first by (created_at, order_id), filtered by owner and/or status: each index
@@ -39,7 +49,7 @@ export const orderViewMigration: Migration = {
       .ifNotExists()
       .addColumn('name', 'varchar(100)', (column) => column.primaryKey())
       .addColumn('position', 'bigint', (column) => column.notNull())
-      .addColumn('updated_at', 'datetime(3)', (column) => column.notNull())
+      .addColumn('updated_at', types.time, (column) => column.notNull())
       .execute();
   },
   async down(db: Kysely<unknown>) {

@@ -1,6 +1,6 @@
 import { orderStreamId, parseOrderEvent, type EventStore, type OrderEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { isLostRace } from './mysql-errors';
+import { isLostRace } from './lost-races';
 import { foldOrderView, ProjectionError, type RecordedOrderEvent } from './order-view.projection';
 import { insertOrderView, lockOrderView, updateOrderViewIfVersion } from './order-view.repository';
 
@@ -48,8 +48,9 @@ export async function applyOrderEvent<DB>(deps: OrderProjectorDeps<DB>, message:
   for (let attempt = 1; ; attempt++) {
     let result: Attempt;
     try {
-      // READ COMMITTED: locking a missing row takes no gap lock, so two first inserts of one order
-      // meet on the primary key (one gets a duplicate-key error and retries) instead of deadlocking.
+      // READ COMMITTED: locking a missing row takes no gap lock (InnoDB), so two first inserts of one
+      // order meet on the primary key (one gets a duplicate-key error and retries) instead of
+      // deadlocking. PostgreSQL behaves so at any level; PGlite runs one transaction at a time.
       result = await deps.db
         .transaction()
         .setIsolationLevel('read committed')

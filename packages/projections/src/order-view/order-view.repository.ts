@@ -1,4 +1,4 @@
-import { OrderLine, OrderStatus, ValidationError } from '@delivery/events';
+import { OrderLine, OrderStatus, sqlFamilyOf, ValidationError } from '@delivery/events';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { decodeOrderCursor, encodeOrderCursor } from './order-view.cursor';
@@ -10,7 +10,6 @@ import {
   type OrderViewRow,
   type OrderViewTableName,
 } from './order-view.table';
-
 
 export const ORDER_LIST_DEFAULT_LIMIT = 20;
 export const ORDER_LIST_MAX_LIMIT = 100;
@@ -125,7 +124,7 @@ export async function lockOrderView<DB>(trx: Kysely<DB>, orderId: string): Promi
 
 /**
  * Inserts the first row of an order.
- * @throws the driver's duplicate-key error (errno 1062) when another writer inserted it first.
+ * @throws the driver's duplicate-key error (MySQL errno 1062, SQLSTATE 23505) when another writer inserted it first.
  */
 export async function insertOrderView<DB>(trx: Kysely<DB>, row: OrderViewRow): Promise<void> {
   await asProjectionsDb(trx).insertInto('order_view').values(toColumns(row)).execute();
@@ -146,16 +145,36 @@ export async function updateOrderViewIfVersion<DB>(trx: Kysely<DB>, row: OrderVi
 /**
  * Writes rows in one statement, each only where it is newer than the stored one (or absent). A row at a
  * given version is a pure fold of its stream's first events, so "the higher version wins" is always right,
- * whoever computed it and whatever it read before.
+ * whoever computed it and whatever it read before. Of two rows of one order, the newer is written.
+ * @example await upsertOrderViewsIfNewer(db, rows, 'order_view_next');
  */
 export async function upsertOrderViewsIfNewer<DB>(db: Kysely<DB>, rows: readonly OrderViewRow[], table: OrderViewTableName = 'order_view'): Promise<void> {
   if (rows.length === 0) return;
+  const insert = asProjectionsDb(db).insertInto(table).values(newestPerOrder(rows).map(toColumns));
+  if (sqlFamilyOf(db) === 'postgres') {
+    await insert
+      .onConflict((conflict) =>
+        conflict
+          .column('order_id')
+          .doUpdateSet((eb) => ({
+            customer_id: eb.ref('excluded.customer_id'),
+            email: eb.ref('excluded.email'),
+            status: eb.ref('excluded.status'),
+            lines: eb.ref('excluded.lines'),
+            total: eb.ref('excluded.total'),
+            created_at: eb.ref('excluded.created_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+            version: eb.ref('excluded.version'),
+          }))
+          .where(sql.ref('excluded.version'), '>', sql.ref(`${table}.version`)),
+      )
+      .execute();
+    return;
+  }
   const newer = sql<boolean>`values(${sql.ref('version')}) > ${sql.ref('version')}`;
   const pick = <C extends Exclude<keyof OrderViewColumns, 'order_id'>>(column: C) =>
     sql<OrderViewColumns[C]>`if(${newer}, values(${sql.ref(column)}), ${sql.ref(column)})`;
-  await asProjectionsDb(db)
-    .insertInto(table)
-    .values(rows.map(toColumns))
+  await insert
     .onDuplicateKeyUpdate({
       customer_id: pick('customer_id'),
       email: pick('email'),
@@ -168,6 +187,20 @@ export async function upsertOrderViewsIfNewer<DB>(db: Kysely<DB>, rows: readonly
       version: pick('version'),
     })
     .execute();
+}
+
+/**
+ * One row per order, the highest version of each, in order id order (every writer then locks rows in
+ * one order). PostgreSQL refuses an upsert that meets one row twice; MySQL would keep the newer anyway.
+ * @example const rows = newestPerOrder([placed, accepted]); // [accepted]
+ */
+export function newestPerOrder(rows: readonly OrderViewRow[]): OrderViewRow[] {
+  const newest = new Map<string, OrderViewRow>();
+  for (const row of rows) {
+    const kept = newest.get(row.orderId);
+    if (!kept || row.version > kept.version) newest.set(row.orderId, row);
+  }
+  return [...newest.values()].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
 }
 
 /** The rows of these orders that exist in `table`. */

@@ -8,9 +8,9 @@ export interface OrderViewTable {
   customer_id: string;
   email: string;
   status: OrderStatus;
-  /** `OrderLine[]` as JSON text (LONGTEXT behaves the same on MariaDB and MySQL, whose JSON types differ). */
+  /** `OrderLine[]` as JSON text (LONGTEXT / TEXT: the same on MariaDB, MySQL and PostgreSQL, whose JSON types differ). */
   lines: string;
-  /** DECIMAL(12,2): mysql2 returns it as a string, which is already a Money string. */
+  /** DECIMAL(12,2): mysql2 and the PostgreSQL drivers (as set up by `@delivery/events`) return a string, already a Money string. */
   total: string;
   created_at: Date;
   updated_at: Date;
@@ -23,7 +23,7 @@ export type NewOrderViewColumns = Insertable<OrderViewTable>;
 
 /**
  * The projection's state of one order (what `projectOrderView` folds). Times are ISO strings in UTC
- * with millisecond precision, exactly what a DATETIME(3) column gives back.
+ * with millisecond precision, exactly what a DATETIME(3) or TIMESTAMPTZ(3) column gives back.
  */
 export interface OrderViewRow {
   orderId: string;

@@ -1,18 +1,22 @@
+import { sqlFamilyOf } from '@delivery/events';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { newestPerOrder } from '../order-view/order-view.repository';
 import { asProjectionsDb, type OrderViewRow, type OrderViewTableName } from '../order-view/order-view.table';
 
-/** Whether a table of the current database exists. */
+/** Whether a table of the current database (MySQL) or schema (PostgreSQL) exists. */
 export async function tableExists<DB>(db: Kysely<DB>, table: OrderViewTableName): Promise<boolean> {
-  const { rows } = await sql<{ found: number }>`
+  const schema = sqlFamilyOf(db) === 'mysql' ? sql`database()` : sql`current_schema()`;
+  const { rows } = await sql<{ found: number | string }>`
     select count(*) as found from information_schema.tables
-    where table_schema = database() and table_name = ${table}`.execute(db);
+    where table_schema = ${schema} and table_name = ${table}`.execute(db);
   return Number(rows[0]?.found ?? 0) > 0;
 }
 
 /** An empty `order_view_next` with exactly the live table's columns and indexes. */
 export async function createEmptyNextTable<DB>(db: Kysely<DB>): Promise<void> {
   await sql`drop table if exists order_view_next`.execute(db);
-  await sql`create table order_view_next like order_view`.execute(db);
+  if (sqlFamilyOf(db) === 'mysql') await sql`create table order_view_next like order_view`.execute(db);
+  else await sql`create table order_view_next (like order_view including all)`.execute(db);
 }
 
 export async function dropOrderViewTable<DB>(db: Kysely<DB>, table: Exclude<OrderViewTableName, 'order_view'>): Promise<void> {
@@ -20,11 +24,54 @@ export async function dropOrderViewTable<DB>(db: Kysely<DB>, table: Exclude<Orde
 }
 
 /**
- * Puts the rebuilt table in place of the live one. One RENAME of two tables is atomic: every query sees
- * either the old table or the new one under the name `order_view`, never no table.
+ * Puts the rebuilt table in place of the live one, atomically: every query sees either the old table or
+ * the new one under the name `order_view`, never no table. MySQL: one RENAME of two tables. PostgreSQL:
+ * two ALTER TABLE ... RENAME in one transaction (a query queued behind their lock looks the name up
+ * again once it gets the lock, so it reads the new table), plus the index names, which PostgreSQL keeps
+ * per schema rather than per table: the new table's indexes take the live names, so migrations that
+ * name an index keep finding it after any number of replays.
+ * Takes `db`, not a transaction: on PGlite a caller's transaction must not be waited for from outside it.
+ * @example await swapInNextTable(db);
  */
 export async function swapInNextTable<DB>(db: Kysely<DB>): Promise<void> {
-  await sql`rename table order_view to order_view_old, order_view_next to order_view`.execute(db);
+  if (sqlFamilyOf(db) === 'mysql') {
+    await sql`rename table order_view to order_view_old, order_view_next to order_view`.execute(db);
+    return;
+  }
+  await db.transaction().execute(async (trx) => {
+    await sql`alter table order_view rename to order_view_old`.execute(trx);
+    await sql`alter table order_view_next rename to order_view`.execute(trx);
+    await handOverIndexNames(trx);
+  });
+}
+
+interface PostgresIndex {
+  name: string;
+  table: 'order_view' | 'order_view_old';
+  /** The definition from `USING` on, with uniqueness: equal for an index and its `LIKE ... INCLUDING ALL` copy. */
+  shape: string;
+}
+
+/** Renames the old table's indexes out of the way, then gives each new index the name of its old twin. */
+async function handOverIndexNames<DB>(trx: Kysely<DB>): Promise<void> {
+  const { rows } = await sql<PostgresIndex>`
+    select i.relname as name, t.relname as "table",
+      (case when x.indisprimary then 'primary ' when x.indisunique then 'unique ' else '' end)
+        || substring(pg_get_indexdef(x.indexrelid) from ' USING .*$') as shape
+    from pg_index x
+    join pg_class i on i.oid = x.indexrelid
+    join pg_class t on t.oid = x.indrelid
+    where t.relname in ('order_view', 'order_view_old')
+      and t.relnamespace = (select oid from pg_namespace where nspname = current_schema())
+    order by i.relname`.execute(trx);
+  const old = rows.filter((index) => index.table === 'order_view_old');
+  for (const [n, index] of old.entries()) {
+    await sql`alter index ${sql.ref(index.name)} rename to ${sql.ref(`order_view_old_${n + 1}`)}`.execute(trx);
+  }
+  for (const index of rows.filter((candidate) => candidate.table === 'order_view')) {
+    const twin = old.find((candidate) => candidate.shape === index.shape);
+    if (twin && twin.name !== index.name) await sql`alter index ${sql.ref(index.name)} rename to ${sql.ref(twin.name)}`.execute(trx);
+  }
 }
 
 /** The orders whose row in `order_view_old` is ahead of (or missing from) `order_view`, and that old version. */
@@ -45,51 +92,48 @@ export async function readCheckpoint<DB>(db: Kysely<DB>, name: string): Promise<
 
 /** Sets a checkpoint; call it in the transaction that writes the rows it covers. */
 export async function saveCheckpoint<DB>(db: Kysely<DB>, name: string, position: bigint, now: Date): Promise<void> {
-  await asProjectionsDb(db)
-    .insertInto('projection_checkpoints')
-    .values({ name, position: position.toString(), updated_at: now })
-    .onDuplicateKeyUpdate({ position: position.toString(), updated_at: now })
-    .execute();
+  const columns = { position: position.toString(), updated_at: now };
+  const insert = asProjectionsDb(db).insertInto('projection_checkpoints').values({ name, ...columns });
+  if (sqlFamilyOf(db) === 'mysql') await insert.onDuplicateKeyUpdate(columns).execute();
+  else await insert.onConflict((conflict) => conflict.column('name').doUpdateSet(columns)).execute();
 }
 
 export async function deleteCheckpoint<DB>(db: Kysely<DB>, name: string): Promise<void> {
   await asProjectionsDb(db).deleteFrom('projection_checkpoints').where('name', '=', name).execute();
 }
 
-/**
- * Runs `work` while holding a MySQL named lock (scoped to this database), so two replays never interleave.
- * A named lock belongs to a session: `work` gets that session (one pooled connection, held for the whole
- * run) to use for its own statements too, so a small pool is not one connection short.
- * @throws Error at once when another process holds the lock.
- */
-export async function withNamedLock<DB, T>(db: Kysely<DB>, name: string, work: (session: Kysely<DB>) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (session) => {
-    const { rows } = await sql<{ acquired: number | null }>`select get_lock(concat(database(), '.', ${name}), 0) as acquired`.execute(session);
-    if (Number(rows[0]?.acquired) !== 1) throw new Error(`${name} is already running in another process`);
-    try {
-      return await work(session);
-    } finally {
-      await sql`select release_lock(concat(database(), '.', ${name}))`.execute(session);
-    }
-  });
-}
-
 const TABLES: ReadonlySet<OrderViewTableName> = new Set(['order_view', 'order_view_next', 'order_view_old']);
 const COLUMNS = ['order_id', 'customer_id', 'email', 'status', 'lines', 'total', 'created_at', 'updated_at', 'version'] as const;
-const INSERT_COLUMNS = COLUMNS.map((column) => `\`${column}\``).join(', ');
-const ROW_PLACEHOLDERS = `(${COLUMNS.map(() => '?').join(', ')})`;
-// `version` last: MySQL evaluates the assignments left to right, and each must compare with the old version.
-const ON_DUPLICATE = COLUMNS.slice(1)
-  .map((column) => `\`${column}\` = if(values(\`version\`) > \`version\`, values(\`${column}\`), \`${column}\`)`)
-  .join(', ');
+
+/** The statement text of each dialect, for `rows` rows (`?` placeholders on MySQL, `$n` on PostgreSQL). */
+const upsertText: Record<'mysql' | 'postgres', (table: OrderViewTableName, rows: number) => string> = {
+  mysql(table, rows) {
+    const columns = COLUMNS.map((column) => `\`${column}\``).join(', ');
+    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+    // `version` last: MySQL evaluates the assignments left to right, and each must compare with the old version.
+    const update = COLUMNS.slice(1)
+      .map((column) => `\`${column}\` = if(values(\`version\`) > \`version\`, values(\`${column}\`), \`${column}\`)`)
+      .join(', ');
+    return `insert into \`${table}\` (${columns}) values ${Array.from({ length: rows }, () => row).join(', ')} on duplicate key update ${update}`;
+  },
+  postgres(table, rows) {
+    const columns = COLUMNS.map((column) => `"${column}"`).join(', ');
+    const values = Array.from({ length: rows }, (_, n) => `(${COLUMNS.map((_, c) => `$${n * COLUMNS.length + c + 1}`).join(', ')})`);
+    const update = COLUMNS.slice(1)
+      .map((column) => `"${column}" = excluded."${column}"`)
+      .join(', ');
+    return `insert into "${table}" (${columns}) values ${values.join(', ')} on conflict ("order_id") do update set ${update} where excluded."version" > "${table}"."version"`;
+  },
+};
 /**
  * Bounds of one statement. Characters of values: far below max_allowed_packet (16 MiB by default) even
  * as 3-byte UTF-8, escaped. Rows: the driver's escaping of parameters into the text slows down faster
  * than linearly beyond about a thousand rows, while the server gains little from longer statements.
+ * On PostgreSQL, 500 rows are 4,500 bind parameters, far below its limit of 65,535.
  */
 const MAX_STATEMENT_CHARS = 2_000_000;
 const MAX_STATEMENT_ROWS = 500;
-/** An ISO instant in UTC with milliseconds, as the projection makes them: its DATETIME(3) text is a slice. */
+/** An ISO instant in UTC with milliseconds, as the projection makes them: its DATETIME(3) text is a slice (TIMESTAMPTZ takes it as is). */
 const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /**
@@ -101,8 +145,9 @@ const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
  */
 export async function upsertReplayedOrderViews<DB>(db: Kysely<DB>, table: OrderViewTableName, rows: readonly OrderViewRow[]): Promise<void> {
   if (!TABLES.has(table)) throw new RangeError(`not an order view table: ${table}`);
+  const family = sqlFamilyOf(db);
   // Primary-key order: neighbouring rows land on the same index pages, and every writer locks in one order.
-  const sorted = [...rows].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  const sorted = newestPerOrder(rows);
   for (let start = 0; start < sorted.length; ) {
     const parameters: unknown[] = [];
     let chars = 0;
@@ -111,74 +156,14 @@ export async function upsertReplayedOrderViews<DB>(db: Kysely<DB>, table: OrderV
       const row = sorted[end++] as OrderViewRow;
       const lines = JSON.stringify(row.lines);
       chars += lines.length + row.customerId.length + row.email.length + 120;
-      parameters.push(row.orderId, row.customerId, row.email, row.status, lines, row.total, toDatetime(row.createdAt), toDatetime(row.updatedAt), row.version);
+      const createdAt = family === 'mysql' ? toDatetime(row.createdAt) : row.createdAt;
+      const updatedAt = family === 'mysql' ? toDatetime(row.updatedAt) : row.updatedAt;
+      parameters.push(row.orderId, row.customerId, row.email, row.status, lines, row.total, createdAt, updatedAt, row.version);
     }
-    const values = new Array<string>(end - start).fill(ROW_PLACEHOLDERS).join(', ');
-    const text = `insert into \`${table}\` (${INSERT_COLUMNS}) values ${values} on duplicate key update ${ON_DUPLICATE}`;
-    await db.executeQuery(CompiledQuery.raw(text, parameters));
+    await db.executeQuery(CompiledQuery.raw(upsertText[family](table, end - start), parameters));
     start = end;
   }
 }
 
 const toDatetime = (iso: string): string | Date => (UTC_MILLIS.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : new Date(iso));
 
-/** Runs one batch's statements as a transaction on the batch connection and commits it (rolls back on failure). */
-export type RunBatch<DB> = (body: (trx: Kysely<DB>) => Promise<void>) => Promise<void>;
-
-const ISOLATION_LEVELS: Readonly<Record<string, string>> = {
-  'READ-UNCOMMITTED': 'read uncommitted',
-  'READ-COMMITTED': 'read committed',
-  'REPEATABLE-READ': 'repeatable read',
-  SERIALIZABLE: 'serializable',
-};
-const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
-
-/**
- * Runs `work` with one connection (taken from `db`'s pool, or `db`'s own when it is bound to one) set up
- * for a long series of batch transactions: READ COMMITTED (no gap locks, so the live projector's inserts
- * do not queue behind a batch) and autocommit off, so a batch costs its own statements and a COMMIT,
- * without the round trips of SET TRANSACTION and BEGIN each time. The session is set back as it was.
- * @example await withBatchConnection(db, (runBatch) => runBatch(async (trx) => { await upsertReplayedOrderViews(trx, table, rows); await saveCheckpoint(trx, ...); }));
- */
-export async function withBatchConnection<DB, T>(db: Kysely<DB>, work: (runBatch: RunBatch<DB>) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (connection) => {
-    const isolation = await readSessionIsolation(connection);
-    await sql`set session transaction isolation level read committed`.execute(connection);
-    await sql`set autocommit = 0`.execute(connection);
-    const runBatch: RunBatch<DB> = async (body) => {
-      try {
-        await body(connection);
-        await sql`commit`.execute(connection);
-      } catch (error) {
-        // The batch's own error is the one to report; a failed rollback means a broken connection anyway.
-        await sql`rollback`.execute(connection).catch(() => {});
-        throw error;
-      }
-    };
-    try {
-      return await work(runBatch);
-    } finally {
-      await sql`rollback`.execute(connection);
-      await sql`set autocommit = 1`.execute(connection);
-      await sql.raw(`set session transaction isolation level ${isolation}`).execute(connection);
-    }
-  });
-}
-
-/** The session's isolation level as SET TRANSACTION spells it (MySQL 8 and MariaDB 11 name the variable `transaction_isolation`, MariaDB 10 `tx_isolation`). */
-async function readSessionIsolation<DB>(connection: Kysely<DB>): Promise<string> {
-  for (const variable of ['transaction_isolation', 'tx_isolation']) {
-    try {
-      const { rows } = await sql<{ level: string }>`select ${sql.raw(`@@session.${variable}`)} as level`.execute(connection);
-      const level = ISOLATION_LEVELS[String(rows[0]?.level).toUpperCase()];
-      if (level) return level;
-      throw new Error(`unknown isolation level ${String(rows[0]?.level)}`);
-    } catch (error) {
-      if (errnoOf(error) !== ER_UNKNOWN_SYSTEM_VARIABLE) throw error;
-    }
-  }
-  throw new Error('the session isolation level cannot be read');
-}
-
-const errnoOf = (error: unknown): number | undefined =>
-  typeof error === 'object' && error !== null && 'errno' in error ? Number(error.errno) : undefined;

@@ -1,6 +1,6 @@
 import { orderStreamId, systemClock, type Clock, type EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { retryLostRaces } from '../order-view/mysql-errors';
+import { retryLostRaces } from '../order-view/lost-races';
 import type { OrderViewTableName } from '../order-view/order-view.table';
 import {
   createEmptyNextTable,
@@ -12,11 +12,11 @@ import {
   swapInNextTable,
   tableExists,
   upsertReplayedOrderViews,
-  withNamedLock,
 } from './order-view-replay.repository';
 import { projectRecordedEvents } from './project-recorded-events';
 import { copyEventsToOrderView } from './replay-pipeline';
 import { createProgressMeter, type ReplayProgress } from './replay-progress';
+import { withNamedLock } from './replay-session.repository';
 
 export { REPLAY_PAGE_SIZE } from './replay-pipeline';
 
@@ -28,9 +28,10 @@ export { REPLAY_PAGE_SIZE } from './replay-pipeline';
  *    loses at most the uncommitted batch; the next run resumes from the checkpoint. Reading, projecting
  *    and writing overlap (replay-pipeline.ts), the batches still commit one after the other. Meanwhile
  *    queries and the live projector keep using `order_view`, untouched.
- * 2. Switch: one `RENAME TABLE order_view TO order_view_old, order_view_next TO order_view`. It is atomic,
- *    so a query sees one table or the other, never none; it waits for transactions on `order_view` to end
- *    and holds new ones back only for the instant of the rename.
+ * 2. Switch: one `RENAME TABLE order_view TO order_view_old, order_view_next TO order_view` on MySQL, two
+ *    `ALTER TABLE ... RENAME` in one transaction on PostgreSQL. Either is atomic, so a query sees one
+ *    table or the other, never none; it waits for transactions on `order_view` to end and holds new ones
+ *    back only for the instant of the rename.
  * 3. Catch-up: from the switch on, the live projector writes to the new table. What it wrote to the old
  *    one while the rebuild ran is still missing from the new one if it came after the checkpoint, so the
  *    rest of `readAll` (checkpoint to head) is applied to the new table with the live projector's version
@@ -60,7 +61,11 @@ export interface ReplayOrderViewOptions<DB> {
   batchSize?: number;
   /** Called after each committed batch; throwing from it stops the replay (it resumes next time). */
   onProgress?: (progress: ReplayProgress) => void | Promise<void>;
-  /** How many events lie beyond a position, for `total` and `etaSeconds`; without it (or the store's) they stay unset. */
+  /**
+   * How many events lie beyond a position, for `total` and `etaSeconds`; without it (or the store's) they
+   * stay unset. `countEventsAfter(db, p)` counts a MySQL store, `countPostgresEventsAfter(db, p)` a
+   * PostgreSQL or PGlite one.
+   */
   countEventsAfter?: (position: bigint) => Promise<number>;
   /** Discard an unfinished rebuild and start from the first event (an unfinished switch is finished first). */
   restart?: boolean;

@@ -1,8 +1,9 @@
 import type { EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { retryLostRaces } from '../order-view/mysql-errors';
+import { retryLostRaces } from '../order-view/lost-races';
 import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
-import { upsertReplayedOrderViews, withBatchConnection, type RunBatch } from './order-view-replay.repository';
+import { upsertReplayedOrderViews } from './order-view-replay.repository';
+import { withBatchConnection, type RunBatch } from './replay-session.repository';
 import { OrderViewBatch } from './project-recorded-events';
 import { RecentOrderViews } from './recent-order-views.cache';
 
