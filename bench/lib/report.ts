@@ -15,7 +15,7 @@ export interface BenchReport {
 
 const ROW_HEADERS = ['subject', 'workload', 'conc.', 'rate', 'unit', 'p50 ms', 'p99 ms', 'n', 'errors', 'vs baseline', 'note'];
 const SUMMARY_HEADERS = ['scenario', 'status', 'time s', 'bench peak RSS MiB', 'detail'];
-const CHECK_HEADERS = ['target', 'this run', 'met'];
+const CHECK_HEADERS = ['target', 'measured', 'met'];
 const PROCESS_HEADERS = ['process', 'phase', 'RSS at start MiB', 'peak RSS under load MiB', 'lifetime peak (VmHWM) MiB', 'esbuild helper MiB', 'CPU cores', 'note'];
 
 const integer = (value: number) => Math.round(value).toLocaleString('en-US');
