@@ -2,31 +2,32 @@ import { orderStreamId, type OrderEvent } from '@delivery/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderHistory, withVersions } from '../testing/order-histories';
 import { appendOrderHistory, createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { sqlBackends } from '../testing/sql-backends';
 import { foldOrderView, ProjectionError } from './order-view.projection';
 import { applyOrderEvent } from './order-view.projector';
 import { getOrderView } from './order-view.repository';
 
-let env: ProjectionsTestEnv;
-beforeAll(async () => {
-  env = await createProjectionsTestEnv();
-});
-afterAll(async () => {
-  await env?.drop();
-});
+describe.each(sqlBackends)('order view projector on $name', (backend) => {
+  let env: ProjectionsTestEnv;
+  beforeAll(async () => {
+    env = await createProjectionsTestEnv(backend);
+  });
+  afterAll(async () => {
+    await env?.drop();
+  });
 
-const message = (events: readonly OrderEvent[], version: number) => ({
-  streamId: orderStreamId(events[0]!.data.orderId),
-  streamVersion: version,
-  event: events[version - 1]!,
-});
+  const message = (events: readonly OrderEvent[], version: number) => ({
+    streamId: orderStreamId(events[0]!.data.orderId),
+    streamVersion: version,
+    event: events[version - 1]!,
+  });
 
-async function storedHistory(spec: Parameters<typeof orderHistory>[0]) {
-  const events = orderHistory(spec);
-  await appendOrderHistory(env.store, events);
-  return events;
-}
+  async function storedHistory(spec: Parameters<typeof orderHistory>[0]) {
+    const events = orderHistory(spec);
+    await appendOrderHistory(env.store, events);
+    return events;
+  }
 
-describe('order view projector', () => {
   it('applies events delivered in order, one by one', async () => {
     const events = await storedHistory({ outcome: 'delivered' });
     const outcomes = [];

@@ -2,52 +2,53 @@ import { ValidationError, type OrderStatus } from '@delivery/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderHistory, orderOutcomes, withVersions } from '../testing/order-histories';
 import { createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { sqlBackends } from '../testing/sql-backends';
 import { foldOrderView } from './order-view.projection';
 import { encodeOrderCursor } from './order-view.cursor';
 import { getOrder, getOrderView, getOrderWithOwner, listOrders, upsertOrderViewsIfNewer, type ListOrdersQuery } from './order-view.repository';
 import type { OrderViewRow } from './order-view.table';
 import type { Order, OrderPage } from './order.schema';
 
-let env: ProjectionsTestEnv;
-const rows: OrderViewRow[] = [];
-const customers = ['alice', 'bob', 'carol'];
+describe.each(sqlBackends)('order view repository on $name', (backend) => {
+  let env: ProjectionsTestEnv;
+  const rows: OrderViewRow[] = [];
+  const customers = ['alice', 'bob', 'carol'];
 
-beforeAll(async () => {
-  env = await createProjectionsTestEnv();
-  // 60 orders over 3 customers and every status; placed in 20 distinct milliseconds so many share
-  // created_at and the order id has to break ties.
-  for (let n = 0; n < 60; n++) {
-    const events = orderHistory({
-      customerId: customers[n % 3],
-      outcome: orderOutcomes[n % orderOutcomes.length],
-      placedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, n % 20)),
-    });
-    rows.push(foldOrderView(withVersions(events))!);
+  beforeAll(async () => {
+    env = await createProjectionsTestEnv(backend);
+    // 60 orders over 3 customers and every status; placed in 20 distinct milliseconds so many share
+    // created_at and the order id has to break ties.
+    for (let n = 0; n < 60; n++) {
+      const events = orderHistory({
+        customerId: customers[n % 3],
+        outcome: orderOutcomes[n % orderOutcomes.length],
+        placedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, n % 20)),
+      });
+      rows.push(foldOrderView(withVersions(events))!);
+    }
+    await upsertOrderViewsIfNewer(env.db, rows);
+  });
+  afterAll(async () => {
+    await env?.drop();
+  });
+
+  /** Newest first, ties by order id descending: the order `order.list` promises. */
+  const newestFirst = (a: OrderViewRow, b: OrderViewRow) =>
+    b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId);
+
+  async function walk(query: ListOrdersQuery): Promise<{ items: Order[]; pages: number }> {
+    const items: Order[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: OrderPage = await listOrders(env.db, { ...query, cursor });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 100);
+    return { items, pages };
   }
-  await upsertOrderViewsIfNewer(env.db, rows);
-});
-afterAll(async () => {
-  await env?.drop();
-});
 
-/** Newest first, ties by order id descending: the order `order.list` promises. */
-const newestFirst = (a: OrderViewRow, b: OrderViewRow) =>
-  b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId);
-
-async function walk(query: ListOrdersQuery): Promise<{ items: Order[]; pages: number }> {
-  const items: Order[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const page: OrderPage = await listOrders(env.db, { ...query, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    pages++;
-  } while (cursor && pages < 100);
-  return { items, pages };
-}
-
-describe('order view repository', () => {
   describe('get', () => {
     it('returns the public Order shape, without the owner', async () => {
       const row = rows[0]!;
@@ -149,6 +150,13 @@ describe('order view repository', () => {
       await upsertOrderViewsIfNewer(env.db, [foldOrderView(history.slice(0, 1))!]);
       await upsertOrderViewsIfNewer(env.db, [foldOrderView(history)!]);
       expect(await getOrderView(env.db, history[0]!.event.data.orderId)).toMatchObject({ status: 'accepted', version: 2 });
+    });
+
+    it('writes the newest of several rows of one order given at once', async () => {
+      const history = withVersions(orderHistory({ outcome: 'delivered' }));
+      const versions = history.map((_, index) => foldOrderView(history.slice(0, index + 1))!);
+      await upsertOrderViewsIfNewer(env.db, [versions[1]!, versions[2]!, versions[0]!]);
+      expect(await getOrderView(env.db, versions[2]!.orderId)).toEqual(versions[2]);
     });
   });
 });

@@ -2,18 +2,19 @@ import { orderStreamId } from '@delivery/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderHistory } from '../testing/order-histories';
 import { appendOrderHistory, createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { sqlBackends } from '../testing/sql-backends';
 import { applyOrderEvent } from './order-view.projector';
 import { waitForOrderVersion } from './order-view.wait';
 
-let env: ProjectionsTestEnv;
-beforeAll(async () => {
-  env = await createProjectionsTestEnv();
-});
-afterAll(async () => {
-  await env?.drop();
-});
+describe.each(sqlBackends)('waiting for an order version on $name', (backend) => {
+  let env: ProjectionsTestEnv;
+  beforeAll(async () => {
+    env = await createProjectionsTestEnv(backend);
+  });
+  afterAll(async () => {
+    await env?.drop();
+  });
 
-describe('waiting for an order version', () => {
   it('returns as soon as the read model reaches the version asked for', async () => {
     const events = orderHistory({ outcome: 'accepted' });
     await appendOrderHistory(env.store, events);

@@ -5,35 +5,36 @@ import { listAllOrderViews, upsertOrderViewsIfNewer } from '../order-view/order-
 import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
 import { orderHistory, orderOutcomes, withVersions } from '../testing/order-histories';
 import { createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { sqlBackends } from '../testing/sql-backends';
 import { createEmptyNextTable, upsertReplayedOrderViews } from './order-view-replay.repository';
 
-let env: ProjectionsTestEnv;
+describe.each(sqlBackends)('upserting replayed order views on $name', (backend) => {
+  let env: ProjectionsTestEnv;
 
-beforeAll(async () => {
-  env = await createProjectionsTestEnv();
-});
-afterAll(async () => {
-  await env?.drop();
-});
-beforeEach(async () => {
-  await createEmptyNextTable(env.db);
-});
-
-const byId = (a: OrderViewRow, b: OrderViewRow) => a.orderId.localeCompare(b.orderId);
-
-/** Each order's row at every version of its history, placed at distinct milliseconds. */
-function histories(count: number, lines?: OrderLine[]) {
-  return Array.from({ length: count }, (_, n) => {
-    const events = withVersions(
-      orderHistory({ outcome: orderOutcomes[n % orderOutcomes.length], placedAt: new Date(Date.UTC(2026, 2, 1, 0, 0, 0, n)), ...(lines ? { lines } : {}) }),
-    );
-    return events.map((_, version) => foldOrderView(events.slice(0, version + 1))!);
+  beforeAll(async () => {
+    env = await createProjectionsTestEnv(backend);
   });
-}
+  afterAll(async () => {
+    await env?.drop();
+  });
+  beforeEach(async () => {
+    await createEmptyNextTable(env.db);
+  });
 
-const latest = (rows: OrderViewRow[][]) => rows.map((versions) => versions.at(-1)!).sort(byId);
+  const byId = (a: OrderViewRow, b: OrderViewRow) => a.orderId.localeCompare(b.orderId);
 
-describe('upserting replayed order views', () => {
+  /** Each order's row at every version of its history, placed at distinct milliseconds. */
+  function histories(count: number, lines?: OrderLine[]) {
+    return Array.from({ length: count }, (_, n) => {
+      const events = withVersions(
+        orderHistory({ outcome: orderOutcomes[n % orderOutcomes.length], placedAt: new Date(Date.UTC(2026, 2, 1, 0, 0, 0, n)), ...(lines ? { lines } : {}) }),
+      );
+      return events.map((_, version) => foldOrderView(events.slice(0, version + 1))!);
+    });
+  }
+
+  const latest = (rows: OrderViewRow[][]) => rows.map((versions) => versions.at(-1)!).sort(byId);
+
   it('writes more rows than fit one statement, equal to what the query-builder upsert writes', async () => {
     const rows = latest(histories(1234));
     await upsertReplayedOrderViews(env.db, 'order_view_next', rows);

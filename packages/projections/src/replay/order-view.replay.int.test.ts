@@ -1,99 +1,104 @@
-import { createMysqlDb, createMysqlEventStore, migrateEventStore, orderStreamId, readOrderStream, type EventStore, type OrderEvent } from '@delivery/events';
-import { createTestMysqlDatabase } from '@delivery/events/testing';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { orderStreamId, readOrderStream, type EventStore, type OrderEvent } from '@delivery/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOrderEvent } from '../order-view/order-view.projector';
 import { foldOrderView } from '../order-view/order-view.projection';
-import { getOrder, listAllOrderViews } from '../order-view/order-view.repository';
+import { getOrder, listAllOrderViews, listOrders } from '../order-view/order-view.repository';
 import { orderHistory, orderOutcomes, type OrderOutcome } from '../testing/order-histories';
 import { migrateProjections } from '../migrations/migrate-projections';
 import { appendOrderHistory, createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { sqlBackends } from '../testing/sql-backends';
+import { indexColumns } from '../testing/table-indexes';
 import { replayOrderView } from './order-view.replay';
 import { readCheckpoint, tableExists } from './order-view-replay.repository';
 import type { ReplayProgress } from './replay-progress';
 
-const ORDERS = 300;
-const BATCH = 50;
+// About 300 events in batches of 25: a dozen checkpoints to crash between, on every backend.
+const ORDERS = 150;
+const BATCH = 25;
 
-let env: ProjectionsTestEnv;
-const orderIds: string[] = [];
+describe.each(sqlBackends)('order view replay on $name', (backend) => {
+  let env: ProjectionsTestEnv;
+  const orderIds: string[] = [];
 
-/** Writes orders through the store and projects every event live, as the pipeline would. */
-async function placeOrders(count: number, outcome?: OrderOutcome): Promise<OrderEvent[][]> {
-  const histories = Array.from({ length: count }, (_, n) =>
-    orderHistory({
-      customerId: `customer-${n % 7}`,
-      outcome: outcome ?? orderOutcomes[n % orderOutcomes.length],
-      placedAt: new Date(Date.UTC(2026, 1, 1, 0, 0, 0, orderIds.length + n)),
-    }),
-  );
-  // A few at a time: the store and the projector are meant for concurrent use.
-  for (let start = 0; start < histories.length; start += 10) {
-    await Promise.all(
-      histories.slice(start, start + 10).map(async (events) => {
-        await appendOrderHistory(env.store, events);
-        await projectLive(events, 1);
+  /** Writes orders through the store and projects every event live, as the pipeline would. */
+  async function placeOrders(count: number, outcome?: OrderOutcome): Promise<OrderEvent[][]> {
+    const histories = Array.from({ length: count }, (_, n) =>
+      orderHistory({
+        customerId: `customer-${n % 7}`,
+        outcome: outcome ?? orderOutcomes[n % orderOutcomes.length],
+        placedAt: new Date(Date.UTC(2026, 1, 1, 0, 0, 0, orderIds.length + n)),
       }),
     );
+    // A few at a time: the store and the projector are meant for concurrent use.
+    for (let start = 0; start < histories.length; start += 10) {
+      await Promise.all(
+        histories.slice(start, start + 10).map(async (events) => {
+          await appendOrderHistory(env.store, events);
+          await projectLive(events, 1);
+        }),
+      );
+    }
+    orderIds.push(...histories.map((events) => events[0]!.data.orderId));
+    return histories;
   }
-  orderIds.push(...histories.map((events) => events[0]!.data.orderId));
-  return histories;
-}
 
-async function projectLive(events: readonly OrderEvent[], fromVersion: number): Promise<void> {
-  for (let version = fromVersion; version <= events.length; version++) {
-    const event = events[version - 1]!;
-    await applyOrderEvent(env, { streamId: orderStreamId(event.data.orderId), streamVersion: version, event });
+  async function projectLive(events: readonly OrderEvent[], fromVersion: number): Promise<void> {
+    for (let version = fromVersion; version <= events.length; version++) {
+      const event = events[version - 1]!;
+      await applyOrderEvent(env, { streamId: orderStreamId(event.data.orderId), streamVersion: version, event });
+    }
   }
-}
 
-/** Moves pending orders on (through the store and the live projector) and places new ones. */
-async function writeWhileReplaying(pending: OrderEvent[][]): Promise<void> {
-  for (const events of pending) {
-    const orderId = events[0]!.data.orderId;
-    const [, accepted] = orderHistory({ orderId, outcome: 'accepted' });
-    await env.store.appendToStream(orderStreamId(orderId), [accepted!], { expectedVersion: 1 });
-    events.push(accepted!);
-    await projectLive(events, 2);
+  /** Moves pending orders on (through the store and the live projector) and places new ones. */
+  async function writeWhileReplaying(pending: OrderEvent[][]): Promise<void> {
+    for (const events of pending) {
+      const orderId = events[0]!.data.orderId;
+      const [, accepted] = orderHistory({ orderId, outcome: 'accepted' });
+      await env.store.appendToStream(orderStreamId(orderId), [accepted!], { expectedVersion: 1 });
+      events.push(accepted!);
+      await projectLive(events, 2);
+    }
+    await placeOrders(5);
   }
-  await placeOrders(5);
-}
 
-/** What the read model must hold: every order's stream folded straight from the store. */
-async function expectedRows() {
-  const rows = await Promise.all(orderIds.map(async (orderId) => foldOrderView(await readOrderStream(env.store, orderId))));
-  return rows.sort((a, b) => a!.orderId.localeCompare(b!.orderId));
-}
-
-async function countEventsAfter(position: bigint): Promise<number> {
-  let count = 0;
-  for (let from = position; ; ) {
-    const page = await env.store.readAll(from, 1000);
-    if (page.events.length === 0) return count;
-    count += page.events.length;
-    from = page.nextPosition;
+  /** What the read model must hold: every order's stream folded straight from the store. */
+  async function expectedRows() {
+    const rows = await Promise.all(orderIds.map(async (orderId) => foldOrderView(await readOrderStream(env.store, orderId))));
+    return rows.sort((a, b) => a!.orderId.localeCompare(b!.orderId));
   }
-}
 
-const crashAfter = (batches: number) => (progress: ReplayProgress) => {
-  if (progress.phase === 'rebuild' && progress.processed >= batches * BATCH) throw new Error('killed');
-};
+  /** Counted the slow way, to check the backend's count against. */
+  async function countByReading(position: bigint): Promise<number> {
+    let count = 0;
+    for (let from = position; ; ) {
+      const page = await env.store.readAll(from, 1000);
+      if (page.events.length === 0) return count;
+      count += page.events.length;
+      from = page.nextPosition;
+    }
+  }
 
-beforeAll(async () => {
-  env = await createProjectionsTestEnv();
-  await placeOrders(ORDERS);
-}, 60_000);
-afterAll(async () => {
-  await env?.drop();
-});
+  const crashAfter = (batches: number) => (progress: ReplayProgress) => {
+    if (progress.phase === 'rebuild' && progress.processed >= batches * BATCH) throw new Error('killed');
+  };
 
-describe('order view replay', () => {
+  beforeAll(async () => {
+    env = await createProjectionsTestEnv(backend);
+    await placeOrders(ORDERS);
+  }, 60_000);
+  afterAll(async () => {
+    await env?.drop();
+  });
+
   it('rebuilds a read model equal row for row to the live one, reporting progress', async () => {
     const live = await listAllOrderViews(env.db);
     expect(live).toHaveLength(ORDERS);
-    const total = await countEventsAfter(0n);
+    const total = await countByReading(0n);
+    expect(await env.countEventsAfter(0n)).toBe(total);
     const progress: ReplayProgress[] = [];
 
-    const result = await replayOrderView({ ...env, batchSize: BATCH, countEventsAfter, onProgress: (p) => void progress.push(p) });
+    const result = await replayOrderView({ ...env, batchSize: BATCH, onProgress: (p) => void progress.push(p) });
 
     expect(await listAllOrderViews(env.db)).toEqual(live);
     expect(result).toMatchObject({ resumedFrom: null, processed: total, reconciled: 0 });
@@ -105,9 +110,73 @@ describe('order view replay', () => {
     expect(await readCheckpoint(env.db, 'order_view_replay')).toBeNull();
   });
 
+  it('answers every query with the whole read model while the rebuilt table is switched in', async () => {
+    const [probe] = await listAllOrderViews(env.db);
+    const firstPage = await listOrders(env.db, { limit: 100 });
+    const answered = { beforeSwitch: 0, afterSwitch: 0 };
+    const wrong: unknown[] = [];
+    let phase: 'rebuild' | 'switching' | 'switched' = 'rebuild';
+    let done = false;
+
+    /** Reads one order and the first page of all orders; anything but the whole read model is wrong. */
+    const query = async () => {
+      const seenIn = phase;
+      try {
+        const [order, page] = await Promise.all([getOrder(env.db, probe!.orderId), listOrders(env.db, { limit: 100 })]);
+        if (order?.version !== probe!.version || JSON.stringify(page) !== JSON.stringify(firstPage)) wrong.push({ order, items: page.items.length });
+      } catch (error) {
+        wrong.push(error);
+      }
+      if (seenIn === 'switched') answered.afterSwitch++;
+      else answered.beforeSwitch++;
+    };
+    const queryUntilDone = async () => {
+      while (!done) {
+        await query();
+        // PGlite answers through promises alone: without a turn of the event loop, timers would starve.
+        await yieldToEventLoop();
+      }
+    };
+    // The rebuild's first empty page comes just before the switch, the catch-up's first read just after it.
+    let querying: Promise<unknown> = Promise.resolve();
+    const store: EventStore = {
+      ...env.store,
+      readAll: async (from, size) => {
+        if (phase === 'switching') {
+          phase = 'switched';
+          await Promise.all([query(), query()]);
+        }
+        const page = await env.store.readAll(from, size);
+        if (page.events.length === 0 && phase === 'rebuild') {
+          phase = 'switching';
+          // On a server these run beside the switch; on PGlite they queue before it.
+          querying = Promise.all([queryUntilDone(), queryUntilDone(), queryUntilDone()]);
+        }
+        return page;
+      },
+    };
+
+    await replayOrderView({ ...env, store, batchSize: BATCH });
+    done = true;
+    await querying;
+
+    expect(phase).toBe('switched');
+    expect(wrong).toEqual([]);
+    expect(answered.beforeSwitch).toBeGreaterThan(0);
+    expect(answered.afterSwitch).toBeGreaterThan(0);
+  });
+
+  it('leaves the live table its index names, replay after replay', async () => {
+    const indexes = await indexColumns(env.db, 'order_view');
+    expect(indexes).toHaveProperty('PRIMARY');
+    await replayOrderView({ ...env, batchSize: 1000 });
+    await replayOrderView({ ...env, batchSize: 1000 });
+    expect(await indexColumns(env.db, 'order_view')).toEqual(indexes);
+  });
+
   it('resumes a replay killed halfway from its checkpoint, and still ends equal', async () => {
     const live = await listAllOrderViews(env.db);
-    const total = await countEventsAfter(0n);
+    const total = await countByReading(0n);
 
     await expect(replayOrderView({ ...env, batchSize: BATCH, onProgress: crashAfter(3) })).rejects.toThrow('killed');
     // Queries never noticed: the live table is untouched while the rebuild waits.
@@ -123,7 +192,7 @@ describe('order view replay', () => {
 
   it('starts over when asked to restart after a crash', async () => {
     const live = await listAllOrderViews(env.db);
-    const total = await countEventsAfter(0n);
+    const total = await countByReading(0n);
     await expect(replayOrderView({ ...env, batchSize: BATCH, onProgress: crashAfter(2) })).rejects.toThrow('killed');
 
     const result = await replayOrderView({ ...env, batchSize: BATCH, restart: true });
@@ -220,13 +289,13 @@ describe('order view replay', () => {
     await expect(first).resolves.toMatchObject({ resumedFrom: null });
   });
 
-  it('runs on a pool of two connections, as the operator CLI opens', async () => {
-    const database = await createTestMysqlDatabase('proj');
-    const db = createMysqlDb(database.url, { poolSize: 2 });
+  // PGlite has one session whatever the pool: every test above runs on it that way.
+  it.skipIf(backend.name === 'PGlite')('runs on a pool of two connections, as the operator CLI opens', async () => {
+    const { db, drop } = await backend.createDatabase<unknown>({ poolSize: 2 });
     try {
-      await migrateEventStore(db);
+      await backend.migrateEventStore(db);
       await migrateProjections(db);
-      const store = createMysqlEventStore({ db });
+      const store = backend.createEventStore(db);
       const histories = Array.from({ length: 30 }, (_, n) => orderHistory({ outcome: orderOutcomes[n % orderOutcomes.length] }));
       for (const events of histories) await appendOrderHistory(store, events);
 
@@ -236,8 +305,7 @@ describe('order view replay', () => {
       const rows = await listAllOrderViews(db);
       expect(rows).toEqual(histories.map((events) => foldOrderView(events.map((event, index) => ({ streamVersion: index + 1, event })))).sort((a, b) => a!.orderId.localeCompare(b!.orderId)));
     } finally {
-      await db.destroy();
-      await database.drop();
+      await drop();
     }
   });
 });

@@ -1,36 +1,33 @@
-import {
-  createMysqlDb,
-  createMysqlEventStore,
-  migrateEventStore,
-  orderStreamId,
-  type EventStore,
-  type EventStoreDatabase,
-  type OrderEvent,
-} from '@delivery/events';
-import { createTestMysqlDatabase } from '@delivery/events/testing';
+import { orderStreamId, type EventStore, type EventStoreDatabase, type OrderEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { migrateProjections } from '../migrations/migrate-projections';
 import type { ProjectionsDatabase } from '../order-view/order-view.table';
+import { sqlBackends, type SqlBackend } from './sql-backends';
 
 export interface ProjectionsTestEnv {
+  backend: SqlBackend;
   db: Kysely<ProjectionsDatabase & EventStoreDatabase>;
   store: EventStore;
+  /** The backend's own count of the events after a position. */
+  countEventsAfter(position: bigint): Promise<number>;
   drop(): Promise<void>;
 }
 
-/** A fresh database of this test file's own, with the real event store and the read-model tables. */
-export async function createProjectionsTestEnv(): Promise<ProjectionsTestEnv> {
-  const database = await createTestMysqlDatabase('proj');
-  const db = createMysqlDb<ProjectionsDatabase & EventStoreDatabase>(database.url);
-  await migrateEventStore(db);
+/**
+ * A fresh database of this test file's own on `backend` (MariaDB unless told), with the real event store
+ * and the read-model tables.
+ * @example describe.each(sqlBackends)('on $name', (backend) => { beforeAll(async () => (env = await createProjectionsTestEnv(backend))); });
+ */
+export async function createProjectionsTestEnv(backend: SqlBackend = sqlBackends[0]!, options: { poolSize?: number } = {}): Promise<ProjectionsTestEnv> {
+  const { db, drop } = await backend.createDatabase<ProjectionsDatabase & EventStoreDatabase>(options);
+  await backend.migrateEventStore(db);
   await migrateProjections(db);
   return {
+    backend,
     db,
-    store: createMysqlEventStore({ db }),
-    async drop() {
-      await db.destroy();
-      await database.drop();
-    },
+    store: backend.createEventStore(db),
+    countEventsAfter: (position) => backend.countEventsAfter(db, position),
+    drop,
   };
 }
 

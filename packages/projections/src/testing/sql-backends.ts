@@ -1,0 +1,72 @@
+import {
+  countEventsAfter,
+  countPostgresEventsAfter,
+  createMysqlDb,
+  createMysqlEventStore,
+  createPgliteDb,
+  createPostgresDb,
+  createPostgresEventStore,
+  migrateEventStore,
+  migratePostgresEventStore,
+  type EventStore,
+  type EventStoreDatabase,
+} from '@delivery/events';
+import { createTestMysqlDatabase, createTestPostgresDatabase } from '@delivery/events/testing';
+import type { Kysely } from 'kysely';
+
+/** Test helpers only: the databases the read model and the workers' tables must work on alike. */
+
+export interface TestSqlDatabase<DB> {
+  db: Kysely<DB>;
+  /** Closes `db` and deletes the database. */
+  drop(): Promise<void>;
+}
+
+export interface SqlBackend {
+  name: 'MariaDB' | 'PostgreSQL' | 'PGlite';
+  /** A fresh, empty database of the caller's own (PGlite: in memory, one session whatever the pool size). */
+  createDatabase<DB>(options?: { poolSize?: number }): Promise<TestSqlDatabase<DB>>;
+  /** The event store of this backend, its tables and its event count. */
+  migrateEventStore<DB>(db: Kysely<DB>): Promise<void>;
+  createEventStore<DB>(db: Kysely<DB>): EventStore;
+  countEventsAfter<DB>(db: Kysely<DB>, position: bigint): Promise<number>;
+}
+
+const mariadb: SqlBackend = {
+  name: 'MariaDB',
+  async createDatabase<DB>(options: { poolSize?: number } = {}) {
+    const database = await createTestMysqlDatabase('proj');
+    const db = createMysqlDb<DB>(database.url, options);
+    return { db, drop: async () => (await db.destroy(), await database.drop()) };
+  },
+  migrateEventStore: async (db) => void (await migrateEventStore(db)),
+  createEventStore: (db) => createMysqlEventStore({ db }),
+  countEventsAfter: (db, position) => countEventsAfter(db as unknown as Kysely<EventStoreDatabase>, position),
+};
+
+const postgres: SqlBackend = {
+  name: 'PostgreSQL',
+  async createDatabase<DB>(options: { poolSize?: number } = {}) {
+    const database = await createTestPostgresDatabase('proj');
+    const db = createPostgresDb<DB>(database.url, options);
+    return { db, drop: async () => (await db.destroy(), await database.drop()) };
+  },
+  migrateEventStore: async (db) => void (await migratePostgresEventStore(db)),
+  createEventStore: (db) => createPostgresEventStore({ db }),
+  countEventsAfter: (db, position) => countPostgresEventsAfter(db, position),
+};
+
+const pglite: SqlBackend = {
+  ...postgres,
+  name: 'PGlite',
+  async createDatabase<DB>() {
+    const db = await createPgliteDb<DB>('memory');
+    return { db, drop: () => db.destroy() };
+  },
+};
+
+/**
+ * MariaDB and PostgreSQL on their local servers, and PGlite in memory: for `describe.each`.
+ * @example describe.each(sqlBackends)('order view on $name', (backend) => { ... });
+ */
+export const sqlBackends: readonly SqlBackend[] = [mariadb, postgres, pglite];
