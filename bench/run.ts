@@ -82,7 +82,8 @@ async function main(): Promise<number> {
   const databases = new ThrowawayDatabases(urls);
   // A signal stops the run: no further scenario starts, nothing is written, every throwaway resource goes.
   const interruption = { signal: null as string | null };
-  const interrupted = async (signal: string) => {
+  const interrupted = async (signal: string, exitCode = 130) => {
+    if (interruption.signal) return;
     interruption.signal = signal;
     log(`${signal}: dropping throwaway databases`);
     // What still runs in this process fails as its databases go: let it, and finish the drops.
@@ -91,10 +92,16 @@ async function main(): Promise<number> {
     // The processes of the system the bench started, by their pids, before their databases go.
     await stopAllSystemProcesses();
     await databases.dropAll();
-    process.exit(130);
+    process.exit(exitCode);
   };
   process.once('SIGINT', () => void interrupted('SIGINT'));
   process.once('SIGTERM', () => void interrupted('SIGTERM'));
+  // A library's unhandled 'error' event (a pool losing an idle connection) would end the process with its
+  // databases and child processes left behind: clean up as for a signal, and fail the run.
+  process.once('uncaughtException', (error) => {
+    log(`uncaught: ${error.stack ?? error.message}`);
+    void interrupted('uncaught exception', 1);
+  });
 
   const merge = env.BENCH_MERGE === '1';
   if (merge && (!wanted || quick)) throw new Error('BENCH_MERGE=1 replaces some scenarios of the published results: use it with BENCH_SCENARIOS, without BENCH_QUICK');
