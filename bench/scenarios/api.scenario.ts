@@ -184,8 +184,8 @@ export const apiScenario: Scenario = {
           'The API runs as a process of its own from its entry point (packages/api/src/main.ts under node --import tsx, as `pnpm delivery start api` ' +
             'runs it; NODE_ENV=production, logs at info as JSON lines to a file), on throwaway MariaDB/PostgreSQL databases and a RabbitMQ vhost; ' +
             'the bare route in another process (bench/targets/bare-order-route.main.ts). Memory: VmRSS of each pid sampled every 50 ms while it is ' +
-            'loaded, and VmHWM, the kernel\'s lifetime high-water mark (start-up included); tsx\'s esbuild service is a child process of each, ' +
-            "reported apart. CPU per request: the server process's user+system time over the load divided by the requests answered.",
+            'loaded, and VmHWM, the kernel\'s lifetime high-water mark (start-up included); tsx\'s esbuild service, when it runs (not when ' +
+            "tsx's cache holds every file compiled), is a child process of each, reported apart. CPU per request: the server process's user+system time over the load divided by the requests answered.",
           ...diagnostics,
         ],
       };
