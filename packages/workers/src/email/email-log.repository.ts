@@ -1,3 +1,4 @@
+import { sqlFamilyOf } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import type { EmailLogDatabase, EmailLogRow, NewEmailLogRow } from './email-log.table';
 
@@ -9,9 +10,13 @@ export async function findEmailLog(db: Kysely<EmailLogDatabase>, eventId: string
 /**
  * Records a sent email. A second record for the same event (two workers racing on a redelivery)
  * is ignored: the email exists, which is all the log has to say.
+ * @example await recordEmailSent(db, { event_id, order_id, recipient, sent_at: clock.now(), message_id });
  */
 export async function recordEmailSent(db: Kysely<EmailLogDatabase>, row: NewEmailLogRow): Promise<void> {
-  await db.insertInto('email_log').ignore().values(row).execute();
+  const insert = db.insertInto('email_log').values(row);
+  // INSERT IGNORE would also swallow other errors (a value too long, a NULL) on MySQL; the key is the only expected conflict.
+  if (sqlFamilyOf(db) === 'mysql') await insert.onDuplicateKeyUpdate({ event_id: (eb) => eb.ref('event_id') }).execute();
+  else await insert.onConflict((conflict) => conflict.column('event_id').doNothing()).execute();
 }
 
 export async function listEmailLogForOrder(db: Kysely<EmailLogDatabase>, orderId: string): Promise<EmailLogRow[]> {

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { sqlBackends } from '@delivery/projections/testing';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateWorkers } from '../migrations/migrate-workers';
+import { findEmailLog, listEmailLogForOrder, recordEmailSent } from './email-log.repository';
+import type { EmailLogDatabase, NewEmailLogRow } from './email-log.table';
+
+describe.each(sqlBackends)('email log on $name', (backend) => {
+  let db: Kysely<EmailLogDatabase>;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, drop } = await backend.createDatabase<EmailLogDatabase>());
+    // Several workers start at once.
+    await Promise.all([migrateWorkers(db), migrateWorkers(db)]);
+    await migrateWorkers(db);
+  });
+  afterAll(async () => {
+    await drop?.();
+  });
+
+  const sent = (overrides: Partial<NewEmailLogRow> = {}): NewEmailLogRow => {
+    const eventId = overrides.event_id ?? randomUUID();
+    return {
+      event_id: eventId,
+      order_id: randomUUID(),
+      recipient: 'alice@example.com',
+      sent_at: new Date('2026-03-01T12:00:00.123Z'),
+      message_id: `<${eventId}@delivery.test>`,
+      ...overrides,
+    };
+  };
+
+  it('gives back what was recorded, to the millisecond', async () => {
+    const row = sent();
+    await recordEmailSent(db, row);
+    expect(await findEmailLog(db, row.event_id)).toEqual(row);
+    expect(await findEmailLog(db, randomUUID())).toBeUndefined();
+  });
+
+  it('keeps the first record of an event and ignores a second one', async () => {
+    const first = sent();
+    await recordEmailSent(db, first);
+    await recordEmailSent(db, { ...first, recipient: 'bob@example.com', sent_at: new Date('2026-03-01T12:00:05.000Z') });
+    expect(await findEmailLog(db, first.event_id)).toEqual(first);
+    expect(await listEmailLogForOrder(db, first.order_id)).toEqual([first]);
+  });
+
+  it('stores one record when workers racing on a redelivery record it at once', async () => {
+    const row = sent();
+    await Promise.all(Array.from({ length: 5 }, () => recordEmailSent(db, row)));
+    expect(await listEmailLogForOrder(db, row.order_id)).toEqual([row]);
+  });
+
+  it('lists the emails of an order oldest first', async () => {
+    const orderId = randomUUID();
+    const later = sent({ order_id: orderId, sent_at: new Date('2026-03-01T12:00:02.000Z') });
+    const earlier = sent({ order_id: orderId, sent_at: new Date('2026-03-01T12:00:01.000Z') });
+    await recordEmailSent(db, later);
+    await recordEmailSent(db, earlier);
+    expect(await listEmailLogForOrder(db, orderId)).toEqual([earlier, later]);
+  });
+
+  it('refuses a record that does not fit rather than storing it cut short', async () => {
+    const row = sent({ recipient: `${'a'.repeat(320)}@example.com` });
+    await expect(recordEmailSent(db, row)).rejects.toThrow();
+    expect(await findEmailLog(db, row.event_id)).toBeUndefined();
+  });
+});
