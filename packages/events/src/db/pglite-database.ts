@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 
 /** Where an embedded database lives: a folder (kept across restarts) or `memory` (gone when closed). */
 export type PgliteLocation = { dataDir: string } | 'memory';
@@ -15,6 +13,8 @@ export type PgliteLocation = { dataDir: string } | 'memory';
  * @example const db = await createPgliteDb({ dataDir: '.data/pglite' });
  */
 export async function createPgliteDb<DB>(location: PgliteLocation): Promise<Kysely<DB>> {
+  // Loaded on first use: PGlite adds about 30 MiB to every process that merely imports it.
+  const [{ PGlite, types }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   if (location !== 'memory') mkdirSync(location.dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(location === 'memory' ? {} : { dataDir: location.dataDir }),
