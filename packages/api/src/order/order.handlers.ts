@@ -3,6 +3,7 @@ import {
   NotFoundError,
   decide,
   evolve,
+  initialOrderState,
   loadOrder,
   orderStreamId,
   type Clock,
@@ -35,14 +36,17 @@ export function requirePlaced(state: OrderState, orderId: string): PlacedOrderSt
  * Loads the order, lets the decider decide, and appends at the version it decided on. When another writer
  * wins the race and the caller gave no `expectedVersion`, the command is decided again on the fresh state
  * (the decider then refuses it if it no longer fits); with an `expectedVersion` the conflict is the answer.
+ * `newStream: true` skips the first read for a command on a stream that should not exist yet (a placement):
+ * the append's `no_stream` check stands in for it, and a conflict reads the stream as usual.
  */
 export async function executeOrderCommand(
   deps: OrderCommandDeps,
   orderId: string,
   buildCommand: (envelope: CommandEnvelope, state: OrderState) => OrderCommand,
+  options: { newStream?: boolean } = {},
 ): Promise<PlacedOrderState> {
   for (let attempt = 1; ; attempt++) {
-    const { state } = await loadOrder(deps.eventStore, orderId);
+    const { state } = attempt === 1 && options.newStream ? { state: initialOrderState() } : await loadOrder(deps.eventStore, orderId);
     const command = buildCommand({ now: deps.clock.now(), eventId: deps.ids.newId() }, state);
     const events = decide(command, state);
     try {

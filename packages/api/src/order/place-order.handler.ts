@@ -20,19 +20,25 @@ export interface PlaceOrderRequest {
 export async function placeOrder(deps: OrderCommandDeps, request: PlaceOrderRequest): Promise<PlacedOrderState> {
   const orderId = orderIdFor(request.customerId, request.idempotencyKey, () => deps.ids.newId());
   try {
-    return await executeOrderCommand(deps, orderId, (envelope) => ({
-      type: 'PlaceOrder',
-      ...envelope,
+    return await executeOrderCommand(
+      deps,
       orderId,
-      actor: request.actor,
-      correlationId: request.correlationId,
-      causationId: null,
-      customerId: request.customerId,
-      email: request.email,
-      lines: request.lines,
-      total: request.total,
-      idempotencyKey: request.idempotencyKey,
-    }));
+      (envelope) => ({
+        type: 'PlaceOrder',
+        ...envelope,
+        orderId,
+        actor: request.actor,
+        correlationId: request.correlationId,
+        causationId: null,
+        customerId: request.customerId,
+        email: request.email,
+        lines: request.lines,
+        total: request.total,
+        idempotencyKey: request.idempotencyKey,
+      }),
+      // A new order's stream does not exist, and a retried one's is found by the append's no_stream check.
+      { newStream: true },
+    );
   } catch (error) {
     if (!(error instanceof ConflictError) || request.idempotencyKey === null) throw error;
     const { state } = await loadOrder(deps.eventStore, orderId);
