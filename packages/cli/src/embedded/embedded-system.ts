@@ -20,6 +20,7 @@ import {
   folderQueueStorage,
   memoryQueueStorage,
   systemClock,
+  type EventStore,
   type Logger,
 } from '@delivery/events';
 import { createDeliveryClient } from '@delivery/sdk';
@@ -32,6 +33,7 @@ import {
   sdkVendorActions,
   startEmailConsumer,
   startOutboxRelay,
+  type OutboxRelay,
   startProjectionConsumer,
   startVendorConsumer,
   type EmailLogDatabase,
@@ -104,7 +106,17 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
     });
     undo.push(() => bus.close());
 
-    const eventStore = createPostgresEventStore({ db, logger: logger.child({ component: 'event-store' }) });
+    let relay: OutboxRelay | null = null;
+    const store = createPostgresEventStore({ db, logger: logger.child({ component: 'event-store' }) });
+    // In one process the relay need not poll for new rows: every append wakes it (once it runs, after the migrations).
+    const eventStore: EventStore = {
+      ...store,
+      appendToStream: async (...args) => {
+        const result = await store.appendToStream(...args);
+        relay?.wake();
+        return result;
+      },
+    };
     const orderChangeFeed = startOrderChangeFeed({ bus });
     undo.push(() => orderChangeFeed.close());
     const { deps } = openAppDeps(config, {
@@ -130,14 +142,17 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
     undo.push(() => api.stop());
     await lock?.advertise(api.url);
 
-    const relay = startOutboxRelay({
+    const started = startOutboxRelay({
       db,
       bus,
       logger: logger.child({ component: 'relay' }),
       batchSize: workersConfig.RELAY_BATCH_SIZE,
-      pollIntervalMs: workersConfig.RELAY_POLL_INTERVAL_MS,
+      // Only a safety net here: every append wakes the relay (see eventStore above).
+      pollIntervalMs: 1_000,
     });
-    undo.push(() => relay.stop());
+    undo.push(() => started.stop());
+    relay = started;
+
     const projection = await startProjectionConsumer({ bus, db, store: eventStore, logger: logger.child({ component: 'projection' }) });
     undo.push(() => projection.stop());
 

@@ -20,5 +20,15 @@ export async function createPgliteDb<DB>(location: PgliteLocation): Promise<Kyse
     ...(location === 'memory' ? {} : { dataDir: location.dataDir }),
     parsers: { [types.INT8]: (value: string) => value, [types.NUMERIC]: (value: string) => value },
   });
-  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  // PGlite answers on the microtask queue: a loop of queries would never let timers or sockets run
+  // (the HTTP server, a relay's poll). Each answer waits for one turn of the event loop first.
+  const yielding = {
+    query: async (...args: Parameters<typeof pglite.query>) => {
+      const result = await pglite.query(...args);
+      await new Promise((resolve) => setImmediate(resolve));
+      return result;
+    },
+    close: () => pglite.close(),
+  } as unknown as typeof pglite;
+  return new Kysely<DB>({ dialect: new PGliteDialect(yielding) });
 }
