@@ -14,8 +14,11 @@ const AUTH_SECRET = 'e2e-secret-of-at-least-thirty-two-characters';
 export interface RunningEmbeddedProcess {
   apiUrl: string;
   dataDir: string;
+  /** The environment it runs with: give it to `runCli` to reach this system. */
+  env: Record<string, string>;
   process: ManagedProcess;
   customerToken(sub: string, email?: string): Promise<string>;
+  adminToken(): Promise<string>;
   /** Resolves with every email kept so far (oldest first) once at least `count` are, read through `/dev/mail`. */
   waitForEmails(count: number): Promise<CapturedEmail[]>;
   /** Starts the process again on the same data folder (after `stop` or a kill). */
@@ -56,10 +59,12 @@ export async function startEmbeddedProcess(options: { deliveryDelayMs: number })
   return {
     apiUrl,
     dataDir,
+    env,
     get process() {
       return current;
     },
     customerToken: (sub, email = `${sub}@example.com`) => signToken(AUTH_SECRET, { sub, role: 'customer', email }, '1h'),
+    adminToken: () => signToken(AUTH_SECRET, { sub: 'admin-e2e', role: 'admin' }, '1h'),
     async waitForEmails(count) {
       const deadline = Date.now() + 30_000;
       for (;;) {
