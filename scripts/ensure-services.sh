@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Starts MariaDB, PostgreSQL and RabbitMQ when they are down, and waits until each answers.
-# --if-installed (used by `pnpm start`): skip a service that is not installed here, and skip everything
-# with DELIVERY_MODE=embedded; `start all` then runs embedded when none answers. Without it (tests) a
-# service that cannot start is an error.
+# --if-services-mode (used by `pnpm start`): act only when DELIVERY_MODE=services. Otherwise `start all`
+# decides: the services when one answers, else the embedded mode, so nothing is started behind the back
+# of someone who has none running. Without the flag (tests) every service must come up.
 set -euo pipefail
 
-optional=false
-[[ "${1:-}" == "--if-installed" ]] && optional=true
-if $optional && [[ "${DELIVERY_MODE:-}" == "embedded" ]]; then exit 0; fi
+if [[ "${1:-}" == "--if-services-mode" && "${DELIVERY_MODE:-}" != "services" ]]; then exit 0; fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -19,7 +17,6 @@ wait_port() { # name port seconds
 
 installed() { # name command
   command -v "$2" >/dev/null 2>&1 && return 0
-  if $optional; then echo "$1 is not installed here: skipped"; return 1; fi
   echo "$1 is not installed ($2 not found)" >&2
   exit 1
 }
