@@ -19,10 +19,14 @@ export function versionMatches(expected: ExpectedVersion, current: number): bool
 }
 
 export function assertExpectedVersion(streamId: string, expected: ExpectedVersion, current: number): void {
-  if (versionMatches(expected, current)) return;
+  if (!versionMatches(expected, current)) throw expectedVersionConflict(streamId, expected, current);
+}
+
+/** The error of an append whose expected version does not hold. */
+export function expectedVersionConflict(streamId: string, expected: ExpectedVersion, current: number): ConflictError {
   const wanted =
     expected === 'no_stream' ? 'no stream' : expected === 'stream_exists' ? 'an existing stream' : `version ${expected}`;
-  throw new ConflictError(`stream ${streamId} is at version ${current}; expected ${wanted}`, current);
+  return new ConflictError(`stream ${streamId} is at version ${current}; expected ${wanted}`, current);
 }
 
 /** Refuses what the database would reject with a raw driver error (or store wrongly). */
