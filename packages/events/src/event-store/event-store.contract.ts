@@ -7,6 +7,11 @@ import type { AppendResult, EventStore, ExpectedVersion, NewEvent, RecordedEvent
 /** What the contract needs from a backend besides the store itself. */
 export interface EventStoreHarness {
   store: EventStore;
+  /**
+   * A second store over the same tables with a connection pool of its own, as another process would
+   * hold: the concurrency cases spread their appends over both. Without it they use `store` alone.
+   */
+  otherStore?: EventStore;
   /** The event ids of a stream's outbox rows, in outbox order. */
   outboxEventIds(streamId: string): Promise<string[]>;
   teardown(): Promise<void>;
@@ -48,6 +53,8 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
   describe(`${name} event store contract`, () => {
     let harness: EventStoreHarness;
     const store = () => harness.store;
+    /** Every other caller appends through the other store, when there is one. */
+    const storeOf = (caller: number) => (caller % 2 === 1 && harness.otherStore) || harness.store;
 
     beforeAll(async () => {
       harness = await makeHarness();
@@ -113,7 +120,7 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
         const streamId = newStreamId();
         await store().appendToStream(streamId, events(1));
         const attempts = await Promise.allSettled(
-          Array.from({ length: 50 }, () => store().appendToStream(streamId, events(2), { expectedVersion: 1 })),
+          Array.from({ length: 50 }, (_, caller) => storeOf(caller).appendToStream(streamId, events(2), { expectedVersion: 1 })),
         );
         const winners = attempts.filter((attempt) => attempt.status === 'fulfilled');
         const losers = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason as unknown] : []));
@@ -129,7 +136,7 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
       it('lets exactly one of 50 creators of one stream win under no_stream', async () => {
         const streamId = newStreamId();
         const attempts = await Promise.allSettled(
-          Array.from({ length: 50 }, () => store().appendToStream(streamId, events(1), { expectedVersion: 'no_stream' })),
+          Array.from({ length: 50 }, (_, caller) => storeOf(caller).appendToStream(streamId, events(1), { expectedVersion: 'no_stream' })),
         );
         expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
         for (const attempt of attempts) {
@@ -140,13 +147,67 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
 
       it('serialises concurrent appends under any into versions 1..n with no gaps', async () => {
         const streamId = newStreamId();
-        const results = await Promise.all(Array.from({ length: 20 }, () => store().appendToStream(streamId, events(1))));
+        const results = await Promise.all(Array.from({ length: 20 }, (_, caller) => storeOf(caller).appendToStream(streamId, events(1))));
         expect(results.map((result) => result.nextExpectedVersion).sort((a, b) => a - b)).toEqual(
           Array.from({ length: 20 }, (_, index) => index + 1),
         );
         expect((await store().readStream(streamId)).map((entry) => entry.streamVersion)).toEqual(
           Array.from({ length: 20 }, (_, index) => index + 1),
         );
+      });
+    });
+
+    describe('appending at the same moment (one group commit where the backend batches)', () => {
+      it('refuses only the append whose expected version fails; the others commit with their outbox rows', async () => {
+        const [created, moved, stale, again] = [newStreamId(), newStreamId(), newStreamId(), newStreamId()];
+        await store().appendToStream(moved, events(1));
+        await store().appendToStream(stale, events(2));
+        const [createdEvents, movedEvents, staleEvents, againEvents] = [events(2), events(1), events(1), events(1)];
+        const attempts = await Promise.allSettled([
+          store().appendToStream(created, createdEvents, { expectedVersion: 'no_stream' }),
+          store().appendToStream(moved, movedEvents, { expectedVersion: 1 }),
+          store().appendToStream(stale, staleEvents, { expectedVersion: 1 }),
+          store().appendToStream(again, againEvents, { expectedVersion: 'stream_exists' }),
+        ]);
+        expect(attempts.map((attempt) => attempt.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+        expect(attempts[0]).toMatchObject({ value: { nextExpectedVersion: 2, alreadyStored: false } });
+        expect(attempts[1]).toMatchObject({ value: { nextExpectedVersion: 2, alreadyStored: false } });
+        expect(attempts[2]).toMatchObject({ reason: { code: 'CONFLICT', currentVersion: 2 } });
+        expect(attempts[3]).toMatchObject({ reason: { code: 'CONFLICT', currentVersion: 0 } });
+        expect(await harness.outboxEventIds(created)).toEqual(createdEvents.map((event) => event.metadata.eventId));
+        expect((await harness.outboxEventIds(moved)).slice(1)).toEqual(movedEvents.map((event) => event.metadata.eventId));
+        expect(await harness.outboxEventIds(stale)).toHaveLength(2);
+        expect(await store().readStream(again)).toEqual([]);
+        expect(await harness.outboxEventIds(again)).toEqual([]);
+      });
+
+      it('stores an event id that two appends to different streams repeat once, refusing the second', async () => {
+        const [first, second] = [newStreamId(), newStreamId()];
+        const shared = newEvent();
+        const attempts = await Promise.allSettled([
+          store().appendToStream(first, [shared]),
+          store().appendToStream(second, [shared]),
+        ]);
+        expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
+        const refused = attempts.find((attempt) => attempt.status === 'rejected');
+        expect(refused).toMatchObject({ reason: { code: 'CONFLICT' } });
+        const stored = [...(await store().readStream(first)), ...(await store().readStream(second))];
+        expect(stored.map((entry) => entry.event.metadata.eventId)).toEqual([shared.metadata.eventId]);
+        expect([...(await harness.outboxEventIds(first)), ...(await harness.outboxEventIds(second))]).toHaveLength(1);
+      });
+
+      it('fails only the append whose data cannot be stored; the others commit', async () => {
+        const [good, bad, alsoGood] = [newStreamId(), newStreamId(), newStreamId()];
+        const attempts = await Promise.allSettled([
+          store().appendToStream(good, events(1)),
+          store().appendToStream(bad, [newEvent('ThingHappened', { n: 1n })]),
+          store().appendToStream(alsoGood, events(1)),
+        ]);
+        expect(attempts.map((attempt) => attempt.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(attempts[1]).toMatchObject({ reason: expect.any(TypeError) });
+        expect(await store().readStream(bad)).toEqual([]);
+        expect(await store().readStream(good)).toHaveLength(1);
+        expect(await harness.outboxEventIds(alsoGood)).toHaveLength(1);
       });
     });
 
@@ -171,7 +232,7 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
       it('stores a retry racing its original exactly once', async () => {
         const streamId = newStreamId();
         const appended = events(2);
-        const results = await Promise.all(Array.from({ length: 8 }, () => store().appendToStream(streamId, appended)));
+        const results = await Promise.all(Array.from({ length: 8 }, (_, caller) => storeOf(caller).appendToStream(streamId, appended)));
         expect(results.filter((result: AppendResult) => !result.alreadyStored)).toHaveLength(1);
         expect(results.every((result) => result.nextExpectedVersion === 2)).toBe(true);
         expect(await store().readStream(streamId)).toHaveLength(2);
@@ -270,7 +331,7 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
               // Few streams, so writers also contend on streams; any absorbs those races.
               const streamId = `contract-follow-${start}-${(writer + n) % 5}`;
               const batch = events(1 + (n % 2));
-              await store().appendToStream(streamId, batch);
+              await storeOf(writer).appendToStream(streamId, batch);
               committed.push(...batch.map((event) => event.metadata.eventId));
             }
           }),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { Kysely, MysqlDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlDb } from '../../db/mysql-database';
 import { migrateEventStore } from '../../migrations/migrate-event-store';
@@ -16,15 +17,18 @@ import { createMysqlEventStore } from './mysql-event-store';
 eventStoreContract('MySQL', async () => {
   const database = await createTestMysqlDatabase('evstore');
   const db = createMysqlDb<EventStoreDatabase>(database.url, { poolSize: 10 });
+  // Another process's store: its batches race this one's for stream rows, event ids and the counter.
+  const otherDb = createMysqlDb<EventStoreDatabase>(database.url, { poolSize: 10 });
   await migrateEventStore(db);
   return {
     store: createMysqlEventStore({ db }),
+    otherStore: createMysqlEventStore({ db: otherDb }),
     async outboxEventIds(streamId) {
       const rows = await db.selectFrom('outbox').select('event_id').where('stream_id', '=', streamId).orderBy('id').execute();
       return rows.map((row) => row.event_id);
     },
     async teardown() {
-      await db.destroy();
+      await Promise.all([db.destroy(), otherDb.destroy()]);
       await database.drop();
     },
   };
@@ -112,6 +116,42 @@ describe('MySQL event store', () => {
       data: { orderId, reason: null },
       metadata: { ...old.metadata, schemaVersion: 1 },
     } satisfies OrderEvent);
+  });
+
+  it('commits appends made at the same moment in one transaction: one statement of each kind for all of them', async () => {
+    const statements: string[] = [];
+    const pool = createPool({ uri: database.url, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' });
+    const traced = new Kysely<EventStoreDatabase>({
+      dialect: new MysqlDialect({ pool }),
+      log(event) {
+        statements.push(event.query.sql.replace(/ (values|set|where|\().*/s, ''));
+      },
+    });
+    try {
+      const batchStore = createMysqlEventStore({ db: traced });
+      const existing = orderStreamId(randomUUID());
+      await batchStore.appendToStream(existing, [sampleOrderPlaced()]);
+      statements.length = 0;
+      const placed = Array.from({ length: 10 }, () => sampleOrderPlaced());
+      const results = await Promise.all([
+        ...placed.map((event) => batchStore.appendToStream(orderStreamId(event.data.orderId), [event], { expectedVersion: 'no_stream' })),
+        batchStore.appendToStream(existing, [sampleOrderAccepted(randomUUID())], { expectedVersion: 1 }),
+      ]);
+      expect(results.map((result) => result.nextExpectedVersion)).toEqual([...placed.map(() => 1), 2]);
+      expect(statements).toEqual([
+        'set transaction isolation level read committed',
+        'begin',
+        'select `stream_id`, `version` from `streams`',
+        'insert into `streams`',
+        'update streams',
+        'insert into `outbox`',
+        'update event_positions',
+        'insert into `events`',
+        'commit',
+      ]);
+    } finally {
+      await traced.destroy();
+    }
   });
 
   it('refuses to read back a stored event that is not a valid order event', async () => {
