@@ -1,0 +1,36 @@
+import { readdir } from 'node:fs/promises';
+import { createDeliveryClient } from '@delivery/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followUntilFinal, placeSampleOrder } from '../testing/order-scenarios';
+import { startEmbeddedServer, type EmbeddedServer } from './index';
+
+// What a client app's test suite does with the export: the whole system in its own process, in memory.
+describe('startEmbeddedServer', () => {
+  let server: EmbeddedServer;
+
+  beforeAll(async () => {
+    server = await startEmbeddedServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('serves the demo menu and takes an order through to delivered, with its confirmation kept', async () => {
+    const customer = createDeliveryClient({
+      url: server.url,
+      token: await server.token({ sub: 'alice', role: 'customer', email: 'alice@example.com' }),
+    });
+    const { placed } = await placeSampleOrder(customer);
+    expect(await followUntilFinal(customer, placed.orderId)).toEqual(['pending', 'accepted', 'delivered']);
+    await expect.poll(() => readdir(server.mailFolder).then((names) => names.filter((name) => name.endsWith('.eml')).length)).toBe(1);
+  });
+
+  it('refuses a token it did not sign', async () => {
+    const stranger = createDeliveryClient({ url: server.url, token: 'not-a-token', retry: { attempts: 1 } });
+    await expect(stranger.order.list.query({})).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  });
+
+  it('frees its port once stopped', async () => {
+    const other = await startEmbeddedServer();
+    await other.stop();
+    await expect(fetch(`${other.url}/healthz`)).rejects.toThrow();
+  });
+});
