@@ -19,7 +19,8 @@ export function readableLogLine(processName: string, line: string, options: { co
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 19) : '';
   const level = (LEVELS[Number(entry.level)] ?? 'INFO').padEnd(5);
   const fields = Object.entries(entry)
-    .filter(([key]) => !HIDDEN.has(key))
+    // A component named by the label (embedded mode labels lines by component) is not repeated.
+    .filter(([key, value]) => !HIDDEN.has(key) && !(key === 'component' && value === processName))
     .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
     .join(' ');
   return `${time} ${prefix} ${level} ${String(entry.msg ?? '')}${fields ? ` ${fields}` : ''}`;
