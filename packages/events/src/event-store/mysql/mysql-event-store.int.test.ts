@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, MysqlDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
+import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlDb } from '../../db/mysql-database';
 import { migrateEventStore } from '../../migrations/migrate-event-store';
@@ -154,6 +155,38 @@ describe('MySQL event store', () => {
     }
   });
 
+  it('retries a batch that lost a race on an event id; the loser gets a conflict, its batch-mate commits', async () => {
+    const shared = sampleOrderPlaced();
+    const eventId = shared.metadata.eventId;
+    const [elsewhere, loser, mate, hastyLoser] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()].map(orderStreamId) as [string, string, string, string];
+    // Another process's append of the same event, not yet committed: both stores' outbox inserts wait
+    // on its unique key, then fail on it (ER_DUP_ENTRY) once it commits.
+    const outcomes = await db.connection().execute(async (other) => {
+      await sql`start transaction`.execute(other);
+      await sql`insert into streams (stream_id, version) values (${elsewhere}, 1)`.execute(other);
+      await sql`insert into outbox (event_id, stream_id, stream_version, event_type, correlation_id, payload, created_at)
+        values (${eventId}, ${elsewhere}, 1, 'OrderPlaced', 'c', '{}', now(3))`.execute(other);
+      await sql`update event_positions set last_position = last_insert_id(last_position + 1) where id = 1`.execute(other);
+      await sql`insert into events (global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at)
+        values (last_insert_id(), ${elsewhere}, 1, ${eventId}, 'OrderPlaced', '{}', '{}', now(3))`.execute(other);
+      const settled = Promise.allSettled([
+        store.appendToStream(loser, [shared]),
+        store.appendToStream(mate, [sampleOrderPlaced()]),
+        createMysqlEventStore({ db, maxAttempts: 1 }).appendToStream(hastyLoser, [shared]),
+      ]);
+      await statementsRunningWith(database.url, eventId, 2);
+      await sql`commit`.execute(other);
+      return settled;
+    });
+    // The retry looks the id up and finds it in another stream; without a retry left, the stream is contended.
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: expect.stringMatching(/already stored/) } });
+    expect(outcomes[1]).toMatchObject({ status: 'fulfilled', value: { nextExpectedVersion: 1, alreadyStored: false } });
+    expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: expect.stringMatching(/contended/) } });
+    expect(await store.readStream(loser)).toEqual([]);
+    expect(await store.readStream(hastyLoser)).toEqual([]);
+    expect(await store.readStream(mate)).toHaveLength(1);
+  });
+
   it('refuses to read back a stored event that is not a valid order event', async () => {
     const orderId = randomUUID();
     const broken: NewEvent = { type: 'OrderAccepted', data: { orderId: 'not-a-uuid' }, metadata: sampleOrderAccepted(orderId).metadata };
@@ -161,3 +194,19 @@ describe('MySQL event store', () => {
     await expect(readOrderStream(store, orderId)).rejects.toThrow(/orderId/);
   });
 });
+
+/** Resolves once `count` statements naming `text` are running on the server. */
+async function statementsRunningWith(url: string, text: string, count: number): Promise<void> {
+  const probe = await createConnection({ uri: url });
+  try {
+    for (;;) {
+      const [rows] = await probe.query<RowDataPacket[]>(
+        "select count(*) as running from information_schema.processlist where command = 'Query' and instr(info, ?) > 0 and id <> connection_id()",
+        [text],
+      );
+      if (Number(rows[0]!.running) >= count) return;
+    }
+  } finally {
+    await probe.end();
+  }
+}
