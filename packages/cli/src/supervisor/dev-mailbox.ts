@@ -23,7 +23,12 @@ export async function startDevMailbox(options: { folder: string; port: number })
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      // From now on an error is one client's (a killed email worker resetting its socket): it must not end `start all`.
+      server.on('error', () => undefined);
+      resolve();
+    });
   });
   return {
     url: `smtp://127.0.0.1:${options.port}`,
