@@ -1,6 +1,6 @@
 import type { Money, OrderLine, OrderStatus } from '@delivery/events';
 import { Body, Column, Container, Head, Heading, Hr, Html, Link, Preview, Row, Section, Text } from '@react-email/components';
-import { render } from '@react-email/render';
+import { render, toPlainText } from '@react-email/render';
 
 export interface OrderConfirmationEmailProps {
   orderId: string;
@@ -69,8 +69,9 @@ export interface RenderedEmail {
  * @example const { subject, html, text } = await renderOrderConfirmationEmail({ orderId, lines, total, status: 'pending', orderUrl });
  */
 export async function renderOrderConfirmationEmail(props: OrderConfirmationEmailProps): Promise<RenderedEmail> {
-  const element = <OrderConfirmationEmail {...props} />;
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const html = await render(<OrderConfirmationEmail {...props} />);
+  // The text comes from the HTML, as `render(..., { plainText: true })` would make it, without rendering twice.
+  const text = toPlainText(html);
   return { subject: `Order confirmed: ${props.orderId}`, html, text };
 }
 
