@@ -10,7 +10,8 @@ import { mergePeaks, type ProcessMemoryPeak, trackProcesses } from '../lib/proce
 import type { BenchRow, BenchSettings, ProcessRow, Scenario, TargetCheck } from '../lib/scenario';
 import { describePerUnit } from '../lib/statement-trace';
 import { startApi, systemEnv } from '../lib/system-env';
-import { freePort, type ProcessFolder, processFolder, startNodeProcess, type SystemProcess } from '../lib/system-process';
+import { freePort } from '@delivery/events/testing';
+import { type ProcessFolder, processFolder, startNodeProcess, type SystemProcess } from '../lib/system-process';
 import type { ThrowawayDatabase } from '../lib/throwaway-databases';
 import { TRACE_NODE_ARGS, traceEnv, traceWindow } from '../lib/traced-window';
 

@@ -19,7 +19,8 @@ import { describePerUnit, type StatementProfile } from '../lib/statement-trace';
 import { cpuWindow, type CpuWindowResult, describeCpu, type ProcessMemoryPeak, trackProcesses } from '../lib/process-stats';
 import type { BenchRow, BenchSettings, ProcessRow, Scenario, TargetCheck } from '../lib/scenario';
 import { startApi, startWorker, systemEnv } from '../lib/system-env';
-import { freePort, type ProcessFolder, processFolder, startSystemProcess, type SystemProcess } from '../lib/system-process';
+import { freePort } from '@delivery/events/testing';
+import { type ProcessFolder, processFolder, startSystemProcess, type SystemProcess } from '../lib/system-process';
 import { TRACE_NODE_ARGS, traceEnv, traceWindow } from '../lib/traced-window';
 import type { ThrowawayDatabase } from '../lib/throwaway-databases';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../testing/free-port';
+import { freePort } from '@delivery/events/testing';
 import { resolveDeliveryMode } from './delivery-mode';
 
 describe('which mode start all runs', () => {

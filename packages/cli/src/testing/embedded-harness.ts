@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signToken } from '@delivery/api';
 import { capturedEmailOf, type CapturedEmail } from '@delivery/workers/testing';
-import { freePort } from './free-port';
+import { freePort } from '@delivery/events/testing';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
 import { waitUntilReady } from './wait-until-ready';
 

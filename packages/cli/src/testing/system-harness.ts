@@ -1,8 +1,7 @@
-import { createTestMysqlDatabase, createTestPostgresDatabase, createTestVhost } from '@delivery/events/testing';
+import { createTestMysqlDatabase, createTestPostgresDatabase, createTestVhost, freePort } from '@delivery/events/testing';
 import { signToken } from '@delivery/api';
 import { startSmtpCapture, type SmtpCapture } from '@delivery/workers/testing';
 import { ENTRY_POINTS, type ProcessName } from '../entry-points';
-import { freePort } from './free-port';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
 import { waitUntilReady } from './wait-until-ready';
 
