@@ -1,6 +1,6 @@
 import { runAppendComparison } from '../lib/append-comparison';
 import type { Scenario } from '../lib/scenario';
-import { mysqlEventStoreTarget } from '../targets/mysql-event-store.target';
+import { mysqlEventStoreTarget } from '../targets/event-store.target';
 import { rawMysqlTarget } from '../targets/raw-mysql.target';
 
 /** Event-store appends against raw inserts of the same rows: how much the store's guarantees cost. */

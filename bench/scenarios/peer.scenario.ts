@@ -1,8 +1,7 @@
 import { runAppendComparison } from '../lib/append-comparison';
 import type { Scenario } from '../lib/scenario';
 import { emmettTarget } from '../targets/emmett.target';
-import { mysqlEventStoreTarget } from '../targets/mysql-event-store.target';
-import { postgresEventStoreTarget } from '../targets/postgres-event-store.target';
+import { mysqlEventStoreTarget, postgresEventStoreTarget } from '../targets/event-store.target';
 import { PROFILE_METHOD } from './append.scenario';
 
 /**
