@@ -7,7 +7,6 @@ import {
   openAppDeps,
   pingDatabase,
   serveApi,
-  signToken,
   startOrderChangeFeed,
   type ApiOrdersDatabase,
   type MenuDatabase,
@@ -19,29 +18,15 @@ import {
   createPostgresEventStore,
   folderQueueStorage,
   memoryQueueStorage,
-  systemClock,
   type EventStore,
   type Logger,
 } from '@delivery/events';
-import { createDeliveryClient } from '@delivery/sdk';
-import {
-  createMailer,
-  domainOfAddress,
-  loadWorkersConfig,
-  mailConfigFrom,
-  migrateWorkers,
-  sdkVendorActions,
-  startEmailConsumer,
-  startOutboxRelay,
-  type OutboxRelay,
-  startProjectionConsumer,
-  startVendorConsumer,
-  type EmailLogDatabase,
-} from '@delivery/workers';
+import { loadWorkersConfig, migrateWorkers, type EmailLogDatabase, type OutboxRelay } from '@delivery/workers';
 import type { Kysely } from 'kysely';
 import { ordersOperator, storedParked } from '../operator/operator-actions';
 import { operatorRoutes } from '../operator/operator.routes';
 import { embeddedPaths, lockDataDir, type DataDirLock } from './data-dir';
+import { startEmbeddedWorkers } from './embedded-workers';
 
 /** Every table of the system in one database: menu, event store and outbox, read model, email log. */
 type EmbeddedDatabase = MenuDatabase & ApiOrdersDatabase & EmailLogDatabase;
@@ -142,46 +127,16 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
     undo.push(() => api.stop());
     await lock?.advertise(api.url);
 
-    const started = startOutboxRelay({
-      db,
-      bus,
-      logger: logger.child({ component: 'relay' }),
-      batchSize: workersConfig.RELAY_BATCH_SIZE,
-      // Only a safety net here: every append wakes the relay (see eventStore above).
-      pollIntervalMs: 1_000,
-    });
-    undo.push(() => started.stop());
-    relay = started;
-
-    const projection = await startProjectionConsumer({ bus, db, store: eventStore, logger: logger.child({ component: 'projection' }) });
-    undo.push(() => projection.stop());
-
-    const mail = mailConfigFrom(workersConfig);
-    const mailer = createMailer({ transport: mail.transport, from: mail.from });
-    undo.push(async () => mailer.close());
-    const email = await startEmailConsumer({
-      bus,
+    relay = await startEmbeddedWorkers({
       db: viewAs<EmailLogDatabase>(db),
-      mailer,
-      logger: logger.child({ component: 'email' }),
-      prefetch: workersConfig.EMAIL_CONCURRENCY,
-      publicUrl: mail.publicUrl,
-      messageIdDomain: domainOfAddress(mail.from),
-    });
-    undo.push(() => email.stop());
-
-    const vendorToken = options.env.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '30d'));
-    const vendorStopping = new AbortController();
-    const client = createDeliveryClient({ url: api.url, token: vendorToken, retry: { attempts: 1 } });
-    const vendor = await startVendorConsumer({
       bus,
-      actions: sdkVendorActions(client, { signal: vendorStopping.signal }),
-      clock: systemClock,
-      logger: logger.child({ component: 'vendor' }),
-      deliveryDelayMs: config.DELIVERY_DELAY_MS,
+      eventStore,
+      apiUrl: api.url,
+      config,
+      workersConfig,
+      logger,
+      onStop: (step) => undo.push(step),
     });
-    undo.push(() => vendor.stop());
-    undo.push(async () => vendorStopping.abort());
 
     return { url: api.url, mailFolder, stop: stopAll };
   } catch (error) {
