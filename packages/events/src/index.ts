@@ -25,7 +25,7 @@ export * from './messaging/amqp-bus';
 export * from './messaging/in-process/in-process-bus';
 export * from './messaging/in-process/queue-storage';
 export * from './messaging/parked';
-export { countEventsAfter } from './event-store/mysql/event-count.repository';
+export { countEventsAfter } from './event-store/event-count.repository';
 export * from './event-store/postgres/postgres-event.table';
 export * from './event-store/postgres/postgres-event-store';
 export { migratePostgresEventStore } from './event-store/postgres/migrations/migrate-postgres-event-store';
@@ -33,4 +33,3 @@ export { createPostgresDb, ensurePostgresDatabase, maintenanceUrl, postgresDatab
 export { runMigrations } from './db/run-migrations';
 export { createPgliteDb, type PgliteLocation } from './db/pglite-database';
 export { sqlFamilyOf, type SqlFamily } from './db/sql-family';
-export { countPostgresEventsAfter } from './event-store/postgres/postgres-event-count.repository';

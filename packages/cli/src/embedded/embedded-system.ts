@@ -12,7 +12,6 @@ import {
   type MenuDatabase,
 } from '@delivery/api';
 import {
-  countPostgresEventsAfter,
   createInProcessBus,
   createPgliteDb,
   createPostgresEventStore,
@@ -116,7 +115,6 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
     const operator = ordersOperator({
       db,
       store: eventStore,
-      countEventsAfter: (position) => countPostgresEventsAfter(db, position),
       parked: storedParked(bus.storage, (queue) => bus.redriveParked(queue)),
     });
     const api = await serveApi(deps, {

@@ -63,8 +63,7 @@ export interface ReplayOrderViewOptions<DB> {
   onProgress?: (progress: ReplayProgress) => void | Promise<void>;
   /**
    * How many events lie beyond a position, for `total` and `etaSeconds`; without it (or the store's) they
-   * stay unset. `countEventsAfter(db, p)` counts a MySQL store, `countPostgresEventsAfter(db, p)` a
-   * PostgreSQL or PGlite one.
+   * stay unset. `countEventsAfter(db, p)` from @delivery/events counts either store.
    */
   countEventsAfter?: (position: bigint) => Promise<number>;
   /** Discard an unfinished rebuild and start from the first event (an unfinished switch is finished first). */

@@ -1,4 +1,4 @@
-import { orderStreamId, type EventStore, type EventStoreDatabase, type OrderEvent } from '@delivery/events';
+import { countEventsAfter, orderStreamId, type EventStore, type EventStoreDatabase, type OrderEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { migrateProjections } from '../migrations/migrate-projections';
 import type { ProjectionsDatabase } from '../order-view/order-view.table';
@@ -8,7 +8,7 @@ export interface ProjectionsTestEnv {
   backend: SqlBackend;
   db: Kysely<ProjectionsDatabase & EventStoreDatabase>;
   store: EventStore;
-  /** The backend's own count of the events after a position. */
+  /** The count of the events after a position (`countEventsAfter`, the same on every backend). */
   countEventsAfter(position: bigint): Promise<number>;
   drop(): Promise<void>;
 }
@@ -26,7 +26,7 @@ export async function createProjectionsTestEnv(backend: SqlBackend = sqlBackends
     backend,
     db,
     store: backend.createEventStore(db),
-    countEventsAfter: (position) => backend.countEventsAfter(db, position),
+    countEventsAfter: (position) => countEventsAfter(db, position),
     drop,
   };
 }

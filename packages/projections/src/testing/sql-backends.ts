@@ -1,6 +1,4 @@
 import {
-  countEventsAfter,
-  countPostgresEventsAfter,
   createMysqlDb,
   createMysqlEventStore,
   createPgliteDb,
@@ -9,7 +7,6 @@ import {
   migrateEventStore,
   migratePostgresEventStore,
   type EventStore,
-  type EventStoreDatabase,
 } from '@delivery/events';
 import { createTestMysqlDatabase, createTestPostgresDatabase } from '@delivery/events/testing';
 import type { Kysely } from 'kysely';
@@ -26,10 +23,9 @@ export interface SqlBackend {
   name: 'MariaDB' | 'PostgreSQL' | 'PGlite';
   /** A fresh, empty database of the caller's own (PGlite: in memory, one session whatever the pool size). */
   createDatabase<DB>(options?: { poolSize?: number }): Promise<TestSqlDatabase<DB>>;
-  /** The event store of this backend, its tables and its event count. */
+  /** The event store of this backend and its tables. */
   migrateEventStore<DB>(db: Kysely<DB>): Promise<void>;
   createEventStore<DB>(db: Kysely<DB>): EventStore;
-  countEventsAfter<DB>(db: Kysely<DB>, position: bigint): Promise<number>;
 }
 
 const mariadb: SqlBackend = {
@@ -41,7 +37,6 @@ const mariadb: SqlBackend = {
   },
   migrateEventStore: async (db) => void (await migrateEventStore(db)),
   createEventStore: (db) => createMysqlEventStore({ db }),
-  countEventsAfter: (db, position) => countEventsAfter(db as unknown as Kysely<EventStoreDatabase>, position),
 };
 
 const postgres: SqlBackend = {
@@ -53,7 +48,6 @@ const postgres: SqlBackend = {
   },
   migrateEventStore: async (db) => void (await migratePostgresEventStore(db)),
   createEventStore: (db) => createPostgresEventStore({ db }),
-  countEventsAfter: (db, position) => countPostgresEventsAfter(db, position),
 };
 
 const pglite: SqlBackend = {

@@ -1,11 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { EventMetadata } from '../../order/order.events';
 import type { NewOutboxRow } from '../../outbox/outbox.table';
 import { type Clock, systemClock } from '../../shared/clock';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
+import { toRecordedEvent } from '../recorded-event';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
-import type { EventRow, EventStoreDatabase, NewEventRow } from './event.table';
+import type { EventStoreDatabase, NewEventRow } from './event.table';
 import { assertExpectedVersion, validateAppend } from '../append-rules';
 import { type AppendDecision, type BatchedAppend, planAppendBatch } from './append-batch-plan';
 import { createGroupCommitQueue } from './group-commit-queue';
@@ -198,7 +198,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
       .where('stream_version', '>=', fromVersion)
       .orderBy('stream_version');
     if (maxCount !== undefined) query = query.limit(maxCount);
-    return (await query.execute()).map(toRecorded);
+    return (await query.execute()).map(toRecordedEvent);
   }
 
   async function readAll(fromPosition: bigint, batchSize: number): Promise<ReadAllResult> {
@@ -211,7 +211,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
       .orderBy('global_position')
       .limit(batchSize)
       .execute();
-    const events = rows.map(toRecorded);
+    const events = rows.map(toRecordedEvent);
     return { events, nextPosition: events.at(-1)?.globalPosition ?? fromPosition };
   }
 
@@ -306,20 +306,6 @@ function eventRow(streamId: string, streamVersion: number, position: bigint, eve
     data: JSON.stringify(event.data),
     metadata: JSON.stringify(event.metadata),
     recorded_at: now,
-  };
-}
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    streamId: row.stream_id,
-    streamVersion: Number(row.stream_version),
-    globalPosition: BigInt(row.global_position),
-    event: {
-      type: row.event_type,
-      data: JSON.parse(row.data) as unknown,
-      // Raw: possibly an older schema version; parseOrderEvent upcasts and validates it.
-      metadata: JSON.parse(row.metadata) as EventMetadata,
-    },
   };
 }
 

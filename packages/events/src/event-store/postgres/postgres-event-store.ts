@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
-import type { EventMetadata } from '../../order/order.events';
 import { type Clock, systemClock } from '../../shared/clock';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
 import { assertExpectedVersion, resolveStored, type StoredEventRef, validateAppend, versionMatches } from '../append-rules';
+import { toRecordedEvent, type StoredEventRow } from '../recorded-event';
 import { POSITIONS_PER_TRANSACTION } from './migrations/0001-postgres-event-store.migration';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 
@@ -156,7 +156,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
       .where('stream_version', '>=', fromVersion)
       .orderBy('stream_version');
     if (maxCount !== undefined) query = query.limit(maxCount);
-    return (await query.execute()).map(toRecorded);
+    return (await query.execute()).map(toRecordedEvent);
   }
 
   async function readAll(fromPosition: bigint, batchSize: number): Promise<ReadAllResult> {
@@ -164,7 +164,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
     const deadline = Date.now() + heldBackWaitMs;
     for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
       const { rows } = await readAllStatement(fromPosition, batchSize).execute(db);
-      const events = rows.flatMap((row) => (row.global_position === null ? [] : [toRecorded(row as EventRowText)]));
+      const events = rows.flatMap((row) => (row.global_position === null ? [] : [toRecordedEvent(row as StoredEventRow)]));
       const heldBack = rows[0]?.held_back === true;
       if (events.length > 0 || !heldBack || Date.now() >= deadline) {
         return { events, nextPosition: events.at(-1)?.globalPosition ?? fromPosition };
@@ -222,16 +222,7 @@ function appendStatement(streamId: string, events: readonly NewEvent[], expected
     select version from stream`;
 }
 
-interface EventRowText {
-  global_position: string;
-  stream_id: string;
-  stream_version: number;
-  event_type: string;
-  data: string;
-  metadata: string;
-}
-
-type ReadAllRow = { [K in keyof EventRowText]: EventRowText[K] | null } & { held_back: boolean };
+type ReadAllRow = { [K in keyof StoredEventRow]: StoredEventRow[K] | null } & { held_back: boolean };
 
 /*
  * One page of readAll plus whether committed events lie beyond the horizon (see the comment at the top).
@@ -282,20 +273,6 @@ async function findStoredEvents(db: Kysely<PostgresEventStoreDatabase>, events: 
 async function readStreamVersion(db: Kysely<PostgresEventStoreDatabase>, streamId: string): Promise<number> {
   const row = await db.selectFrom('streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
   return row ? Number(row.version) : 0;
-}
-
-function toRecorded(row: EventRowText): RecordedEvent {
-  return {
-    streamId: row.stream_id,
-    streamVersion: Number(row.stream_version),
-    globalPosition: BigInt(row.global_position),
-    event: {
-      type: row.event_type,
-      data: JSON.parse(row.data) as unknown,
-      // Raw: possibly an older schema version; parseOrderEvent upcasts and validates it.
-      metadata: JSON.parse(row.metadata) as EventMetadata,
-    },
-  };
 }
 
 const codeOf = (error: unknown): string | undefined =>

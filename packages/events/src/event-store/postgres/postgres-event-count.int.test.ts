@@ -7,7 +7,7 @@ import { orderStreamId } from '../../order/order.events';
 import { createTestPostgresDatabase } from '../../testing/postgres';
 import type { EventStore } from '../event-store';
 import { migratePostgresEventStore } from './migrations/migrate-postgres-event-store';
-import { countPostgresEventsAfter } from './postgres-event-count.repository';
+import { countEventsAfter } from '../event-count.repository';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 import { createPostgresEventStore } from './postgres-event-store';
 
@@ -44,7 +44,7 @@ describe.each(backends)('counting PostgreSQL events on $name', ({ open }) => {
   });
 
   it('counts the events after a position, however sparse positions are', async () => {
-    expect(await countPostgresEventsAfter(database.db, 0n)).toBe(0);
+    expect(await countEventsAfter(database.db, 0n)).toBe(0);
     for (let n = 0; n < 3; n++) {
       const placed = sampleOrderPlaced();
       const streamId = orderStreamId(placed.data.orderId);
@@ -55,8 +55,8 @@ describe.each(backends)('counting PostgreSQL events on $name', ({ open }) => {
     expect(positions).toHaveLength(6);
     // One append per transaction: positions lie a million or more apart, yet the count is of events.
     expect(positions[1]! - positions[0]!).toBeGreaterThanOrEqual(1_000_000n);
-    expect(await countPostgresEventsAfter(database.db, 0n)).toBe(6);
-    expect(await countPostgresEventsAfter(database.db, positions[3]!)).toBe(2);
-    expect(await countPostgresEventsAfter(database.db, positions.at(-1)!)).toBe(0);
+    expect(await countEventsAfter(database.db, 0n)).toBe(6);
+    expect(await countEventsAfter(database.db, positions[3]!)).toBe(2);
+    expect(await countEventsAfter(database.db, positions.at(-1)!)).toBe(0);
   });
 });
