@@ -35,3 +35,4 @@ export { legacyRoutes } from './legacy/legacy.routes';
 export { LEGACY_ACTORS } from './legacy/legacy-actors';
 export { startOrderChangeFeed, type OrderChangeFeed } from './live/order-change-feed';
 export { pingDatabase } from './health/ping.repository';
+export { errorResponseBody } from './http/error-body';

@@ -28,6 +28,19 @@ describe('startEmbeddedServer', () => {
     await expect(stranger.order.list.query({})).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
   });
 
+  it('keeps its operator routes to admins, naming unknown queues', async () => {
+    const customer = await server.token({ sub: 'alice', role: 'customer', email: 'alice@example.com' });
+    const refused = await fetch(`${server.url}/ops/outbox`, { headers: { authorization: `Bearer ${customer}` } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { data: { code: 'FORBIDDEN' } } });
+    const admin = { authorization: `Bearer ${await server.token({ sub: 'ops', role: 'admin' })}` };
+    // The last order's final event may still be on its way out: the outbox empties once the relay caught up.
+    await expect.poll(async () => (await (await fetch(`${server.url}/ops/outbox`, { headers: admin })).json()) as unknown).toMatchObject({ pending: 0 });
+    const unknown = await fetch(`${server.url}/ops/parked/orders.nowhere`, { headers: admin });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { message: 'unknown queue "orders.nowhere"' } });
+  });
+
   it('frees its port once stopped', async () => {
     const other = await startEmbeddedServer();
     await other.stop();

@@ -1,4 +1,5 @@
 import {
+  countEventsAfter,
   describeStoredParked,
   getOutboxStatus,
   listParked,
@@ -32,28 +33,28 @@ export type ParkedQueues = Pick<OperatorActions, 'listParked' | 'redriveParked'>
 
 /**
  * The actions over an orders database (event store, outbox, read model) and the parked messages.
- * @example const actions = ordersOperator({ db, store, countEventsAfter: (p) => countEventsAfter(db, p), parked: amqpParked(connection) });
+ * @example const actions = ordersOperator({ db, store, parked: amqpParked(connection) });
  */
 export function ordersOperator<DB>(options: {
   db: Kysely<DB>;
   store: Pick<EventStore, 'readAll' | 'readStream'>;
-  countEventsAfter(position: bigint): Promise<number>;
   parked: ParkedQueues;
 }): OperatorActions {
-  const { db, store, countEventsAfter, parked } = options;
+  const { db, store, parked } = options;
   return {
-    replayOrders: ({ restart, onProgress }) => replayOrderView({ db, store, countEventsAfter, restart, onProgress }),
+    replayOrders: ({ restart, onProgress }) =>
+      replayOrderView({ db, store, countEventsAfter: (position) => countEventsAfter(db, position), restart, onProgress }),
     outboxStatus: () => getOutboxStatus(db, new Date()),
     listParked: (queue) => parked.listParked(queue),
     redriveParked: (queue) => parked.redriveParked(queue),
   };
 }
 
-/** @example const parked = amqpParked(connection); */
-export function amqpParked(connection: AmqpConnection): ParkedQueues {
+/** RabbitMQ's parking queues, over the connection `connect` gives (opened when first needed). @example const parked = amqpParked(() => connection); */
+export function amqpParked(connect: () => AmqpConnection): ParkedQueues {
   return {
-    listParked: (queue) => listParked(connection, queue),
-    redriveParked: async (queue) => (await redriveParked(connection, queue)).moved,
+    listParked: (queue) => listParked(connect(), queue),
+    redriveParked: async (queue) => (await redriveParked(connect(), queue)).moved,
   };
 }
 

@@ -1,4 +1,4 @@
-import { authenticate, InvalidTokenError } from '@delivery/api';
+import { authenticate, errorResponseBody, InvalidTokenError } from '@delivery/api';
 import { isOrderQueue } from '@delivery/events';
 import { Hono, type Context } from 'hono';
 import { streamText } from 'hono/streaming';
@@ -20,7 +20,7 @@ export function operatorRoutes(actions: OperatorActions, authSecret: string): Ho
       if (error instanceof InvalidTokenError) return null;
       throw error;
     });
-    if (user?.role !== 'admin') return c.json({ error: { code: 'FORBIDDEN', message: 'an admin token is required' } }, 403);
+    if (user?.role !== 'admin') return c.json(errorResponseBody('FORBIDDEN', 'an admin token is required'), 403);
     await next();
   });
   app.post('/ops/replay/orders', (c) =>
@@ -41,13 +41,14 @@ export function operatorRoutes(actions: OperatorActions, authSecret: string): Ho
     const queue = c.req.param('queue') ?? '';
     return isOrderQueue(queue) ? queue : null;
   };
+  const unknownQueue = (c: Context) => c.json(errorResponseBody('NOT_FOUND', `unknown queue "${c.req.param('queue') ?? ''}"`), 404);
   app.get('/ops/parked/:queue', async (c) => {
     const queue = queueOf(c);
-    return queue ? c.json(await actions.listParked(queue)) : c.json({ error: { code: 'NOT_FOUND', message: 'unknown queue' } }, 404);
+    return queue ? c.json(await actions.listParked(queue)) : unknownQueue(c);
   });
   app.post('/ops/parked/:queue/redrive', async (c) => {
     const queue = queueOf(c);
-    return queue ? c.json({ moved: await actions.redriveParked(queue) }) : c.json({ error: { code: 'NOT_FOUND', message: 'unknown queue' } }, 404);
+    return queue ? c.json({ moved: await actions.redriveParked(queue) }) : unknownQueue(c);
   });
   return app;
 }

@@ -1,7 +1,5 @@
 import { loadConfig, signToken, type ApiOrdersDatabase } from '@delivery/api';
 import {
-  countEventsAfter,
-  countPostgresEventsAfter,
   createAmqpConnection,
   createMysqlDb,
   createMysqlEventStore,
@@ -9,6 +7,7 @@ import {
   createPostgresEventStore,
   folderQueueStorage,
   silentLogger,
+  type AmqpConnection,
 } from '@delivery/events';
 import { DataDirInUseError, dataDirOf, embeddedPaths, lockDataDir } from '../embedded/data-dir';
 import { resolveDeliveryMode } from '../embedded/delivery-mode';
@@ -41,7 +40,7 @@ export async function withOperator<T>(env: Env, use: (actions: OperatorActions) 
     const db = await createPgliteDb<ApiOrdersDatabase>({ dataDir: paths.pglite });
     try {
       const parked = storedParked(folderQueueStorage(paths.bus));
-      return await use(ordersOperator({ db, store: createPostgresEventStore({ db }), countEventsAfter: (p) => countPostgresEventsAfter(db, p), parked }));
+      return await use(ordersOperator({ db, store: createPostgresEventStore({ db }), parked }));
     } finally {
       await db.destroy();
     }
@@ -53,11 +52,13 @@ export async function withOperator<T>(env: Env, use: (actions: OperatorActions) 
 async function withServices<T>(env: Env, use: (actions: OperatorActions) => Promise<T>): Promise<T> {
   const config = loadConfig(env);
   const db = createMysqlDb<ApiOrdersDatabase>(config.MYSQL_URL, { poolSize: 2 });
-  const connection = createAmqpConnection({ url: config.AMQP_URL, logger: silentLogger, name: 'cli' });
+  // Only `parked` needs RabbitMQ: the connection is opened on its first use.
+  const opened: { connection?: AmqpConnection } = {};
+  const amqp = () => (opened.connection ??= createAmqpConnection({ url: config.AMQP_URL, logger: silentLogger, name: 'cli' }));
   try {
     const store = createMysqlEventStore({ db });
-    return await use(ordersOperator({ db, store, countEventsAfter: (p) => countEventsAfter(db, p), parked: amqpParked(connection) }));
+    return await use(ordersOperator({ db, store, parked: amqpParked(amqp) }));
   } finally {
-    await Promise.allSettled([db.destroy(), connection.close()]);
+    await Promise.allSettled([db.destroy(), opened.connection?.close()]);
   }
 }
