@@ -20,6 +20,8 @@ export interface SmtpCapture {
   waitForMessages(count: number): Promise<readonly CapturedEmail[]>;
   /** The next `count` messages are refused with a temporary 451, as a busy server would. */
   failNext(count: number): void;
+  /** From now on every message is accepted only after `ms`, as a slow server would: sends then overlap. */
+  answerAfter(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   const messages: CapturedEmail[] = [];
   const waiters: { count: number; resolve: (all: readonly CapturedEmail[]) => void }[] = [];
   let failures = 0;
+  let answerDelayMs = 0;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -50,7 +53,8 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
           }),
         );
         for (const waiter of waiters.filter((entry) => messages.length >= entry.count)) waiter.resolve(messages);
-        callback();
+        if (answerDelayMs > 0) setTimeout(callback, answerDelayMs);
+        else callback();
       });
     },
   });
@@ -69,6 +73,9 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     },
     failNext(count) {
       failures = count;
+    },
+    answerAfter(ms) {
+      answerDelayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(resolve)),
   };
