@@ -3,6 +3,8 @@ export * from './shared/errors';
 export * from './shared/logger';
 export * from './shared/clock';
 export * from './order/order.events';
+export * from './order/order.limits';
+export * from './order/order-lines';
 export { createUpcaster, orderUpcasters, upcastOrderEvent, type RawEvent, type Upcaster, type UpcasterOptions } from './order/order.upcasters';
 export * from './order/order.commands';
 export * from './order/order.decider';

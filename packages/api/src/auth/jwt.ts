@@ -9,7 +9,12 @@ const ALGORITHM = 'HS256';
 
 /** Who is calling, as a verified token says. */
 export const AuthUser = z.object({
-  sub: z.string().min(1).max(200),
+  // Control characters (NUL above all) cannot be stored or compared as text by every database.
+  sub: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters'),
   role: Role,
   email: z.email().max(254).optional(),
 });

@@ -1,4 +1,4 @@
-import { MenuKind, Money, OrderLine } from '@delivery/events';
+import { MenuItemId, MenuKind, Money, OrderLine } from '@delivery/events';
 import { z } from 'zod';
 
 export const FoodCategory = z.enum(['Appetizers', 'Entrees', 'Sides', 'Desserts', 'Beverages']);
@@ -10,8 +10,7 @@ export type BarCategory = z.infer<typeof BarCategory>;
 export const AlcoholContent = z.enum(['Strong', 'Medium', 'None']);
 export type AlcoholContent = z.infer<typeof AlcoholContent>;
 
-/** A serial id: larger numbers would make PostgreSQL fail the query instead of answering "not found". */
-export const MenuItemId = z.number().int().positive().max(2_147_483_647);
+export { MenuItemId };
 
 // PostgreSQL text cannot hold NUL characters; refusing them here keeps such input a 400, not a 500.
 const noNul = (schema: z.ZodString) => schema.regex(/^[^\u0000]*$/, 'must not contain NUL characters');

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  assertReadableOrderEvent,
   NotFoundError,
   decide,
   evolve,
@@ -49,14 +50,26 @@ export async function executeOrderCommand(
     const { state } = attempt === 1 && options.newStream ? { state: initialOrderState() } : await loadOrder(deps.eventStore, orderId);
     const command = buildCommand({ now: deps.clock.now(), eventId: deps.ids.newId() }, state);
     const events = decide(command, state);
+    events.forEach(assertReadableOrderEvent);
     try {
       await appendDecided(deps.eventStore, orderId, events, state.version);
       return requirePlaced(events.reduce(evolve, state), orderId);
     } catch (error) {
-      const retryable = error instanceof ConflictError && command.expectedVersion === undefined;
-      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConflictError)) throw error;
+      if (command.expectedVersion === undefined && attempt < MAX_ATTEMPTS) continue;
+      throw await concurrentWriteConflict(deps.eventStore, orderId);
     }
   }
+}
+
+/**
+ * The answer to an append that lost a race: the store's conflict names its stream and knows no status,
+ * so it is told again the way every other CONFLICT is, from the order as it is now.
+ */
+async function concurrentWriteConflict(eventStore: EventStore, orderId: string): Promise<ConflictError> {
+  const { state } = await loadOrder(eventStore, orderId);
+  const status = state.status === 'absent' ? undefined : state.status;
+  return new ConflictError(`order ${orderId} was changed meanwhile; it is now at version ${state.version} (${status ?? 'absent'})`, state.version, status);
 }
 
 async function appendDecided(eventStore: EventStore, orderId: string, events: OrderEvent[], version: number) {

@@ -1,20 +1,25 @@
-import { MenuKind, Money, OrderStatus } from '@delivery/events';
+import { LineQuantity, MenuItemId, MenuKind, Money, ORDER_LIMITS, OrderStatus } from '@delivery/events';
 import { z } from 'zod';
 
 const OrderId = z.uuid('must be an order id (a UUID)');
-const ExpectedVersion = z.number().int().min(0).optional();
+/** Stream versions are 32-bit in both stores: a larger number must never reach SQL. */
+const StreamVersion = z.number().int().max(2_147_483_647, 'must be at most 2147483647');
+const ExpectedVersion = StreamVersion.min(0).optional();
 
 export const OrderItemInput = z
   .object({
     kind: MenuKind,
-    id: z.number().int().positive(),
-    quantity: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'),
+    id: MenuItemId,
+    quantity: LineQuantity,
   })
   .strict();
 
 export const PlaceOrderInput = z
   .object({
-    items: z.array(OrderItemInput).min(1, 'an order needs at least one item').max(50, 'at most 50 lines'),
+    items: z
+      .array(OrderItemInput)
+      .min(1, 'an order needs at least one item')
+      .max(ORDER_LIMITS.maxLines, `at most ${ORDER_LIMITS.maxLines} lines`),
     email: z.email().max(254).optional(),
     idempotencyKey: z.string().min(1).max(200).optional(),
   })
@@ -23,7 +28,7 @@ export const PlaceOrderInput = z
 export const OrderIdInput = z.object({ orderId: OrderId }).strict();
 
 export const GetOrderInput = z
-  .object({ orderId: OrderId, minVersion: z.number().int().min(1).optional() })
+  .object({ orderId: OrderId, minVersion: StreamVersion.min(1).optional() })
   .strict();
 
 export const ListOrdersInput = z

@@ -1,4 +1,6 @@
-import { ConflictError, ValidationError } from '@delivery/events';
+import { ConflictError, UnreadableEventError, ValidationError, formatIssuePath, orderIdFromStreamId } from '@delivery/events';
+
+export { formatIssuePath };
 import type { TRPCDefaultErrorShape, TRPCError } from '@trpc/server';
 
 /** One problem with the input: the field's path as a client writes it (`items[2].quantity`) and why. */
@@ -22,15 +24,6 @@ export interface ErrorData {
 }
 
 const MAX_ISSUES_IN_MESSAGE = 5;
-
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else text += text ? `.${String(segment)}` : String(segment);
-  }
-  return text || 'input';
-}
 
 interface SchemaIssue {
   path?: readonly (PropertyKey | { key: PropertyKey })[];
@@ -92,6 +85,17 @@ export function formatError(opts: {
     data.currentStatus = error.cause.currentStatus ?? null;
   }
   if (ctx?.requestId) data.requestId = ctx.requestId;
-  const message = issues?.length ? describeIssues(issues) : error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message;
+  const message = issues?.length ? describeIssues(issues) : error.code === 'INTERNAL_SERVER_ERROR' ? internalErrorMessage(error.cause) : shape.message;
   return { ...shape, message, data };
+}
+
+/**
+ * Internal errors say nothing of internals, but one the caller can do nothing about and an operator can
+ * fix (a stored event this server cannot read) says which order it concerns, so the client can tell it
+ * from a passing failure; the log line of the request names its position and the reason.
+ */
+function internalErrorMessage(cause: unknown): string {
+  if (!(cause instanceof UnreadableEventError)) return 'Internal server error';
+  const subject = cause.streamId.startsWith('order-') ? `order ${orderIdFromStreamId(cause.streamId)}` : 'this record';
+  return `${subject} cannot be read: its stored event at version ${cause.streamVersion} (${cause.eventType}) is in a form this server cannot read; it stays unavailable until an operator repairs it`;
 }

@@ -65,18 +65,3 @@ export interface EventStore {
    */
   readAll(fromPosition: bigint, batchSize: number): Promise<ReadAllResult>;
 }
-
-/**
- * Folds a stream into state with a decider's `evolve`.
- * @example const { state, version } = await aggregateStream(store, 'order-42', { evolve, initialState });
- */
-export async function aggregateStream<State, E>(
-  store: Pick<EventStore, 'readStream'>,
-  streamId: string,
-  options: { evolve: (state: State, event: E) => State; initialState: () => State; parse: (raw: NewEvent) => E },
-): Promise<{ state: State; version: number }> {
-  const recorded = await store.readStream(streamId);
-  let state = options.initialState();
-  for (const { event } of recorded) state = options.evolve(state, options.parse(event));
-  return { state, version: recorded.at(-1)?.streamVersion ?? 0 };
-}

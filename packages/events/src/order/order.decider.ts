@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
-import { type Money, multiplyMoney, sumMoney } from '../shared/money';
+import type { Money } from '../shared/money';
+import { priceLines } from './order-lines';
 import type { OrderCommand, OrderCommandBase, PlaceOrder } from './order.commands';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -109,15 +110,14 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent {
     throw new ConflictError(`order ${command.orderId} already exists (${state.status})`, state.version, state.status);
   }
   checkExpectedVersion(command, state);
-  if (command.lines.length === 0) throw new ValidationError('items', 'an order needs at least one item');
+  // The caller priced the lines; the decider holds them to the order's limits and checks the arithmetic.
+  const priced = priceLines(command.lines);
   command.lines.forEach((line, index) => {
-    if (multiplyMoney(line.unitPrice, line.quantity) !== line.lineTotal) {
+    if (priced.lines[index]?.lineTotal !== line.lineTotal) {
       throw new ValidationError(`lines[${index}].lineTotal`, 'must be unitPrice × quantity');
     }
   });
-  if (sumMoney(command.lines.map((line) => line.lineTotal)) !== command.total) {
-    throw new ValidationError('total', 'must be the sum of the line totals');
-  }
+  if (priced.total !== command.total) throw new ValidationError('total', 'must be the sum of the line totals');
   return {
     type: 'OrderPlaced',
     data: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Money } from '../shared/money';
+import { ORDER_LIMITS } from './order.limits';
 
 export const MenuKind = z.enum(['food', 'bar']);
 export type MenuKind = z.infer<typeof MenuKind>;
@@ -10,15 +11,29 @@ export type OrderStatus = z.infer<typeof OrderStatus>;
 export const Role = z.enum(['customer', 'vendor', 'admin']);
 export type Role = z.infer<typeof Role>;
 
-export const Actor = z.object({ sub: z.string().min(1), role: Role });
+/** Who acts: a token's subject (at most 200 characters, as the API accepts them) and role. */
+export const Actor = z.object({ sub: z.string().min(1).max(200), role: Role });
 export type Actor = z.infer<typeof Actor>;
+
+/** A menu item's id: a PostgreSQL serial, so a larger number must never reach SQL. */
+export const MenuItemId = z
+  .number()
+  .int()
+  .positive()
+  .max(ORDER_LIMITS.maxMenuItemId, `must be at most ${ORDER_LIMITS.maxMenuItemId}`);
+
+export const LineQuantity = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(ORDER_LIMITS.maxQuantity, `must be at most ${ORDER_LIMITS.maxQuantity}`);
 
 export const OrderLine = z.object({
   kind: MenuKind,
-  itemId: z.number().int().positive(),
+  itemId: MenuItemId,
   name: z.string().min(1),
   unitPrice: Money,
-  quantity: z.number().int().min(1).max(100),
+  quantity: LineQuantity,
   lineTotal: Money,
 });
 export type OrderLine = z.infer<typeof OrderLine>;
@@ -43,9 +58,9 @@ export const OrderPlaced = event(
   'OrderPlaced',
   z.object({
     orderId: z.uuid(),
-    customerId: z.string().min(1),
+    customerId: z.string().min(1).max(200),
     email: z.email(),
-    lines: z.array(OrderLine).min(1),
+    lines: z.array(OrderLine).min(1).max(ORDER_LIMITS.maxLines),
     total: Money,
     idempotencyKey: z.string().min(1).max(200).nullable(),
   }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centsToMoney, moneyToCents, multiplyMoney, sumMoney } from './money';
+import { MAX_MONEY, MAX_MONEY_CENTS, Money, centsToMoney, moneyToCents, multiplyMoney, sumMoney } from './money';
 
 describe('money', () => {
   it('adds amounts that binary floating point gets wrong', () => {
@@ -13,5 +13,11 @@ describe('money', () => {
   });
   it('refuses negative cents', () => {
     expect(() => centsToMoney(-1)).toThrow(RangeError);
+  });
+  it('writes the largest amount the format holds, and refuses one cent more', () => {
+    expect(centsToMoney(MAX_MONEY_CENTS)).toBe(MAX_MONEY);
+    expect(Money.safeParse(MAX_MONEY).success).toBe(true);
+    expect(() => centsToMoney(MAX_MONEY_CENTS + 1)).toThrow(/largest amount/);
+    expect(() => multiplyMoney('20000.00', 5000)).toThrow(RangeError);
   });
 });
