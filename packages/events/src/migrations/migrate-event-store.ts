@@ -1,10 +1,12 @@
 import type { Kysely, Migration } from 'kysely';
 import { runMigrations } from '../db/run-migrations';
+import { outboxSetAsideMigration } from '../outbox/migrations/0002-outbox-set-aside.migration';
 import { eventStoreMigration } from './0001-event-store.migration';
 
 /** Names sort in the order they run; never rename or edit one that has shipped. */
 const migrations: Record<string, Migration> = {
   '0001_event_store': eventStoreMigration,
+  '0002_outbox_set_aside': outboxSetAsideMigration,
 };
 
 /**

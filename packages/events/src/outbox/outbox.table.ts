@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /**
  * One row per appended event, written in the append's transaction; the relay publishes pending rows
- * (`published_at IS NULL`) in `id` order. BIGINTs come back as strings (see createMysqlDb).
+ * (`published_at IS NULL`, not set aside) in `id` order. BIGINTs come back as strings (see createMysqlDb).
  */
 export interface OutboxTable {
   id: Generated<string>;
@@ -17,6 +17,8 @@ export interface OutboxTable {
   published_at: Date | null;
   attempts: ColumnType<number, number | undefined, number>;
   last_error: string | null;
+  /** When the relay set the row aside as unpublishable; null while it is claimable (or published). */
+  set_aside_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;

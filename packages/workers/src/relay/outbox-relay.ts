@@ -4,6 +4,7 @@ import {
   markOutboxRowsPublished,
   outboxRowToMessage,
   recordOutboxFailure,
+  setAsideOutboxRows,
   systemClock,
   type MessageBus,
   type Clock,
@@ -37,9 +38,8 @@ export interface OutboxRelay {
 }
 
 interface BatchResult {
-  published: number;
-  /** Rows that can never be published as they are (not valid events): left pending, with their error recorded. */
-  invalid: { id: string; error: string }[];
+  /** Rows claimed: published or set aside. */
+  handled: number;
 }
 
 /**
@@ -64,7 +64,6 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
   const stopSignal = new AbortController();
   let wakeUp: (() => void) | null = null;
   let wokenEarly = false;
-  const knownInvalid = new Set<string>();
 
   /** Waits `ms`, or less when woken or stopped. */
   function pause(ms: number): Promise<void> {
@@ -94,12 +93,15 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
       return await db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
         const rows = await claimPendingOutboxRows(trx, batchSize);
         claimed = rows.map((row) => row.id);
-        if (rows.length === 0) return { published: 0, invalid: [] };
+        if (rows.length === 0) return { handled: 0 };
         const { messages, ids, invalid } = toMessages(rows);
+        // A row that can never go out as it is leaves the claim with its error, so it blocks nothing behind it.
+        for (const { id, error } of invalid) logger.error({ outboxId: id, error }, 'outbox row is not a valid event; set aside for an operator (pnpm delivery outbox)');
+        await setAsideOutboxRows(trx, invalid, clock.now());
         await publisher.publishEvents(messages);
         await markOutboxRowsPublished(trx, ids, clock.now());
         if (messages.length > 0) logger.debug({ count: messages.length, lastOutboxId: ids.at(-1) }, 'published outbox rows');
-        return { published: messages.length, invalid };
+        return { handled: rows.length };
       });
     } catch (error) {
       // After the rollback, so the update does not wait for our own row locks.
@@ -133,21 +135,8 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
         await pause(delayMs);
         continue;
       }
-      if (result.invalid.length > 0) await recordInvalid(result.invalid);
-      // Anything published means more may be coming: go on at once. Idle only when the outbox was empty.
-      if (result.published === 0) await pause(pollIntervalMs);
-    }
-  }
-
-  async function recordInvalid(invalid: BatchResult['invalid']): Promise<void> {
-    for (const { id, error } of invalid) {
-      // Such a row is claimed again by every batch: report it once per process, not once per poll.
-      if (knownInvalid.has(id)) continue;
-      knownInvalid.add(id);
-      logger.error({ outboxId: id, error }, 'outbox row is not a valid event; left pending');
-      await recordOutboxFailure(db, [id], error).catch((recordError: unknown) =>
-        logger.debug({ err: recordError }, 'could not record the outbox failure'),
-      );
+      // Anything claimed means more may be coming: go on at once. Idle only when the outbox was empty.
+      if (result.handled === 0) await pause(pollIntervalMs);
     }
   }
 
@@ -166,10 +155,10 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
   };
 }
 
-function toMessages(rows: readonly OutboxRow[]): { messages: OutgoingEventMessage[]; ids: string[]; invalid: BatchResult['invalid'] } {
+function toMessages(rows: readonly OutboxRow[]): { messages: OutgoingEventMessage[]; ids: string[]; invalid: { id: string; error: string }[] } {
   const messages: OutgoingEventMessage[] = [];
   const ids: string[] = [];
-  const invalid: BatchResult['invalid'] = [];
+  const invalid: { id: string; error: string }[] = [];
   for (const row of rows) {
     try {
       const message = outboxRowToMessage(row);

@@ -1,10 +1,12 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { runMigrations } from '../../../db/run-migrations';
+import { outboxSetAsideMigration } from '../../../outbox/migrations/0002-outbox-set-aside.migration';
 import { POSITIONS_PER_TRANSACTION, postgresEventStoreMigration } from './0001-postgres-event-store.migration';
 
 /** Names sort in the order they run; never rename or edit one that has shipped. */
 const migrations: Record<string, Migration> = {
   '0001_postgres_event_store': postgresEventStoreMigration,
+  '0002_outbox_set_aside': outboxSetAsideMigration,
 };
 
 /**
