@@ -23,4 +23,5 @@ export {
   type ReplayOrderViewResult,
 } from './replay/order-view.replay';
 export type { ReplayProgress } from './replay/replay-progress';
+export type { SkippedEvent } from './replay/unreadable-events';
 export { migrateProjections } from './migrations/migrate-projections';

@@ -3,13 +3,16 @@ import {
   describeStoredParked,
   getOutboxStatus,
   listParked,
+  listSetAsideOutboxRows,
   redriveParked,
+  retrySetAsideOutboxRows,
   type AmqpConnection,
   type EventStore,
   type OrderQueue,
   type OutboxStatus,
   type ParkedMessage,
   type QueueStorage,
+  type SetAsideOutboxRow,
 } from '@delivery/events';
 import { replayOrderView, type ReplayOrderViewResult, type ReplayProgress } from '@delivery/projections';
 import type { Kysely } from 'kysely';
@@ -21,8 +24,12 @@ export interface ParkedList {
 
 /** What the operators' CLI does to a running system, the same in every mode (see `withOperator`). */
 export interface OperatorActions {
-  replayOrders(options: { restart: boolean; onProgress(progress: ReplayProgress): void }): Promise<ReplayOrderViewResult>;
+  replayOrders(options: { restart: boolean; skipUnreadable: boolean; onProgress(progress: ReplayProgress): void }): Promise<ReplayOrderViewResult>;
   outboxStatus(): Promise<OutboxStatus>;
+  /** The rows the relay set aside as unpublishable, oldest first, at most `limit`. */
+  listSetAsideOutbox(limit: number): Promise<SetAsideOutboxRow[]>;
+  /** Gives set-aside rows back to the relay; how many. */
+  retryOutbox(ids: readonly string[] | 'all'): Promise<number>;
   listParked(queue: OrderQueue): Promise<ParkedList>;
   /** Moves a queue's parked messages back into it; how many moved. */
   redriveParked(queue: OrderQueue): Promise<number>;
@@ -42,9 +49,11 @@ export function ordersOperator<DB>(options: {
 }): OperatorActions {
   const { db, store, parked } = options;
   return {
-    replayOrders: ({ restart, onProgress }) =>
-      replayOrderView({ db, store, countEventsAfter: (position) => countEventsAfter(db, position), restart, onProgress }),
+    replayOrders: ({ restart, skipUnreadable, onProgress }) =>
+      replayOrderView({ db, store, countEventsAfter: (position) => countEventsAfter(db, position), restart, skipUnreadable, onProgress }),
     outboxStatus: () => getOutboxStatus(db, new Date()),
+    listSetAsideOutbox: (limit) => listSetAsideOutboxRows(db, limit),
+    retryOutbox: (ids) => retrySetAsideOutboxRows(db, ids),
     listParked: (queue) => parked.listParked(queue),
     redriveParked: (queue) => parked.redriveParked(queue),
   };

@@ -2,7 +2,10 @@ import { authenticate, errorResponseBody, InvalidTokenError } from '@delivery/ap
 import { isOrderQueue } from '@delivery/events';
 import { Hono, type Context } from 'hono';
 import { streamText } from 'hono/streaming';
+import { z } from 'zod';
 import type { OperatorActions } from './operator-actions';
+
+const RetryOutboxBody = z.object({ ids: z.union([z.literal('all'), z.array(z.string().regex(/^\d{1,20}$/)).max(10_000)]) });
 
 /** JSON with bigints as decimal strings (positions). */
 export const toJson = (value: unknown): string => JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field));
@@ -28,15 +31,23 @@ export function operatorRoutes(actions: OperatorActions, authSecret: string): Ho
       try {
         const result = await actions.replayOrders({
           restart: c.req.query('restart') === 'true',
+          skipUnreadable: c.req.query('skipUnreadable') === 'true',
           onProgress: (progress) => void stream.writeln(toJson({ progress })),
         });
         await stream.writeln(toJson({ result }));
       } catch (error) {
-        await stream.writeln(toJson({ error: error instanceof Error ? error.message : String(error) }));
+        // The name lets the CLI tell an unreadable event (which it can offer to skip) from other failures.
+        await stream.writeln(toJson(error instanceof Error ? { error: error.message, errorName: error.name } : { error: String(error) }));
       }
     }),
   );
   app.get('/ops/outbox', async (c) => c.json(await actions.outboxStatus()));
+  app.get('/ops/outbox/set-aside', async (c) => c.json(await actions.listSetAsideOutbox(Number(c.req.query('limit') ?? 50) || 50)));
+  app.post('/ops/outbox/retry', async (c) => {
+    const body = RetryOutboxBody.safeParse(await c.req.json().catch(() => null));
+    if (!body.success) return c.json(errorResponseBody('BAD_REQUEST', 'ids: must be "all" or a list of outbox row ids'), 400);
+    return c.json({ retried: await actions.retryOutbox(body.data.ids) });
+  });
   const queueOf = (c: Context) => {
     const queue = c.req.param('queue') ?? '';
     return isOrderQueue(queue) ? queue : null;

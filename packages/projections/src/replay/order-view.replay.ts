@@ -17,6 +17,7 @@ import { projectRecordedEvents } from './project-recorded-events';
 import { copyEventsToOrderView } from './replay-pipeline';
 import { createProgressMeter, type ReplayProgress } from './replay-progress';
 import { withNamedLock } from './replay-session.repository';
+import { UnreadableEvents, type SkippedEvent } from './unreadable-events';
 
 export { REPLAY_PAGE_SIZE } from './replay-pipeline';
 
@@ -68,6 +69,11 @@ export interface ReplayOrderViewOptions<DB> {
   countEventsAfter?: (position: bigint) => Promise<number>;
   /** Discard an unfinished rebuild and start from the first event (an unfinished switch is finished first). */
   restart?: boolean;
+  /**
+   * Leave out stored events that cannot be read (and the later events of their orders), reporting them in
+   * `skipped`, instead of stopping at the first with an `UnreadableEventError` naming it (the default).
+   */
+  skipUnreadable?: boolean;
   clock?: Clock;
 }
 
@@ -80,6 +86,8 @@ export interface ReplayOrderViewResult {
   reconciled: number;
   /** The global position the read model reflects. */
   position: bigint;
+  /** With `skipUnreadable`: the events left out, in the order met. */
+  skipped: SkippedEvent[];
 }
 
 /**
@@ -95,6 +103,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
   const countEventsAfter = options.countEventsAfter ?? options.store.countEventsAfter?.bind(options.store);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`invalid batch size: ${batchSize}`);
 
+  const unreadable = new UnreadableEvents(options.skipUnreadable ?? false);
   return withNamedLock(db, REPLAY, async (session) => {
     const checkpoint = await readCheckpoint(db, REPLAY);
     const hasNext = await tableExists(db, 'order_view_next');
@@ -112,6 +121,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
         from,
         batchSize,
         saveCheckpoint: (trx, position) => saveCheckpoint(trx, REPLAY, position, clock.now()),
+        unreadable,
         onCommitted: async (events, position) => {
           processed += events;
           await options.onProgress?.(meter(phase, events, position));
@@ -120,7 +130,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
 
     const finishSwitch = async (from: bigint, meter: ReturnType<typeof createProgressMeter>) => {
       const position = await copy('order_view', 'catch-up', from, meter);
-      reconciled += await reconcileWithOldTable(db, options.store);
+      reconciled += await reconcileWithOldTable(db, options.store, unreadable);
       // Checkpoint first: a crash in between leaves only a stale old table, which the next run drops.
       await deleteCheckpoint(db, REPLAY);
       await dropOrderViewTable(db, 'order_view_old');
@@ -131,7 +141,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
       resumedFrom = checkpoint;
       const meter = createProgressMeter(clock, await countEventsAfter?.(checkpoint));
       const position = await finishSwitch(checkpoint, meter);
-      if (!options.restart) return { resumedFrom, processed, reconciled, position };
+      if (!options.restart) return { resumedFrom, processed, reconciled, position, skipped: unreadable.skipped };
       resumedFrom = null;
     }
 
@@ -150,17 +160,17 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
     const rebuilt = await copy('order_view_next', 'rebuild', from, meter);
     await swapInNextTable(db);
     const position = await finishSwitch(rebuilt, meter);
-    return { resumedFrom, processed, reconciled, position };
+    return { resumedFrom, processed, reconciled, position, skipped: unreadable.skipped };
   });
 }
 
 /** Brings every order the old table has further along up to that point (at least) from the store. */
-async function reconcileWithOldTable<DB>(db: Kysely<DB>, store: Pick<EventStore, 'readStream'>): Promise<number> {
+async function reconcileWithOldTable<DB>(db: Kysely<DB>, store: Pick<EventStore, 'readStream'>, unreadable: UnreadableEvents): Promise<number> {
   const ahead = await findOrdersAheadInOldTable(db);
   for (let start = 0; start < ahead.length; start += RECONCILE_CHUNK) {
     const chunk = ahead.slice(start, start + RECONCILE_CHUNK);
     const recorded = (await Promise.all(chunk.map(({ orderId }) => store.readStream(orderStreamId(orderId))))).flat();
-    const rows = await projectRecordedEvents(db, store, 'order_view', recorded);
+    const rows = await projectRecordedEvents(db, store, 'order_view', recorded, unreadable);
     await retryLostRaces(() => upsertReplayedOrderViews(db, 'order_view', rows));
   }
   return ahead.length;

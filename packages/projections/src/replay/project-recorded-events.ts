@@ -1,9 +1,10 @@
-import { orderIdFromStreamId, orderStreamId, parseOrderEvent, type EventStore, type RecordedEvent } from '@delivery/events';
+import { orderIdFromStreamId, orderStreamId, type EventStore, type RecordedEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { projectOrderView, type RecordedOrderEvent } from '../order-view/order-view.projection';
 import { getOrderViews } from '../order-view/order-view.repository';
 import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
 import type { RecentOrderViews } from './recent-order-views.cache';
+import { UnreadableEvents } from './unreadable-events';
 
 const ORDER_PREFIX = 'order-';
 
@@ -14,6 +15,8 @@ export interface OrderViewBatchOptions<DB> {
   table: OrderViewTableName;
   /** Rows written by earlier batches, read instead of the table (see `RecentOrderViews`). */
   recent?: RecentOrderViews;
+  /** What to do with events that cannot be read (default: stop at the first, naming it). */
+  unreadable?: UnreadableEvents;
 }
 
 interface Folded {
@@ -34,12 +37,15 @@ interface Folded {
  */
 export class OrderViewBatch<DB> {
   private readonly folded = new Map<string, Folded>();
+  private readonly unreadable: UnreadableEvents;
 
-  constructor(private readonly options: OrderViewBatchOptions<DB>) {}
+  constructor(private readonly options: OrderViewBatchOptions<DB>) {
+    this.unreadable = options.unreadable ?? new UnreadableEvents(false);
+  }
 
   /** Folds the next events of the batch in; each event is validated once. */
   async add(recorded: readonly RecordedEvent[]): Promise<void> {
-    const byOrder = groupByOrder(recorded);
+    const byOrder = groupByOrder(recorded, this.unreadable);
     const unknown: string[] = [];
     for (const [orderId, events] of byOrder) {
       if (this.folded.has(orderId)) continue;
@@ -56,9 +62,11 @@ export class OrderViewBatch<DB> {
         const current = folded.row?.version ?? 0;
         if (entry.streamVersion <= current) continue;
         if (entry.streamVersion > current + 1) {
-          for (const missing of await this.readVersions(orderId, current + 1, entry.streamVersion - 1)) {
-            folded.row = projectOrderView(folded.row, missing);
-          }
+          const missing = await this.readVersions(orderId, current + 1, entry.streamVersion - 1);
+          for (const event of missing) folded.row = projectOrderView(folded.row, event);
+          if (missing.length > 0) folded.changed = true;
+          // A skipped event in the gap (reported there): the order stays where its readable events took it.
+          if (this.unreadable.isBroken(orderId)) break;
         }
         folded.row = projectOrderView(folded.row, entry);
         folded.changed = true;
@@ -77,7 +85,13 @@ export class OrderViewBatch<DB> {
 
   private async readVersions(orderId: string, from: number, to: number): Promise<RecordedOrderEvent[]> {
     const recorded = await this.options.store.readStream(orderStreamId(orderId), { fromVersion: from, maxCount: to - from + 1 });
-    return recorded.map((entry) => ({ streamVersion: entry.streamVersion, event: parseOrderEvent(entry.event) }));
+    const events: RecordedOrderEvent[] = [];
+    for (const entry of recorded) {
+      const event = this.unreadable.parse(entry);
+      if (event === null) break;
+      events.push({ streamVersion: entry.streamVersion, event });
+    }
+    return events;
   }
 }
 
@@ -87,21 +101,24 @@ export async function projectRecordedEvents<DB>(
   store: Pick<EventStore, 'readStream'>,
   table: OrderViewTableName,
   recorded: readonly RecordedEvent[],
+  unreadable?: UnreadableEvents,
 ): Promise<OrderViewRow[]> {
-  const batch = new OrderViewBatch({ db, store, table });
+  const batch = new OrderViewBatch({ db, store, table, unreadable });
   await batch.add(recorded);
   return batch.take();
 }
 
-/** Each order's events, validated, in stream order. */
-function groupByOrder(recorded: readonly RecordedEvent[]): Map<string, RecordedOrderEvent[]> {
+/** Each order's events, validated, in stream order; those `unreadable` skips are left out. */
+function groupByOrder(recorded: readonly RecordedEvent[], unreadable: UnreadableEvents): Map<string, RecordedOrderEvent[]> {
   const byOrder = new Map<string, RecordedOrderEvent[]>();
   const unsorted = new Set<RecordedOrderEvent[]>();
   for (const entry of recorded) {
     // Other kinds of streams may share the store; this read model is about orders only.
     if (!entry.streamId.startsWith(ORDER_PREFIX)) continue;
     const orderId = orderIdFromStreamId(entry.streamId);
-    const event = { streamVersion: entry.streamVersion, event: parseOrderEvent(entry.event) };
+    const parsed = unreadable.parse(entry);
+    if (parsed === null) continue;
+    const event = { streamVersion: entry.streamVersion, event: parsed };
     const events = byOrder.get(orderId);
     if (!events) {
       byOrder.set(orderId, [event]);

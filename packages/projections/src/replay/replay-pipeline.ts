@@ -6,6 +6,7 @@ import { upsertReplayedOrderViews } from './order-view-replay.repository';
 import { withBatchConnection, type RunBatch } from './replay-session.repository';
 import { OrderViewBatch } from './project-recorded-events';
 import { RecentOrderViews } from './recent-order-views.cache';
+import type { UnreadableEvents } from './unreadable-events';
 
 /**
  * Events per `readAll` page. Batches are cut from and across pages: pages this size keep few objects
@@ -33,6 +34,8 @@ export interface CopyEventsOptions<DB> {
   saveCheckpoint: (trx: Kysely<DB>, position: bigint) => Promise<void>;
   /** After each commit, before the next batch is written; throwing stops the copy there. */
   onCommitted: (events: number, position: bigint) => void | Promise<void>;
+  /** What to do with events that cannot be read (default: stop at the first, naming it). */
+  unreadable?: UnreadableEvents;
 }
 
 /*
@@ -60,7 +63,7 @@ export async function copyEventsToOrderView<DB>(options: CopyEventsOptions<DB>):
 async function copyEvents<DB>(options: CopyEventsOptions<DB>, pageSize: number, runBatch: RunBatch<DB>): Promise<bigint> {
   const { db, store, table, batchSize } = options;
   const recent = new RecentOrderViews(Math.max(batchSize, MIN_RECENT_ROWS));
-  const batch = new OrderViewBatch({ db, store, table, recent });
+  const batch = new OrderViewBatch({ db, store, table, recent, unreadable: options.unreadable });
   let position = options.from;
 
   const write = async (rows: readonly OrderViewRow[], end: bigint, events: number) => {
