@@ -16,6 +16,7 @@ import { restRoutes } from './rest/rest.routes';
 import { createRequestContext } from './trpc/context';
 import { appRouter } from './trpc/root.router';
 import { createHttpMetrics } from './http/metrics';
+import { registerOutboxMetrics } from './http/outbox-metrics';
 
 export type AppEnv = { Variables: RequestLoggerVariables };
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
 
   const app = new Hono<AppEnv>();
   const metrics = createHttpMetrics();
+  registerOutboxMetrics(metrics.registry, { db: deps.db.orders, clock: deps.clock, logger: deps.logger });
   // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
   app.use(requestId({ limitLength: 128 }));
   app.use(requestLogger({ logger: deps.logger }));
