@@ -1,3 +1,5 @@
+import { createMysqlDb, createMysqlEventStore, orderStreamId, type EventStoreDatabase } from '@delivery/events';
+import { sampleOrderPlaced } from '@delivery/events/testing';
 import { createDeliveryClient, type DeliveryClient } from '@delivery/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeSampleOrder } from '../testing/order-scenarios';
@@ -53,5 +55,35 @@ describe('the operators\u2019 CLI against a running system', () => {
     const { code, stderr } = await runCli(['launch'], system.env);
     expect(code).toBe(2);
     expect(stderr).toContain('usage: pnpm delivery');
+  });
+
+  it('sets aside an event it cannot publish, names it in replay, and skips it only when asked', async () => {
+    const db = createMysqlDb<EventStoreDatabase>(system.env.MYSQL_URL ?? '');
+    const damaged = sampleOrderPlaced();
+    try {
+      await createMysqlEventStore({ db }).appendToStream(orderStreamId(damaged.data.orderId), [{ ...damaged, data: { ...damaged.data, total: '100000000.00' } }], {
+        expectedVersion: 'no_stream',
+      });
+    } finally {
+      await db.destroy();
+    }
+    // The relay sets it aside at its next pass, and goes on publishing what comes after it.
+    const after = await placeSampleOrder(createDeliveryClient({ url: system.apiUrl, token: await system.customerToken('olga') }));
+    await admin.order.get.query({ orderId: after.placed.orderId, minVersion: 3 });
+
+    const outbox = await runCli(['outbox'], system.env);
+    expect(outbox.stdout).toContain('pending: 0');
+    expect(outbox.stdout).toContain('set aside: 1');
+    expect(outbox.stdout).toMatch(new RegExp(`OrderPlaced ${orderStreamId(damaged.data.orderId)} v1 .*: .*total`));
+
+    const stopped = await runCli(['replay', 'orders'], system.env);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(new RegExp(`the event at position \\d+ \\(${orderStreamId(damaged.data.orderId)} version 1, OrderPlaced\\) cannot be read: data\\.total`));
+    expect(stopped.stderr).toContain('--skip-unreadable');
+
+    const skipped = await runCli(['replay', 'orders', '--skip-unreadable'], system.env);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(new RegExp(`skipped position \\d+: ${orderStreamId(damaged.data.orderId)} version 1 \\(OrderPlaced\\): data\\.total`));
+    expect((await admin.order.get.query({ orderId: after.placed.orderId })).status).toBe('delivered');
   });
 });
