@@ -81,7 +81,7 @@ describe('outbox repository', () => {
       await markOutboxRowsPublished(trx, rows.map((row) => row.id), publishedAt);
     });
     expect(await db.transaction().execute((trx) => claimPendingOutboxRows(trx, 10))).toEqual([]);
-    expect(await getOutboxStatus(db, publishedAt)).toEqual({ pending: 0, oldestPendingAgeMs: null });
+    expect(await getOutboxStatus(db, publishedAt)).toEqual({ pending: 0, oldestPendingAgeMs: null, setAside: 0 });
   });
 
   it('keeps rows pending when the claiming transaction rolls back', async () => {
@@ -113,6 +113,6 @@ describe('outbox repository', () => {
     await placeOrder();
     await placeOrder();
     const now = new Date(appendedAt.getTime() + 1234);
-    expect(await getOutboxStatus(db, now)).toEqual({ pending: 4, oldestPendingAgeMs: 1234 });
+    expect(await getOutboxStatus(db, now)).toEqual({ pending: 4, oldestPendingAgeMs: 1234, setAside: 0 });
   });
 });

@@ -55,7 +55,7 @@ describe('MySQL event store', () => {
   it('migrates idempotently, recording its history in events_migrations', async () => {
     expect(await migrateEventStore(db)).toEqual({ applied: [] });
     const history = await sql<{ name: string }>`select name from events_migrations`.execute(db);
-    expect(history.rows.map((row) => row.name)).toEqual(['0001_event_store']);
+    expect(history.rows.map((row) => row.name)).toEqual(['0001_event_store', '0002_outbox_set_aside']);
   });
 
   it('hands out dense global positions, one per event', async () => {

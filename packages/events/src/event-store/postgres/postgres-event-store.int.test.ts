@@ -61,7 +61,7 @@ describe('PostgreSQL event store', () => {
     it('migrates idempotently, recording its history in events_migrations', async () => {
       expect(await migratePostgresEventStore(db)).toEqual({ applied: [] });
       const history = await sql<{ name: string }>`select name from events_migrations`.execute(db);
-      expect(history.rows.map((row) => row.name)).toEqual(['0001_postgres_event_store']);
+      expect(history.rows.map((row) => row.name)).toEqual(['0001_postgres_event_store', '0002_outbox_set_aside']);
     });
 
     it('migrates a fresh database exactly once when three processes start together', async () => {
@@ -69,7 +69,7 @@ describe('PostgreSQL event store', () => {
       const dbs = [1, 2, 3].map(() => createPostgresDb(fresh.url, { poolSize: 1 }));
       try {
         const results = await Promise.all(dbs.map((each) => migratePostgresEventStore(each)));
-        expect(results.flatMap((result) => result.applied)).toEqual(['0001_postgres_event_store']);
+        expect(results.flatMap((result) => result.applied)).toEqual(['0001_postgres_event_store', '0002_outbox_set_aside']);
       } finally {
         await Promise.all(dbs.map((each) => each.destroy()));
         await fresh.drop();
