@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReplicaHealth } from '../db/read-model-reads';
 
 export interface HttpMetrics {
   registry: Registry;
@@ -33,4 +34,30 @@ export function createHttpMetrics(): HttpMetrics {
       duration.observe(labels, (performance.now() - startedAt) / 1000);
     },
   };
+}
+
+/**
+ * The read-model replica's figures, read at each scrape: its lag in seconds (absent while unknown) and
+ * whether it takes reads (1) or they go to the primary (0).
+ * @example registerReplicaMetrics(metrics.registry, () => deps.readModel.replicaHealth());
+ */
+export function registerReplicaMetrics(registry: Registry, health: () => ReplicaHealth | null): void {
+  new Gauge({
+    name: 'mysql_replica_lag_seconds',
+    help: 'How far the read-model replica applies behind the primary',
+    registers: [registry],
+    collect() {
+      const lag = health()?.lagSeconds;
+      if (lag === null || lag === undefined) this.reset();
+      else this.set(lag);
+    },
+  });
+  new Gauge({
+    name: 'mysql_replica_serving_reads',
+    help: 'Whether read-model reads go to the replica (1) or, while it is down or lagging, to the primary (0)',
+    registers: [registry],
+    collect() {
+      this.set(health()?.state === 'ok' ? 1 : 0);
+    },
+  });
 }
