@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   const app = new Hono<AppEnv>();
   const metrics = createHttpMetrics();
   registerOutboxMetrics(metrics.registry, { db: deps.db.orders, clock: deps.clock, logger: deps.logger });
-  if (deps.readModel.replicaHealth()) registerReplicaMetrics(metrics.registry, () => deps.readModel.replicaHealth());
+  if (deps.readModel.replicaHealth()) registerReplicaMetrics(metrics.registry, deps.readModel);
   // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
   app.use(requestId({ limitLength: 128 }));
   app.use(requestLogger({ logger: deps.logger }));

@@ -35,6 +35,10 @@ export interface ReadModelReads<DB> {
   read<T>(query: (db: Kysely<DB>) => Promise<T>): Promise<T>;
   /** The replica as last seen; null when there is none. */
   replicaHealth(): ReplicaHealth | null;
+  /** Checks the replica now instead of at the next interval, and answers what it found. */
+  checkReplica(): Promise<ReplicaHealth | null>;
+  /** Reads answered so far by each server (a replica read that failed counts for the primary that answered). */
+  readsServed(): { replica: number; primary: number };
   /** Stops checking the replica (its pool is the caller's to close). */
   close(): void;
 }
@@ -49,8 +53,20 @@ export function createReadModelReads<DB>(options: ReadModelReadsOptions<DB>): Re
   const { primary, replica, logger } = options;
   const maxLagSeconds = options.maxLagSeconds ?? 2;
   const readTimeoutMs = options.readTimeoutMs ?? 1_000;
+  const served = { replica: 0, primary: 0 };
+  const readPrimary = <T>(query: (db: Kysely<DB>) => Promise<T>) => {
+    served.primary++;
+    return query(primary);
+  };
   if (!replica) {
-    return { primary, read: (query) => query(primary), replicaHealth: () => null, close: () => undefined };
+    return {
+      primary,
+      read: readPrimary,
+      replicaHealth: () => null,
+      checkReplica: () => Promise.resolve(null),
+      readsServed: () => ({ ...served }),
+      close: () => undefined,
+    };
   }
 
   // Down until the first check says otherwise: no read goes to a replica nobody has looked at.
@@ -79,16 +95,24 @@ export function createReadModelReads<DB>(options: ReadModelReadsOptions<DB>): Re
   return {
     primary,
     async read(query) {
-      if (health.state !== 'ok') return query(primary);
+      if (health.state !== 'ok') return readPrimary(query);
       try {
-        return await withTimeout(query(replica), readTimeoutMs, `the replica did not answer within ${readTimeoutMs} ms`);
+        const result = await withTimeout(query(replica), readTimeoutMs, `the replica did not answer within ${readTimeoutMs} ms`);
+        served.replica++;
+        return result;
       } catch (error) {
         logger.warn({ err: error }, 'read-model replica read failed; reading the primary');
         judge({ state: 'down', lagSeconds: health.lagSeconds });
-        return query(primary);
+        return readPrimary(query);
       }
     },
     replicaHealth: () => health,
+    async checkReplica() {
+      checking = checking.then(check);
+      await checking;
+      return health;
+    },
+    readsServed: () => ({ ...served }),
     close: () => clearInterval(timer),
   };
 }
