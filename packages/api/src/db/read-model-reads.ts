@@ -1,7 +1,7 @@
 import type { Logger } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { withTimeout } from '../health/readiness';
-import { readReplicaStatus } from './replica-status.repository';
+import { readReplicaStatus, type ReplicaStatus } from './replica-status.repository';
 
 /** How the replica looks to the API: `ok` takes reads; `lagging` and `down` send them to the primary. */
 export interface ReplicaHealth {
@@ -77,9 +77,7 @@ export function createReadModelReads<DB>(options: ReadModelReadsOptions<DB>): Re
   };
   const check = async () => {
     try {
-      const status = await withTimeout(readReplicaStatus(replica), readTimeoutMs, `the replica did not answer within ${readTimeoutMs} ms`);
-      if (!status.replicating || status.lagSeconds === null) judge({ state: 'down', lagSeconds: null });
-      else judge({ state: status.lagSeconds > maxLagSeconds ? 'lagging' : 'ok', lagSeconds: status.lagSeconds });
+      judge(replicaHealthOf(await withTimeout(readReplicaStatus(replica), readTimeoutMs, `the replica did not answer within ${readTimeoutMs} ms`), maxLagSeconds));
     } catch (error) {
       if (health.state !== 'down') logger.warn({ err: error }, 'read-model replica check failed');
       judge({ state: 'down', lagSeconds: null });
@@ -115,4 +113,10 @@ export function createReadModelReads<DB>(options: ReadModelReadsOptions<DB>): Re
     readsServed: () => ({ ...served }),
     close: () => clearInterval(timer),
   };
+}
+
+/** What a replica's own status means for reads: one that does not replicate is down, one too far behind is lagging. */
+export function replicaHealthOf(status: ReplicaStatus, maxLagSeconds: number): ReplicaHealth {
+  if (!status.replicating || status.lagSeconds === null) return { state: 'down', lagSeconds: null };
+  return { state: status.lagSeconds > maxLagSeconds ? 'lagging' : 'ok', lagSeconds: status.lagSeconds };
 }
