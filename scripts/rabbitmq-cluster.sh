@@ -150,7 +150,11 @@ case "${1:-}" in
     echo "AMQP_URL=$(url)"
     ;;
   stop)
-    for n in 3 2 1; do stop_node "$n"; done
+    # All at once: `start` starts them together too, and each waits for its peers at boot.
+    stop_node 1 & first=$!
+    stop_node 2 & second=$!
+    stop_node 3 & third=$!
+    wait "$first" "$second" "$third"
     ;;
   stop-node) stop_node "$2" "${3:-}" ;;
   start-node)
