@@ -15,8 +15,9 @@ import { devMailRoutes } from './dev/dev-mail.routes';
 import { restRoutes } from './rest/rest.routes';
 import { createRequestContext } from './trpc/context';
 import { appRouter } from './trpc/root.router';
-import { createHttpMetrics, registerReplicaMetrics } from './http/metrics';
+import { createHttpMetrics } from './http/metrics';
 import { registerOutboxMetrics } from './http/outbox-metrics';
+import { registerReplicaMetrics } from './http/replica-metrics';
 
 export type AppEnv = { Variables: RequestLoggerVariables };
 
