@@ -14,6 +14,7 @@ import {
 import type { ProjectionsDatabase } from '@delivery/projections';
 import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config';
+import { createReadModelReads, type ReadModelReads } from './db/read-model-reads';
 import { pingDatabase } from './health/ping.repository';
 import type { OrderChangeFeed } from './live/order-change-feed';
 import type { MenuDatabase } from './menu/menu.table';
@@ -45,6 +46,8 @@ export interface AppDeps {
   ids: IdGenerator;
   db: ApiDatabases;
   eventStore: EventStore;
+  /** Where `order.get` and `order.list` read: the replica (`MYSQL_READ_URL`) while it is healthy, else `db.orders`. */
+  readModel: ReadModelReads<ApiOrdersDatabase>;
   /** Live order changes from this instance's own queue; null where nothing consumes (router tests). */
   orderChangeFeed: OrderChangeFeed | null;
   /** What `/readyz` checks: the databases (unless `db` came in through overrides) and whatever else was given, e.g. RabbitMQ. */
@@ -70,6 +73,9 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
     menu: remember(opened, createPostgresDb<MenuDatabase>(config.POSTGRES_URL)),
     orders: remember(opened, createMysqlDb<ApiOrdersDatabase>(config.MYSQL_URL)),
   };
+  // A replica only beside the MySQL primary opened here: an injected database (embedded mode, tests) has none.
+  const replica = !overrides.db && config.MYSQL_READ_URL ? remember(opened, createMysqlDb<ApiOrdersDatabase>(config.MYSQL_READ_URL)) : undefined;
+  const readModel = overrides.readModel ?? createReadModelReads({ primary: db.orders, replica, logger });
   // Databases opened here are checked here; databases handed in come with their own checks.
   const databaseChecks: ReadinessCheck[] = overrides.db
     ? []
@@ -84,12 +90,14 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
     ids: overrides.ids ?? randomIds,
     db,
     eventStore: overrides.eventStore ?? createMysqlEventStore({ db: db.orders, clock, logger }),
+    readModel,
     orderChangeFeed: overrides.orderChangeFeed ?? null,
     checks: [...databaseChecks, ...(overrides.checks ?? [])],
   };
   return {
     deps,
     async close() {
+      readModel.close();
       await Promise.allSettled(opened.map((resource) => resource.destroy()));
     },
   };

@@ -17,6 +17,7 @@ import { createRequestContext } from './trpc/context';
 import { appRouter } from './trpc/root.router';
 import { createHttpMetrics } from './http/metrics';
 import { registerOutboxMetrics } from './http/outbox-metrics';
+import { registerReplicaMetrics } from './http/replica-metrics';
 
 export type AppEnv = { Variables: RequestLoggerVariables };
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   const app = new Hono<AppEnv>();
   const metrics = createHttpMetrics();
   registerOutboxMetrics(metrics.registry, { db: deps.db.orders, clock: deps.clock, logger: deps.logger });
+  if (deps.readModel.replicaHealth()) registerReplicaMetrics(metrics.registry, deps.readModel);
   // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
   app.use(requestId({ limitLength: 128 }));
   app.use(requestLogger({ logger: deps.logger }));
@@ -70,7 +72,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
 
   app.get('/readyz', async (c) => {
     const report = await checkReadiness(deps.checks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });
-    return c.json({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks }, report.ready ? 200 : 503);
+    // The replica is shown, not checked: while it is down or behind, the primary serves its reads.
+    const replica = deps.readModel.replicaHealth();
+    return c.json({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks, ...(replica ? { replica } : {}) }, report.ready ? 200 : 503);
   });
 
   // tRPC would answer 415 too, but with a garbled message and no request id; every procedure here takes JSON.

@@ -1,3 +1,4 @@
+import { AmqpUrlSchema } from '@delivery/events';
 import { z } from 'zod';
 
 /**
@@ -22,8 +23,10 @@ export const ApiConfig = z
     NODE_ENV: unsetWhenEmpty(z.enum(['development', 'test', 'production']).default('development')),
     PORT: unsetWhenEmpty(z.coerce.number().int().min(0).max(65_535).default(3000)),
     MYSQL_URL: unsetWhenEmpty(url(['mysql:']).default('mysql://root@127.0.0.1:3306/delivery_system')),
+    // A replica of MYSQL_URL's server for read-model reads (order.get, order.list); unset, the primary serves them.
+    MYSQL_READ_URL: unsetWhenEmpty(url(['mysql:']).optional()),
     POSTGRES_URL: unsetWhenEmpty(url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/delivery_system')),
-    AMQP_URL: unsetWhenEmpty(url(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672')),
+    AMQP_URL: unsetWhenEmpty(AmqpUrlSchema.default('amqp://guest:guest@127.0.0.1:5672')),
     SMTP_URL: unsetWhenEmpty(url(['smtp:', 'smtps:']).optional()),
     USER_EMAIL: unsetWhenEmpty(z.email({ error: 'must be an email address' }).optional()),
     USER_EMAIL_PASS: unsetWhenEmpty(z.string().optional()),

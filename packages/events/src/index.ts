@@ -18,6 +18,7 @@ export { migrateEventStore } from './migrations/migrate-event-store';
 export { createMysqlDb, ensureMysqlDatabase } from './db/mysql-database';
 export * from './messaging/topology';
 export * from './messaging/amqp-connection';
+export * from './messaging/amqp-nodes';
 export * from './messaging/event-message';
 export * from './messaging/publisher';
 export * from './messaging/consumer';

@@ -25,7 +25,8 @@ export async function checkReadiness(checks: readonly ReadinessCheck[], options:
   return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
 }
 
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
+/** Rejects with `message` when `promise` has not settled within `timeoutMs` (which is left to settle on its own). */
+export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(message)), timeoutMs);

@@ -7,17 +7,19 @@ import { requireReadable } from './order-access';
 /** How long `order.get` with `minVersion` waits for the read model before answering from the stream. */
 const MIN_VERSION_WAIT_MS = 3_000;
 
-type QueryContext = Pick<Context, 'db' | 'eventStore'> & { user: NonNullable<Context['user']> };
+type QueryContext = Pick<Context, 'readModel' | 'eventStore'> & { user: NonNullable<Context['user']> };
 
 /**
- * An order from the read model. With `minVersion`, waits (bounded) until the read model has caught up, so a
- * client reads its own write; if it has not caught up in time, the event stream answers, which is never behind.
+ * An order from the read model (the replica while it is healthy). With `minVersion`, a replica answer older
+ * than that is set aside for the primary's, waiting (bounded) until the projection has caught up, so a client
+ * reads its own write; if it has not caught up in time, the event stream answers, which is never behind.
  */
 export async function getOrderForUser(ctx: QueryContext, orderId: string, minVersion?: number): Promise<Order> {
+  const read = await ctx.readModel.read((db) => getOrderWithOwner(db, orderId));
   const found =
-    minVersion === undefined
-      ? await getOrderWithOwner(ctx.db.orders, orderId)
-      : (await waitForOrderVersion(ctx.db.orders, orderId, { minVersion, timeoutMs: MIN_VERSION_WAIT_MS })).found;
+    minVersion === undefined || (read && read.order.version >= minVersion)
+      ? read
+      : (await waitForOrderVersion(ctx.readModel.primary, orderId, { minVersion, timeoutMs: MIN_VERSION_WAIT_MS })).found;
   if (found && (minVersion === undefined || found.order.version >= minVersion)) {
     requireReadable(ctx.user, orderId, found.ownerId);
     return found.order;
@@ -29,11 +31,11 @@ export async function getOrderForUser(ctx: QueryContext, orderId: string, minVer
 }
 
 export async function listOrdersForUser(
-  ctx: Pick<QueryContext, 'db' | 'user'>,
+  ctx: Pick<QueryContext, 'readModel' | 'user'>,
   input: { status?: Order['status']; limit?: number; cursor?: string | null } = {},
 ): Promise<OrderPage> {
   const customerId = ctx.user.role === 'customer' ? ctx.user.sub : undefined;
-  return listOrders(ctx.db.orders, { ...input, customerId });
+  return ctx.readModel.read((db) => listOrders(db, { ...input, customerId }));
 }
 
 export async function orderHistoryForUser(ctx: Pick<QueryContext, 'eventStore' | 'user'>, orderId: string) {

@@ -21,15 +21,26 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+export interface StartSystemOptions {
+  deliveryDelayMs: number;
+  processes: ProcessName[];
+  /** Services of the test's own instead of the machine's (a broker cluster, a database primary and replica). */
+  services?: { amqpUrl?: string; mysqlUrl?: string; mysqlReadUrl?: string };
+}
+
+/** What a service the test brought itself needs of this harness: nothing to create, nothing to drop. */
+const broughtIn = (url: string) => ({ url, drop: async () => undefined });
+
 /**
  * The whole system as separate processes on databases, a vhost and an SMTP server of this test's own.
  * @example const system = await startSystem({ deliveryDelayMs: 300, processes: ['api', 'relay', 'email', 'vendor', 'projection'] });
  */
-export async function startSystem(options: { deliveryDelayMs: number; processes: ProcessName[] }): Promise<RunningSystem> {
+export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
+  const { services = {} } = options;
   const [mysql, postgres, vhost, smtp, port] = await Promise.all([
-    createTestMysqlDatabase('e2e'),
+    services.mysqlUrl ? broughtIn(services.mysqlUrl) : createTestMysqlDatabase('e2e'),
     createTestPostgresDatabase(),
-    createTestVhost('delivery_e2e'),
+    services.amqpUrl ? broughtIn(services.amqpUrl) : createTestVhost('delivery_e2e'),
     startSmtpCapture(),
     freePort(),
   ]);
@@ -48,6 +59,7 @@ export async function startSystem(options: { deliveryDelayMs: number; processes:
     PUBLIC_URL: apiUrl,
     DELIVERY_DELAY_MS: String(options.deliveryDelayMs),
     VENDOR_TOKEN: await signToken(AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
+    ...(services.mysqlReadUrl ? { MYSQL_READ_URL: services.mysqlReadUrl } : {}),
   };
   const processes: ManagedProcess[] = [];
 

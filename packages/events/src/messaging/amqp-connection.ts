@@ -1,5 +1,6 @@
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from '../shared/logger';
+import { parseAmqpNodes, type AmqpNode } from './amqp-nodes';
 
 // Re-exported so packages using this one need no direct amqplib dependency.
 export type {
@@ -14,6 +15,7 @@ export type {
 export type AmqpSetup = (model: ChannelModel) => Promise<void>;
 
 export interface AmqpConnectionOptions {
+  /** One broker URL, or the nodes of a cluster separated by commas: it connects to any live one. */
   url: string;
   logger: Logger;
   /** Shown in RabbitMQ's connection list and in the logs (`relay`, `email`, ...). */
@@ -62,7 +64,9 @@ class AmqpConnectionClosedError extends Error {
 /**
  * A connection to RabbitMQ that keeps itself alive: it connects with capped exponential backoff and
  * jitter (amqplib's own recovery), and re-runs the registered setups after every reconnection, so
- * topology, publisher channels and consumers survive a broker restart or a dropped socket.
+ * topology, publisher channels and consumers survive a broker restart or a dropped socket. Given several
+ * nodes of a cluster, it starts at a random one (spreading clients) and moves on to the next whenever an
+ * attempt fails or the connection drops, so a stopped node costs one reconnection.
  * @example
  * const connection = createAmqpConnection({ url, logger, name: 'relay' });
  * connection.register(async (model) => { const channel = await model.createChannel(); await assertTopology(channel); await channel.close(); });
@@ -93,7 +97,21 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
     });
   }
 
-  const recovering: Promise<RecoveringChannelModel> = connect(withHeartbeat(options.url, options.heartbeatSeconds ?? 10), {
+  const nodes = parseAmqpNodes(options.url, { heartbeatSeconds: options.heartbeatSeconds ?? 10 });
+  let nodeIndex = Math.floor(Math.random() * nodes.length);
+  // amqplib's recovery reconnects with the very object it was given, so moving to another node means
+  // copying that node's settings over it (every node has the same keys) before the next attempt.
+  const target = { ...currentNode().connect };
+  function currentNode(): AmqpNode {
+    return nodes[nodeIndex % nodes.length]!;
+  }
+  function moveToNextNode(): void {
+    if (nodes.length === 1) return;
+    nodeIndex = (nodeIndex + 1) % nodes.length;
+    Object.assign(target, currentNode().connect);
+  }
+
+  const recovering: Promise<RecoveringChannelModel> = connect(target, {
     clientProperties: { connection_name: name },
     // A connection attempt to a host that does not answer must fail, not hang.
     timeout: 10_000,
@@ -109,19 +127,22 @@ export function createAmqpConnection(options: AmqpConnectionOptions): AmqpConnec
   void recovering.then((model) => {
     model.on('connect', (connected: ChannelModel) => {
       live = connected;
-      logger.info({ connection: name }, 'AMQP connected');
+      logger.info({ connection: name, node: currentNode().label }, 'AMQP connected');
       // A registration that slipped in after the setups ran but before this event has not run yet.
       for (const setup of setups) if (setup.lastModel !== connected) runLate(setup, connected);
       const ready = waiters;
       waiters = [];
       for (const waiter of ready) waiter.resolve(connected);
     });
+    // Both run before recovery schedules its next attempt, which therefore goes to the next node.
     model.on('disconnect', (error: Error) => {
       live = null;
-      if (!closed) logger.warn({ connection: name, err: error }, 'AMQP connection lost; reconnecting');
+      if (!closed) logger.warn({ connection: name, node: currentNode().label, err: error }, 'AMQP connection lost; reconnecting');
+      moveToNextNode();
     });
     model.on('connect-failed', (error: Error) => {
-      logger.warn({ connection: name, err: error }, 'AMQP connection attempt failed');
+      logger.warn({ connection: name, node: currentNode().label, err: error }, 'AMQP connection attempt failed');
+      moveToNextNode();
     });
     model.on('reconnect-scheduled', (info: { attempt: number; delay: number }) => {
       logger.debug({ connection: name, attempt: info.attempt, delayMs: info.delay }, 'AMQP reconnect scheduled');
@@ -197,12 +218,6 @@ function setupEntry(run: AmqpSetup): SetupEntry {
   // Nobody has to await `ready`; a close before the first setup must not surface as an unhandled rejection.
   ready.catch(() => undefined);
   return { run, lastModel: null, ready, resolve, reject };
-}
-
-function withHeartbeat(url: string, heartbeatSeconds: number): string {
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(heartbeatSeconds));
-  return parsed.toString();
 }
 
 export { AmqpConnectionClosedError };

@@ -33,7 +33,7 @@ async function openChannel<C extends Channel>(connection: AmqpConnection, confir
 
 /**
  * Shows up to `limit` parked messages of `queue` without removing them: they are fetched unacked and
- * put back (a classic queue returns them to their place).
+ * put back (a quorum queue delivers returned messages first, so they keep their place).
  * @example const parked = await listParked(connection, 'orders.confirmation', 20);
  */
 export async function listParked(connection: AmqpConnection, queue: string, limit = 50): Promise<{ total: number; messages: ParkedMessage[] }> {

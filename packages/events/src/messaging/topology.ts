@@ -45,6 +45,13 @@ export function workQueueArguments(queue: string): Record<string, unknown> {
 }
 
 /**
+ * The arguments of a parking queue. Quorum, like the work queues: a classic queue lives on one node, and
+ * while that node is down every declaration of it fails, which would keep every process of a cluster from
+ * setting up on the nodes that are still running. No delivery limit: nothing consumes it but operators.
+ */
+export const PARKED_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 'x-queue-type': 'quorum' };
+
+/**
  * Declares the exchange, the work queues, their parking queues and the bindings. Idempotent: every
  * process that publishes or consumes runs it on each (re)connection before its first message, since a
  * fanout exchange with no bound queue drops a message even when the publish is confirmed.
@@ -54,7 +61,7 @@ export async function assertTopology(channel: Pick<Channel, 'assertExchange' | '
   await channel.assertExchange(ORDERS_EXCHANGE, 'fanout', { durable: true });
   for (const queue of orderQueueNames) {
     // The parking queue first, so dead-lettering always has somewhere to go.
-    await channel.assertQueue(parkedQueueName(queue), { durable: true });
+    await channel.assertQueue(parkedQueueName(queue), { durable: true, arguments: PARKED_QUEUE_ARGUMENTS });
     await channel.assertQueue(queue, { durable: true, arguments: workQueueArguments(queue) });
     await channel.bindQueue(queue, ORDERS_EXCHANGE, '');
   }

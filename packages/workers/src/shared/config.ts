@@ -1,3 +1,4 @@
+import { AmqpUrlSchema } from '@delivery/events';
 import { z } from 'zod';
 
 const url = (protocols: readonly string[]) =>
@@ -14,7 +15,7 @@ const optionalText = z.preprocess((value) => (value === '' ? undefined : value),
 export const WorkersConfig = z
   .object({
     MYSQL_URL: url(['mysql:']).default('mysql://root@127.0.0.1:3306/delivery_system'),
-    AMQP_URL: url(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672'),
+    AMQP_URL: AmqpUrlSchema.default('amqp://guest:guest@127.0.0.1:5672'),
     SMTP_URL: z.preprocess((value) => (value === '' ? undefined : value), url(['smtp:', 'smtps:']).optional()),
     USER_EMAIL: optionalText,
     USER_EMAIL_PASS: optionalText,
