@@ -31,7 +31,7 @@ export function createAmqpBus(options: AmqpConnectionOptions): AmqpBus {
       const registration = connection.register(async (model) => {
         const channel = await model.createChannel();
         channel.on('error', (error: Error) => logger.warn({ err: error }, 'watch channel error'));
-        await assertTopology(channel);
+        await assertTopology(model, logger);
         const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
         await channel.bindQueue(queue, ORDERS_EXCHANGE, '');
         await channel.consume(

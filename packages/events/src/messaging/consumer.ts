@@ -41,7 +41,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
       // A channel that dies while its connection lives would leave this queue without a consumer.
       if (!stopSignal.signal.aborted) connection.reset(model, new Error(`consumer channel of ${queue} closed`));
     });
-    await assertTopology(channel);
+    await assertTopology(model, logger);
     await channel.prefetch(prefetch);
     const { consumerTag } = await channel.consume(
       queue,

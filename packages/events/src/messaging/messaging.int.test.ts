@@ -86,8 +86,9 @@ async function consume(options: Omit<Parameters<typeof startConsumer>[0], 'conne
 
 describe('messaging topology', () => {
   it('can be declared twice without error', async () => {
-    await assertTopology(channel);
-    await expect(assertTopology(channel)).resolves.toBeUndefined();
+    const model = await connection.whenConnected();
+    await assertTopology(model);
+    await expect(assertTopology(model)).resolves.toBeUndefined();
   });
 
   it('declares the work queues as quorum queues, refusing a classic redeclaration', async () => {

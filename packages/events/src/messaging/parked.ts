@@ -27,7 +27,7 @@ async function openChannel<C extends Channel>(connection: AmqpConnection, confir
   const channel = (confirm ? await model.createConfirmChannel() : await model.createChannel()) as C;
   // An error closes the channel and rejects the pending call; the listener only keeps it from crashing the process.
   channel.on('error', () => undefined);
-  await assertTopology(channel);
+  await assertTopology(model);
   return channel;
 }
 

@@ -56,7 +56,7 @@ export function createEventPublisher(options: {
       if (open === entry) open = null;
       if (!closing) connection.reset(model, new Error('publisher channel closed'));
     });
-    await assertTopology(channel);
+    await assertTopology(model, logger);
     open = entry;
   });
 

@@ -1,4 +1,5 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
+import type { Logger } from '../shared/logger';
 
 /** The durable fanout exchange every order event is published to. */
 export const ORDERS_EXCHANGE = 'orders';
@@ -51,18 +52,64 @@ export function workQueueArguments(queue: string): Record<string, unknown> {
  */
 export const PARKED_QUEUE_ARGUMENTS: Readonly<Record<string, unknown>> = { 'x-queue-type': 'quorum' };
 
+/** What declaring needs of a connection: channels of its own, so a refused declaration closes none of the caller's. */
+export type TopologyConnection = Pick<ChannelModel, 'createChannel'>;
+
 /**
- * Declares the exchange, the work queues, their parking queues and the bindings. Idempotent: every
- * process that publishes or consumes runs it on each (re)connection before its first message, since a
- * fanout exchange with no bound queue drops a message even when the publish is confirmed.
- * @example await assertTopology(channel);
+ * Declares the exchange, the work queues, their parking queues and the bindings, on a channel of its own.
+ * Idempotent: every process that publishes or consumes runs it on each (re)connection before its first
+ * message, since a fanout exchange with no bound queue drops a message even when the publish is confirmed.
+ * A parking queue left classic by an older release is upgraded to quorum when empty, and otherwise kept
+ * (with a warning) until an operator has redriven it: nothing parked is lost either way.
+ * @example await assertTopology(model, logger);
  */
-export async function assertTopology(channel: Pick<Channel, 'assertExchange' | 'assertQueue' | 'bindQueue'>): Promise<void> {
-  await channel.assertExchange(ORDERS_EXCHANGE, 'fanout', { durable: true });
-  for (const queue of orderQueueNames) {
-    // The parking queue first, so dead-lettering always has somewhere to go.
-    await channel.assertQueue(parkedQueueName(queue), { durable: true, arguments: PARKED_QUEUE_ARGUMENTS });
-    await channel.assertQueue(queue, { durable: true, arguments: workQueueArguments(queue) });
-    await channel.bindQueue(queue, ORDERS_EXCHANGE, '');
+export async function assertTopology(model: TopologyConnection, logger?: Logger): Promise<void> {
+  const channel = await openQuietChannel(model);
+  try {
+    await channel.assertExchange(ORDERS_EXCHANGE, 'fanout', { durable: true });
+    for (const queue of orderQueueNames) {
+      // The parking queue first, so dead-lettering always has somewhere to go.
+      await assertParkingQueue(model, parkedQueueName(queue), logger);
+      await channel.assertQueue(queue, { durable: true, arguments: workQueueArguments(queue) });
+      await channel.bindQueue(queue, ORDERS_EXCHANGE, '');
+    }
+  } finally {
+    await channel.close().catch(() => undefined);
   }
+}
+
+async function assertParkingQueue(model: TopologyConnection, name: string, logger: Logger | undefined): Promise<void> {
+  // A refused declaration closes its channel: each attempt gets one of its own.
+  if (await declaredOrRefused(model, (channel) => channel.assertQueue(name, { durable: true, arguments: PARKED_QUEUE_ARGUMENTS }))) return;
+  // Classic, from before parking queues were quorum. `ifEmpty` makes the delete refuse if a message is there,
+  // and a message dead-lettered meanwhile waits in its work queue (at-least-once dead-lettering) until it exists again.
+  const upgraded = await declaredOrRefused(model, async (channel) => {
+    await channel.deleteQueue(name, { ifEmpty: true });
+    await channel.assertQueue(name, { durable: true, arguments: PARKED_QUEUE_ARGUMENTS });
+  });
+  if (upgraded) logger?.info({ queue: name }, 'upgraded an empty classic parking queue to a quorum queue');
+  else logger?.warn({ queue: name }, 'parking queue is a classic queue holding messages: redrive them (pnpm delivery parked redrive) so it can become a quorum queue');
+}
+
+/** Runs `declare` on a fresh channel: true when it succeeds, false when the broker refuses it (PRECONDITION_FAILED). */
+async function declaredOrRefused(model: TopologyConnection, declare: (channel: Channel) => Promise<unknown>): Promise<boolean> {
+  const channel = await openQuietChannel(model);
+  try {
+    await declare(channel);
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === PRECONDITION_FAILED) return false;
+    throw error;
+  } finally {
+    await channel.close().catch(() => undefined);
+  }
+}
+
+const PRECONDITION_FAILED = 406;
+
+async function openQuietChannel(model: TopologyConnection): Promise<Channel> {
+  const channel = await model.createChannel();
+  // An error closes the channel and rejects the pending call; the listener only keeps it from crashing the process.
+  channel.on('error', () => undefined);
+  return channel;
 }

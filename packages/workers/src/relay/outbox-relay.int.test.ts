@@ -45,8 +45,9 @@ beforeAll(async () => {
   await migrateEventStore(db);
   store = createMysqlEventStore({ db });
   bus = createAmqpBus({ url: vhost.url, logger: silentLogger, name: 'relay-test' });
-  channel = await (await bus.connection.whenConnected()).createChannel();
-  await assertTopology(channel);
+  const model = await bus.connection.whenConnected();
+  await assertTopology(model);
+  channel = await model.createChannel();
 });
 
 afterAll(async () => {
