@@ -18,6 +18,8 @@ describe('a worker killed with SIGKILL while it holds unacked messages', () => {
     const orders = await Promise.all(Array.from({ length: 5 }, () => placeSampleOrder(customer)));
     const vendor = system.processes.find((process) => process.name === 'vendor')!;
     await Promise.all(orders.map(({ placed }) => customer.order.get.query({ orderId: placed.orderId, minVersion: 2 })));
+    // Each acceptance's log line, awaited: one read at once could miss lines still in the pipe.
+    await Promise.all(orders.map(({ placed }) => vendor.waitForLog((line) => line.msg === 'order accepted' && line.orderId === placed.orderId)));
     expect(vendor.logs.filter((line) => line.msg === 'order accepted')).toHaveLength(orders.length);
 
     await vendor.kill('SIGKILL');
