@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '@delivery/api';
 import { resolveDeliveryMode } from '../embedded/delivery-mode';
-import { startEmbedded } from '../embedded/start-embedded';
 import { startDevMailbox } from '../supervisor/dev-mailbox';
 import { startSupervisor } from '../supervisor/supervisor';
 import { vendorTokenFor } from '../supervisor/vendor-token';
@@ -20,7 +19,9 @@ export async function startAll(env: Record<string, string | undefined>): Promise
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const { mode, reason } = await resolveDeliveryMode(env);
   write(`delivery-system: ${mode} mode (${reason})`);
-  if (mode === 'embedded') return startEmbedded(env, write);
+  // The embedded system (PGlite, every worker in process) is loaded only in embedded mode: the services mode's
+  // supervisor stays small.
+  if (mode === 'embedded') return (await import('../embedded/start-embedded')).startEmbedded(env, write);
   return startWithServices(env, write);
 }
 
