@@ -12,6 +12,7 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --offline --frozen-lockfile \
  && pnpm build \
+ && rm -rf node_modules packages/*/node_modules \
  && pnpm install --offline --frozen-lockfile --prod \
  && rm -rf bench examples postman scripts packages/*/src packages/sdk/dist/*.d.ts
 
@@ -25,7 +26,7 @@ USER node
 EXPOSE 3000
 # Liveness of the API (/healthz); docker-compose.yml asks the API for readiness (/readyz) and turns the check
 # off for the workers, which serve no HTTP.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=10s --timeout=3s --retries=6 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT ?? 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["delivery"]
 CMD ["start", "api"]
