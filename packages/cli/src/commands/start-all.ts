@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '@delivery/api';
+import { handleProcessLifecycle, STOP_TIMEOUT_MS } from '@delivery/events';
 import { resolveDeliveryMode } from '../embedded/delivery-mode';
 import { startDevMailbox } from '../supervisor/dev-mailbox';
 import { startSupervisor } from '../supervisor/supervisor';
@@ -44,9 +45,13 @@ async function startWithServices(env: Record<string, string | undefined>, write:
   }
 
   const supervisor = startSupervisor(childEnv, write);
-  const stop = () => supervisor.stopAll();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // The signal goes on to every child, which stops within its own bound; the supervisor waits a little longer.
+  const say = (_: object, message?: string) => write(`supervisor: ${message ?? ''}`);
+  handleProcessLifecycle({ logger: { info: say, warn: say, error: say }, stopTimeoutMs: STOP_TIMEOUT_MS + 5_000 }).setStop(async (signal) => {
+    supervisor.stopAll(signal);
+    await supervisor.done;
+    await mailbox?.close();
+  });
 
   supervisor.start('api');
   const apiUp = await waitForHealth(`http://127.0.0.1:${config.PORT}/healthz`, supervisor.done);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { BUILT_CONDITION } from '../entry-points';
 
 export interface LogLine {
   msg?: string;
@@ -20,9 +21,13 @@ export interface ManagedProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts a TypeScript entry point under tsx with `env` (and `args`), collecting its JSON log lines. */
+/**
+ * Starts an entry point with `env` (and `args`), collecting its JSON log lines: a TypeScript one under tsx,
+ * a built one (`.js`) as production runs it.
+ */
 export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>, args: readonly string[] = []): ManagedProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entryPoint, ...args], {
+  const runner = entryPoint.endsWith('.js') ? [`--conditions=${BUILT_CONDITION}`, '--enable-source-maps'] : ['--import', 'tsx'];
+  const child: ChildProcess = spawn(process.execPath, [...runner, entryPoint, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,7 +1,7 @@
 import { createTestMysqlDatabase, createTestPostgresDatabase, createTestVhost, freePort } from '@delivery/events/testing';
 import { signToken } from '@delivery/api';
 import { startSmtpCapture, type SmtpCapture } from '@delivery/workers/testing';
-import { ENTRY_POINTS, type ProcessName } from '../entry-points';
+import { entryPointOf, type ProcessName } from '../entry-points';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
 import { waitUntilReady } from './wait-until-ready';
 
@@ -25,7 +25,14 @@ export interface RunningSystem {
  * The whole system as separate processes on databases, a vhost and an SMTP server of this test's own.
  * @example const system = await startSystem({ deliveryDelayMs: 300, processes: ['api', 'relay', 'email', 'vendor', 'projection'] });
  */
-export async function startSystem(options: { deliveryDelayMs: number; processes: ProcessName[] }): Promise<RunningSystem> {
+export async function startSystem(options: {
+  deliveryDelayMs: number;
+  processes: ProcessName[];
+  /** `built` runs the compiled entry points (`pnpm build`) with node, as production does; default: the sources. */
+  code?: 'source' | 'built';
+  /** More environment for every process (say, OTEL_EXPORTER_OTLP_ENDPOINT). */
+  env?: Record<string, string>;
+}): Promise<RunningSystem> {
   const [mysql, postgres, vhost, smtp, port] = await Promise.all([
     createTestMysqlDatabase('e2e'),
     createTestPostgresDatabase(),
@@ -48,11 +55,12 @@ export async function startSystem(options: { deliveryDelayMs: number; processes:
     PUBLIC_URL: apiUrl,
     DELIVERY_DELAY_MS: String(options.deliveryDelayMs),
     VENDOR_TOKEN: await signToken(AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
+    ...options.env,
   };
   const processes: ManagedProcess[] = [];
 
   const start = async (name: ProcessName) => {
-    const managed = startManagedProcess(name, ENTRY_POINTS[name], env);
+    const managed = startManagedProcess(name, entryPointOf(name, options.code === 'built'), env);
     processes.push(managed);
     if (name === 'api') await waitUntilReady(apiUrl, managed);
     else await managed.waitForLog((line) => line.msg === 'started');
