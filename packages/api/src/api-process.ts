@@ -1,4 +1,4 @@
-import { createAmqpBus, createLogger, handleProcessLifecycle, type Logger, type MessageBus } from '@delivery/events';
+import { createAmqpBus, createLogger, handleProcessLifecycle, startTracing, type Logger, type MessageBus } from '@delivery/events';
 import type { Hono } from 'hono';
 import { openAppDeps, type AppDeps, type ReadinessCheck } from './app-deps';
 import { startOrderChangeFeed } from './live/order-change-feed';
@@ -84,6 +84,7 @@ export function busReadiness(bus: MessageBus): ReadinessCheck {
  */
 export async function runApiMain(env: Record<string, string | undefined> = process.env): Promise<void> {
   const lifecycle = handleProcessLifecycle({ logger: createLogger({ name: 'api' }) });
+  const tracing = await startTracing({ serviceName: 'api', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   let api: RunningApi;
   try {
     api = await startApiProcess(env);
@@ -92,5 +93,8 @@ export async function runApiMain(env: Record<string, string | undefined> = proce
     if (error instanceof Error && error.cause) process.stderr.write(`  cause: ${String(error.cause)}\n`);
     process.exit(1);
   }
-  lifecycle.setStop(() => api.stop());
+  lifecycle.setStop(async () => {
+    await api.stop();
+    await tracing.shutdown();
+  });
 }

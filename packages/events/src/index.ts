@@ -36,3 +36,4 @@ export { runMigrations } from './db/run-migrations';
 export { createPgliteDb, type PgliteLocation } from './db/pglite-database';
 export { sqlFamilyOf, type SqlFamily } from './db/sql-family';
 export * from './lifecycle/process-lifecycle';
+export * from './tracing';

@@ -15,6 +15,8 @@ export interface ManagedProcess {
   readonly logs: readonly LogLine[];
   /** What it wrote to stderr, line by line. */
   readonly stderr: readonly string[];
+  /** The arguments node was started with (the runner's flags and the entry point). */
+  readonly command: readonly string[];
   /** Resolves at the first JSON log line that matches; rejects if the process exits first. */
   waitForLog(match: (line: LogLine) => boolean): Promise<LogLine>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
@@ -27,7 +29,8 @@ export interface ManagedProcess {
  */
 export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>, args: readonly string[] = []): ManagedProcess {
   const runner = entryPoint.endsWith('.js') ? [`--conditions=${BUILT_CONDITION}`, '--enable-source-maps'] : ['--import', 'tsx'];
-  const child: ChildProcess = spawn(process.execPath, [...runner, entryPoint, ...args], {
+  const command = [...runner, entryPoint, ...args];
+  const child: ChildProcess = spawn(process.execPath, command, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,6 +62,7 @@ export function startManagedProcess(name: string, entryPoint: string, env: Recor
     pid: child.pid,
     logs,
     stderr,
+    command,
     exited,
     waitForLog(match) {
       const seen = logs.find(match);

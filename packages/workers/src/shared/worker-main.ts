@@ -1,4 +1,4 @@
-import { createLogger, handleProcessLifecycle, type Logger } from '@delivery/events';
+import { createLogger, handleProcessLifecycle, startTracing, type Logger } from '@delivery/events';
 import { ConfigError, loadWorkersConfig, type WorkersConfig } from './config';
 
 /** A running worker: `stop()` finishes or hands back in-flight work and closes every connection. */
@@ -25,10 +25,14 @@ export async function runWorkerMain(name: string, start: StartWorker, env: Recor
   const logger = createLogger({ name, level: config.LOG_LEVEL });
   // Signals, the stop's bound and unhandled rejections: the same for every process (handleProcessLifecycle).
   const lifecycle = handleProcessLifecycle({ logger });
+  const tracing = await startTracing({ serviceName: name, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
   try {
     const worker = await start({ config, logger });
-    lifecycle.setStop(() => worker.stop());
+    lifecycle.setStop(async () => {
+      await worker.stop();
+      await tracing.shutdown();
+    });
     logger.info({}, 'started');
   } catch (error) {
     logger.error({ err: error }, 'could not start');
