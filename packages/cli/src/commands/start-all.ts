@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@delivery/api';
 import { handleProcessLifecycle, STOP_TIMEOUT_MS } from '@delivery/events';
 import { resolveDeliveryMode } from '../embedded/delivery-mode';
+import { nodeSupportWarning } from '../node-support';
 import { startDevMailbox } from '../supervisor/dev-mailbox';
 import { startSupervisor } from '../supervisor/supervisor';
 import { vendorTokenFor } from '../supervisor/vendor-token';
@@ -20,6 +21,8 @@ export async function startAll(env: Record<string, string | undefined>): Promise
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const { mode, reason } = await resolveDeliveryMode(env);
   write(`delivery-system: ${mode} mode (${reason})`);
+  const nodeWarning = nodeSupportWarning();
+  if (nodeWarning) write(`delivery-system: ${nodeWarning}`);
   // The embedded system (PGlite, every worker in process) is loaded only in embedded mode: the services mode's
   // supervisor stays small.
   if (mode === 'embedded') return (await import('../embedded/start-embedded')).startEmbedded(env, write);
