@@ -1,5 +1,8 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 
+const EXPORT_TIMEOUT_MS = 5_000;
+const SHUTDOWN_TIMEOUT_MS = 3_000;
+
 export interface TracingConfig {
   /** `service.name` of this process's spans: api, relay, email, vendor, projection, embedded. */
   serviceName: string;
@@ -8,7 +11,10 @@ export interface TracingConfig {
 }
 
 export interface Tracing {
-  /** Sends the spans still buffered, then stops exporting. */
+  /**
+   * Sends the spans still buffered, then stops exporting; never fails and takes at most SHUTDOWN_TIMEOUT_MS,
+   * so an unreachable collector cannot turn a graceful stop into a failed or late one.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -29,7 +35,7 @@ export async function startTracing(config: TracingConfig): Promise<Tracing> {
       import('@opentelemetry/core'),
       import('@opentelemetry/resources'),
     ]);
-  const exporter = new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` });
+  const exporter = new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
@@ -37,5 +43,12 @@ export async function startTracing(config: TracingConfig): Promise<Tracing> {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(provider);
-  return { shutdown: () => provider.shutdown() };
+  return {
+    async shutdown() {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS)));
+      await Promise.race([provider.shutdown().catch(() => undefined), bound]);
+      clearTimeout(timer);
+    },
+  };
 }
