@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BUILT_CONDITION, entryPointOf, type ProcessName } from '../../packages/cli/src/entry-points';
+import { entryPointOf, runnerArgsFor, type ProcessName } from '../../packages/cli/src/entry-points';
 
 /** A process the bench started itself: it is ended by its own pid, never by name. */
 export interface SystemProcess {
@@ -62,9 +62,7 @@ export function startNodeProcess(name: string, entryPoint: string, folder: Proce
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    // A built entry point (.js) runs under plain node with the export condition that points at dist/.
-    const runner = entryPoint.endsWith('.js') ? [`--conditions=${BUILT_CONDITION}`, '--enable-source-maps'] : ['--import', 'tsx'];
-    child = spawn(process.execPath, [...runner, ...(options.nodeArgs ?? []), entryPoint, ...(options.args ?? [])], {
+    child = spawn(process.execPath, [...runnerArgsFor(entryPoint), ...(options.nodeArgs ?? []), entryPoint, ...(options.args ?? [])], {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', fd, fd],
     });

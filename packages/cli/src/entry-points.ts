@@ -38,8 +38,13 @@ export function entryPointOf(name: ProcessName, built: boolean): string {
 /** Every process of the system, by the name `delivery start <name>` knows it: built code runs built code. */
 export const ENTRY_POINTS = Object.fromEntries(PROCESS_NAMES.map((name) => [name, entryPointOf(name, RUNNING_BUILT_CODE)])) as Record<ProcessName, string>;
 
+/** The flags `node` needs before an entry point: a built one (`.js`) runs as production runs it, a source one under tsx. */
+export function runnerArgsFor(entryPoint: string): string[] {
+  return entryPoint.endsWith('.js') ? [`--conditions=${BUILT_CONDITION}`, '--enable-source-maps'] : ['--import', 'tsx'];
+}
+
 /** The arguments of `node` that run one process's entry point: built code plainly, sources through tsx. */
 export function nodeArgsFor(name: ProcessName, built: boolean = RUNNING_BUILT_CODE): string[] {
   const entry = entryPointOf(name, built);
-  return built ? [`--conditions=${BUILT_CONDITION}`, '--enable-source-maps', entry] : ['--import', 'tsx', entry];
+  return [...runnerArgsFor(entry), entry];
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { BUILT_CONDITION } from '../entry-points';
+import { runnerArgsFor } from '../entry-points';
 
 export interface LogLine {
   msg?: string;
@@ -28,8 +28,7 @@ export interface ManagedProcess {
  * a built one (`.js`) as production runs it.
  */
 export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>, args: readonly string[] = []): ManagedProcess {
-  const runner = entryPoint.endsWith('.js') ? [`--conditions=${BUILT_CONDITION}`, '--enable-source-maps'] : ['--import', 'tsx'];
-  const command = [...runner, entryPoint, ...args];
+  const command = [...runnerArgsFor(entryPoint), entryPoint, ...args];
   const child: ChildProcess = spawn(process.execPath, command, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
