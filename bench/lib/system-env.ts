@@ -39,10 +39,15 @@ export async function systemEnv(options: SystemEnvOptions): Promise<Record<strin
 }
 
 /** Starts the API's process and waits until `/readyz` answers (it migrates and seeds first). */
-export async function startApi(folder: ProcessFolder, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<{ process: SystemProcess; url: string }> {
+export async function startApi(
+  folder: ProcessFolder,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+  code: 'source' | 'built' = 'source',
+): Promise<{ process: SystemProcess; url: string }> {
   const url = env.API_URL;
   if (!url) throw new Error('API_URL is not set');
-  const api = startSystemProcess('api', folder, { env, nodeArgs });
+  const api = startSystemProcess('api', folder, { env, nodeArgs, code });
   try {
     await waitUntilReady(url, api);
   } catch (error) {
@@ -53,8 +58,13 @@ export async function startApi(folder: ProcessFolder, env: Record<string, string
 }
 
 /** Starts a worker's process and waits for its "started" log line. */
-export async function startWorker(name: 'relay' | 'email' | 'vendor' | 'projection', folder: ProcessFolder, env: Record<string, string>): Promise<SystemProcess> {
-  const worker = startSystemProcess(name, folder, { env });
+export async function startWorker(
+  name: 'relay' | 'email' | 'vendor' | 'projection',
+  folder: ProcessFolder,
+  env: Record<string, string>,
+  code: 'source' | 'built' = 'source',
+): Promise<SystemProcess> {
+  const worker = startSystemProcess(name, folder, { env, code });
   try {
     await worker.waitForLog('"msg":"started"');
   } catch (error) {

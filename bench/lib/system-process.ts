@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ENTRY_POINTS, type ProcessName } from '../../packages/cli/src/entry-points';
+import { entryPointOf, runnerArgsFor, type ProcessName } from '../../packages/cli/src/entry-points';
 
 /** A process the bench started itself: it is ended by its own pid, never by name. */
 export interface SystemProcess {
@@ -27,6 +27,10 @@ export interface StartOptions {
   env: Record<string, string>;
   /** Extra node flags before the entry point (e.g. `--cpu-prof`, `--import <preload>`). */
   nodeArgs?: readonly string[];
+  /** `built`: the compiled entry point (`pnpm build`) under plain node, as production runs it; default `source` (tsx). */
+  code?: 'source' | 'built';
+  /** Arguments after the entry point (`start all` for the CLI). */
+  args?: readonly string[];
 }
 
 /** A folder for the logs (and profiles) of the processes a scenario starts; removed by `remove()`. */
@@ -42,13 +46,14 @@ export async function processFolder(prefix: string): Promise<ProcessFolder> {
 
 /**
  * Starts one process of the system from its real entry point (`packages/cli/src/entry-points.ts`), as
- * `pnpm delivery start <name>` and the end-to-end tests run it: `node --import tsx <entry>` with `env` on
+ * the end-to-end tests run it: `node --import tsx <entry>` (or, with `code: 'built'`, node on its dist/ file,
+ * as `delivery start <name>` runs it in production) with `env` on
  * top of this process's environment. Its output goes to a file rather than a pipe, so the bench spends no
  * time reading the log lines of a loaded API.
  * @example const relay = startSystemProcess('relay', folder, { env }); await relay.waitForLog('"msg":"started"');
  */
 export function startSystemProcess(name: ProcessName, folder: ProcessFolder, options: StartOptions): SystemProcess {
-  return startNodeProcess(name, ENTRY_POINTS[name], folder, options);
+  return startNodeProcess(name, entryPointOf(name, options.code === 'built'), folder, options);
 }
 
 /** The same for an entry point of the bench's own (the bare route's). */
@@ -57,7 +62,7 @@ export function startNodeProcess(name: string, entryPoint: string, folder: Proce
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), entryPoint], {
+    child = spawn(process.execPath, [...runnerArgsFor(entryPoint), ...(options.nodeArgs ?? []), entryPoint, ...(options.args ?? [])], {
       env: { ...process.env, ...options.env },
       stdio: ['ignore', fd, fd],
     });

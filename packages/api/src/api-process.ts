@@ -1,4 +1,4 @@
-import { createAmqpBus, createLogger, type Logger, type MessageBus } from '@delivery/events';
+import { createAmqpBus, createLogger, handleProcessLifecycle, startTracing, type Logger, type MessageBus } from '@delivery/events';
 import type { Hono } from 'hono';
 import { openAppDeps, type AppDeps, type ReadinessCheck } from './app-deps';
 import { startOrderChangeFeed } from './live/order-change-feed';
@@ -79,10 +79,12 @@ export function busReadiness(bus: MessageBus): ReadinessCheck {
 }
 
 /**
- * Runs the API until SIGTERM or SIGINT, then shuts down gracefully; a second signal exits at once.
- * Exits with status 1 when it cannot start.
+ * Runs the API until SIGTERM or SIGINT, then shuts down gracefully within the bound every process keeps
+ * (`handleProcessLifecycle`); exits with status 1 when it cannot start.
  */
 export async function runApiMain(env: Record<string, string | undefined> = process.env): Promise<void> {
+  const lifecycle = handleProcessLifecycle({ logger: createLogger({ name: 'api' }) });
+  const tracing = await startTracing({ serviceName: 'api', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   let api: RunningApi;
   try {
     api = await startApiProcess(env);
@@ -91,16 +93,8 @@ export async function runApiMain(env: Record<string, string | undefined> = proce
     if (error instanceof Error && error.cause) process.stderr.write(`  cause: ${String(error.cause)}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    process.stderr.write(`${signal} received, shutting down\n`);
-    api.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  lifecycle.setStop(async () => {
+    await api.stop();
+    await tracing.shutdown();
+  });
 }

@@ -9,6 +9,7 @@ import type { AppDeps } from './app-deps';
 import { checkReadiness } from './health/readiness';
 import { errorResponseBody } from './http/error-body';
 import { requestLogger, type RequestLoggerVariables } from './http/request-logger';
+import { requestTracing } from './http/request-tracing';
 import { legacyRoutes } from './legacy/legacy.routes';
 import { panelRoutes } from './panel/panel.routes';
 import { devMailRoutes } from './dev/dev-mail.routes';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   registerOutboxMetrics(metrics.registry, { db: deps.db.orders, clock: deps.clock, logger: deps.logger });
   if (deps.readModel.replicaHealth()) registerReplicaMetrics(metrics.registry, deps.readModel);
   // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
+  app.use(requestTracing());
   app.use(requestId({ limitLength: 128 }));
   app.use(requestLogger({ logger: deps.logger }));
   app.use(secureHeaders());

@@ -1,9 +1,16 @@
 // `pnpm delivery <command> ...`: the operators' CLI. Output goes to the console on purpose.
-import { ConfigError } from '@delivery/api';
-import { commands } from './commands';
-import { UsageError } from './commands/command';
+import { UsageError, type Command } from './commands/command';
+import { startCommand } from './commands/start.command';
 
-function usage(): string {
+/**
+ * Every command, loaded on demand: `start <name>` (what every process of the system runs as) loads only its
+ * own command, so the process holds only what it serves.
+ */
+async function loadCommands(): Promise<readonly Command[]> {
+  return (await import('./commands')).commands;
+}
+
+function usage(commands: readonly Command[]): string {
   const lines = commands.flatMap((command) => [`  ${command.synopsis}`, `      ${command.summary}`]);
   return ['usage: pnpm delivery <command> [options]', '', 'commands:', ...lines].join('\n');
 }
@@ -11,12 +18,12 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
+    console.log(usage(await loadCommands()));
     return name ? 0 : 2;
   }
-  const command = commands.find((candidate) => candidate.name === name);
+  const command = name === startCommand.name ? startCommand : (await loadCommands()).find((candidate) => candidate.name === name);
   if (!command) {
-    console.error(`unknown command "${name}"\n\n${usage()}`);
+    console.error(`unknown command "${name}"\n\n${usage(await loadCommands())}`);
     return 2;
   }
   try {
@@ -26,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`${name}: ${(error as Error).message}\n\nusage: pnpm delivery ${command.synopsis}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof (await import('@delivery/api')).ConfigError) {
       console.error(error.message);
       return 1;
     }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { loadConfig } from '@delivery/api';
+import { handleProcessLifecycle, STOP_TIMEOUT_MS } from '@delivery/events';
 import { resolveDeliveryMode } from '../embedded/delivery-mode';
-import { startEmbedded } from '../embedded/start-embedded';
+import { nodeSupportWarning } from '../node-support';
 import { startDevMailbox } from '../supervisor/dev-mailbox';
 import { startSupervisor } from '../supervisor/supervisor';
 import { vendorTokenFor } from '../supervisor/vendor-token';
@@ -20,7 +21,11 @@ export async function startAll(env: Record<string, string | undefined>): Promise
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const { mode, reason } = await resolveDeliveryMode(env);
   write(`delivery-system: ${mode} mode (${reason})`);
-  if (mode === 'embedded') return startEmbedded(env, write);
+  const nodeWarning = nodeSupportWarning();
+  if (nodeWarning) write(`delivery-system: ${nodeWarning}`);
+  // The embedded system (PGlite, every worker in process) is loaded only in embedded mode: the services mode's
+  // supervisor stays small.
+  if (mode === 'embedded') return (await import('../embedded/start-embedded')).startEmbedded(env, write);
   return startWithServices(env, write);
 }
 
@@ -43,9 +48,13 @@ async function startWithServices(env: Record<string, string | undefined>, write:
   }
 
   const supervisor = startSupervisor(childEnv, write);
-  const stop = () => supervisor.stopAll();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // The signal goes on to every child, which stops within its own bound; the supervisor waits a little longer.
+  const say = (_: object, message?: string) => write(`supervisor: ${message ?? ''}`);
+  handleProcessLifecycle({ logger: { info: say, warn: say, error: say }, stopTimeoutMs: STOP_TIMEOUT_MS + 5_000 }).setStop(async (signal) => {
+    supervisor.stopAll(signal);
+    await supervisor.done;
+    await mailbox?.close();
+  });
 
   supervisor.start('api');
   const apiUp = await waitForHealth(`http://127.0.0.1:${config.PORT}/healthz`, supervisor.done);

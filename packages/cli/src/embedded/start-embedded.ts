@@ -1,4 +1,4 @@
-import { createLogger } from '@delivery/events';
+import { createLogger, handleProcessLifecycle, startTracing } from '@delivery/events';
 import { readableLogLine } from '../supervisor/readable-log';
 import { dataDirOf } from './data-dir';
 import { startEmbeddedSystem } from './embedded-system';
@@ -24,14 +24,16 @@ export async function startEmbedded(env: Record<string, string | undefined>, wri
       },
     },
   });
+  // A signal while PGlite starts ends the process at once; once up, SIGTERM/SIGINT stop the system within the
+  // bound every process keeps.
+  const lifecycle = handleProcessLifecycle({ logger });
+  const tracing = await startTracing({ serviceName: 'embedded', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const system = await startEmbeddedSystem({ dataDir, env, logger });
-  write(`delivery-system is up (embedded): API on ${system.url} (try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  lifecycle.setStop(async () => {
+    await system.stop();
+    await tracing.shutdown();
   });
-  write(`${signal}: stopping`);
-  await system.stop();
-  write('stopped');
+  write(`delivery-system is up (embedded): API on ${system.url} (try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
+  // `start` keeps the process running; the lifecycle ends it.
   return 0;
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { ENTRY_POINTS, type ProcessName } from '../entry-points';
+import { nodeArgsFor, type ProcessName } from '../entry-points';
 import { readableLogLine } from './readable-log';
 
 export interface Supervised {
@@ -28,7 +28,7 @@ export function startSupervisor(env: Record<string, string | undefined>, write: 
   const start = (name: ProcessName): Supervised => {
     // Each child in its own process group: a terminal's Ctrl-C reaches the supervisor alone, which then stops
     // every child once, gracefully (a second signal would make them exit without draining).
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY_POINTS[name]], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, nodeArgsFor(name), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const index = children.length;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (line) => write(readableLogLine(name, line, { color, index })));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { runnerArgsFor } from '../entry-points';
 
 export interface LogLine {
   msg?: string;
@@ -14,15 +15,21 @@ export interface ManagedProcess {
   readonly logs: readonly LogLine[];
   /** What it wrote to stderr, line by line. */
   readonly stderr: readonly string[];
+  /** The arguments node was started with (the runner's flags and the entry point). */
+  readonly command: readonly string[];
   /** Resolves at the first JSON log line that matches; rejects if the process exits first. */
   waitForLog(match: (line: LogLine) => boolean): Promise<LogLine>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
   readonly exited: Promise<number | null>;
 }
 
-/** Starts a TypeScript entry point under tsx with `env` (and `args`), collecting its JSON log lines. */
+/**
+ * Starts an entry point with `env` (and `args`), collecting its JSON log lines: a TypeScript one under tsx,
+ * a built one (`.js`) as production runs it.
+ */
 export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>, args: readonly string[] = []): ManagedProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entryPoint, ...args], {
+  const command = [...runnerArgsFor(entryPoint), entryPoint, ...args];
+  const child: ChildProcess = spawn(process.execPath, command, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,6 +61,7 @@ export function startManagedProcess(name: string, entryPoint: string, env: Recor
     pid: child.pid,
     logs,
     stderr,
+    command,
     exited,
     waitForLog(match) {
       const seen = logs.find(match);

@@ -1,7 +1,7 @@
 import { createTestMysqlDatabase, createTestPostgresDatabase, createTestVhost, freePort } from '@delivery/events/testing';
 import { signToken } from '@delivery/api';
 import { startSmtpCapture, type SmtpCapture } from '@delivery/workers/testing';
-import { ENTRY_POINTS, type ProcessName } from '../entry-points';
+import { entryPointOf, type ProcessName } from '../entry-points';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
 import { waitUntilReady } from './wait-until-ready';
 
@@ -26,6 +26,10 @@ export interface StartSystemOptions {
   processes: ProcessName[];
   /** Services of the test's own instead of the machine's (a broker cluster, a database primary and replica). */
   services?: { amqpUrl?: string; mysqlUrl?: string; mysqlReadUrl?: string };
+  /** `built` runs the compiled entry points (`pnpm build`) with node, as production does; default: the sources. */
+  code?: 'source' | 'built';
+  /** More environment for every process (say, OTEL_EXPORTER_OTLP_ENDPOINT). */
+  env?: Record<string, string>;
 }
 
 /** What a service the test brought itself needs of this harness: nothing to create, nothing to drop. */
@@ -60,11 +64,12 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     DELIVERY_DELAY_MS: String(options.deliveryDelayMs),
     VENDOR_TOKEN: await signToken(AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
     ...(services.mysqlReadUrl ? { MYSQL_READ_URL: services.mysqlReadUrl } : {}),
+    ...options.env,
   };
   const processes: ManagedProcess[] = [];
 
   const start = async (name: ProcessName) => {
-    const managed = startManagedProcess(name, ENTRY_POINTS[name], env);
+    const managed = startManagedProcess(name, entryPointOf(name, options.code === 'built'), env);
     processes.push(managed);
     if (name === 'api') await waitUntilReady(apiUrl, managed);
     else await managed.waitForLog((line) => line.msg === 'started');

@@ -1,6 +1,7 @@
 import { Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
+import { tracedQueries } from '../tracing/traced-queries';
 
 /** Creates the database named in a `mysql://` URL when it is missing. */
 export async function ensureMysqlDatabase(url: string): Promise<void> {
@@ -26,5 +27,5 @@ export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = 
     dateStrings: false,
     timezone: 'Z',
   });
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: tracedQueries('mysql') });
 }

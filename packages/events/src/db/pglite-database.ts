@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { Kysely } from 'kysely';
+import { tracedQueries } from '../tracing/traced-queries';
 
 /** Where an embedded database lives: a folder (kept across restarts) or `memory` (gone when closed). */
 export type PgliteLocation = { dataDir: string } | 'memory';
@@ -30,5 +31,5 @@ export async function createPgliteDb<DB>(location: PgliteLocation): Promise<Kyse
     },
     close: () => pglite.close(),
   } as unknown as typeof pglite;
-  return new Kysely<DB>({ dialect: new PGliteDialect(yielding) });
+  return new Kysely<DB>({ dialect: new PGliteDialect(yielding), log: tracedQueries('postgresql') });
 }

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { tracedQueries } from '../tracing/traced-queries';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -57,5 +58,5 @@ export function createPostgresDb<DB>(url: string, options: { poolSize?: number }
   // An idle client losing its connection (server restart) emits 'error' on the pool; without a listener it
   // would crash the process. The next query simply gets a fresh client.
   pool.on('error', () => undefined);
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: tracedQueries('postgresql') });
 }

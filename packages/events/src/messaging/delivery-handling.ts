@@ -1,3 +1,4 @@
+import { tracedHandler } from '../tracing/traced-messaging';
 import type { Logger } from '../shared/logger';
 import { MalformedMessageError, messageLogFields, parseEventMessage, type DeliveredMessage, type ReceivedEventMessage } from './event-message';
 import { DELIVERY_LIMIT } from './topology';
@@ -45,7 +46,8 @@ export async function handleDelivery(message: DeliveredMessage, policy: Delivery
     return 'park';
   }
   try {
-    await policy.handler(received, { logger: log });
+    // Tracing: one consumer span per delivery, continuing the trace of its traceparent header.
+    await tracedHandler(policy.handler)(received, { logger: log });
     return 'ack';
   } catch (error) {
     if (!(policy.isRetryable ?? isRetryableByDefault)(error)) {

@@ -21,6 +21,8 @@ export interface OutgoingEventMessage {
   streamVersion: number;
   /** The event exactly as stored, `{ type, data, metadata }`; validated before it is sent. */
   event: unknown;
+  /** W3C trace context of the publish (tracing on), sent as the `traceparent` header. */
+  traceparent?: string;
 }
 
 /** What a publisher hands to `channel.publish`. */
@@ -50,7 +52,12 @@ export interface ReceivedEventMessage {
   /** 0 on the first delivery; counts the earlier failed or interrupted deliveries. */
   deliveryCount: number;
   redelivered: boolean;
+  /** The W3C `traceparent` header, when the publisher traced it. */
+  traceparent?: string;
 }
+
+/** W3C trace context header: the trace an event's append began continues in each consumer. */
+export const TRACEPARENT_HEADER = 'traceparent';
 
 /** A message that can never be handled (bad JSON, unknown event, headers contradicting the body): park it. */
 export class MalformedMessageError extends Error {
@@ -122,6 +129,7 @@ export function encodeEventMessage(message: OutgoingEventMessage): EncodedEventM
         [EVENT_HEADERS.streamVersion]: placement.data.streamVersion,
         [EVENT_HEADERS.eventType]: event.type,
         [EVENT_HEADERS.correlationId]: correlationId,
+        ...(message.traceparent ? { [TRACEPARENT_HEADER]: message.traceparent } : {}),
       },
     },
   };
@@ -166,6 +174,7 @@ export function parseEventMessage(message: DeliveredMessage): ReceivedEventMessa
     correlationId: event.metadata.correlationId,
     deliveryCount: headers.data[EVENT_HEADERS.deliveryCount] ?? 0,
     redelivered: message.fields.redelivered,
+    ...(typeof message.properties.headers?.[TRACEPARENT_HEADER] === 'string' ? { traceparent: message.properties.headers[TRACEPARENT_HEADER] } : {}),
   };
 }
 

@@ -48,6 +48,8 @@ export const EventMetadata = z.object({
   occurredAt: z.iso.datetime({ offset: true }),
   schemaVersion: z.number().int().positive(),
   actor: Actor,
+  /** W3C trace context of the append (only while tracing is on): the relay and the consumers continue its trace. */
+  traceparent: z.string().max(200).optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 

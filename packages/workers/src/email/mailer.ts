@@ -1,3 +1,4 @@
+import { inSpan, SpanKind } from '@delivery/events';
 import { createTransport } from 'nodemailer';
 import type { MailTransportConfig } from '../shared/config';
 import { saveEmlFile } from './mail-folder';
@@ -41,7 +42,7 @@ export function createMailer(options: { transport: MailTransportConfig; from: st
   if (transport.kind === 'folder') {
     // nodemailer builds the message exactly as it would send it; it is kept instead of sent.
     const builder = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-    return {
+    return traced(transport.kind, {
       async send(email) {
         const info = await builder.sendMail(message(email));
         if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer did not buffer the message');
@@ -49,17 +50,25 @@ export function createMailer(options: { transport: MailTransportConfig; from: st
         return { messageId: info.messageId, response: `written to ${path}` };
       },
       close: () => builder.close(),
-    };
+    });
   }
   const transporter =
     transport.kind === 'smtp'
       ? createTransport({ url: transport.url, ...timeouts })
       : createTransport({ service: 'gmail', auth: { user: transport.user, pass: transport.pass }, ...timeouts });
-  return {
+  return traced(transport.kind, {
     async send(email) {
       const info = await transporter.sendMail(message(email));
       return { messageId: info.messageId, response: info.response };
     },
     close: () => transporter.close(),
+  });
+}
+
+/** Each send as a client span of the consumer's trace (a no-op span while tracing is off). */
+function traced(transport: MailTransportConfig['kind'], mailer: Mailer): Mailer {
+  return {
+    send: (email) => inSpan('smtp send', { kind: SpanKind.CLIENT, attributes: { 'mail.transport': transport } }, () => mailer.send(email)),
+    close: () => mailer.close(),
   };
 }

@@ -1,4 +1,5 @@
 import {
+  tracedPublisher,
   claimPendingOutboxRows,
   encodeEventMessage,
   markOutboxRowsPublished,
@@ -60,7 +61,8 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
   const retryInitialMs = options.retryInitialMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 10_000;
   const clock = options.clock ?? systemClock;
-  const publisher = bus.createPublisher();
+  // Tracing: each publish continues its append's trace and hands it on in the message's traceparent header.
+  const publisher = tracedPublisher(bus.createPublisher());
   const stopSignal = new AbortController();
   let wakeUp: (() => void) | null = null;
   let wokenEarly = false;

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@delivery/events';
+import { createLogger, handleProcessLifecycle, startTracing, type Logger } from '@delivery/events';
 import { ConfigError, loadWorkersConfig, type WorkersConfig } from './config';
 
 /** A running worker: `stop()` finishes or hands back in-flight work and closes every connection. */
@@ -7,9 +7,6 @@ export interface RunningWorker {
 }
 
 export type StartWorker = (context: { config: WorkersConfig; logger: Logger }) => Promise<RunningWorker>;
-
-/** How long a worker may take to drain on SIGTERM before the process exits anyway. */
-const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * The body of every worker's entry point: parses the environment (a bad variable ends the process
@@ -26,44 +23,18 @@ export async function runWorkerMain(name: string, start: StartWorker, env: Recor
     process.exit(1);
   }
   const logger = createLogger({ name, level: config.LOG_LEVEL });
-  let worker: RunningWorker | null = null;
-  let stopping = false;
-
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal; exiting without waiting');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    // Still starting (say, waiting for the broker): nothing is in flight yet, so just leave.
-    if (!worker) process.exit(0);
-    const timer = setTimeout(() => {
-      logger.error({ timeoutMs: STOP_TIMEOUT_MS }, 'stop timed out; exiting');
-      process.exit(1);
-    }, STOP_TIMEOUT_MS);
-    timer.unref();
-    try {
-      await worker.stop();
-      logger.info({}, 'stopped');
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'stop failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', (signal) => void shutdown(signal));
-  process.on('SIGINT', (signal) => void shutdown(signal));
-  process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason }, 'unhandled rejection; exiting');
-    process.exit(1);
-  });
+  // Signals, the stop's bound and unhandled rejections: the same for every process (handleProcessLifecycle).
+  const lifecycle = handleProcessLifecycle({ logger });
+  const tracing = await startTracing({ serviceName: name, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
 
   try {
-    worker = await start({ config, logger });
+    const worker = await start({ config, logger });
+    lifecycle.setStop(async () => {
+      await worker.stop();
+      await tracing.shutdown();
+    });
     logger.info({}, 'started');
   } catch (error) {
-    if (stopping) return;
     logger.error({ err: error }, 'could not start');
     process.exit(1);
   }

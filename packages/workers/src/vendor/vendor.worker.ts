@@ -3,6 +3,7 @@ import { createDeliveryClient } from '@delivery/sdk';
 import { ConfigError, type WorkersConfig } from '../shared/config';
 import type { RunningWorker } from '../shared/worker-main';
 import { sdkVendorActions } from './sdk-vendor-actions';
+import { tracedFetch } from './traced-fetch';
 import { startVendorConsumer } from './vendor.consumer';
 
 /**
@@ -12,7 +13,7 @@ import { startVendorConsumer } from './vendor.consumer';
 export async function startVendorWorker({ config, logger }: { config: WorkersConfig; logger: Logger }): Promise<RunningWorker> {
   const token = config.VENDOR_TOKEN;
   if (!token) throw new ConfigError('invalid worker configuration:\n  VENDOR_TOKEN: required (a vendor token: pnpm delivery token --role vendor --sub vendor-worker)');
-  const client = createDeliveryClient({ url: config.API_URL, token, retry: { attempts: 1 } });
+  const client = createDeliveryClient({ url: config.API_URL, token, retry: { attempts: 1 }, fetch: tracedFetch(globalThis.fetch) });
   const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'vendor' });
   const stopping = new AbortController();
   try {

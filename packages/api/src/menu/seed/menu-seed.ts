@@ -1,10 +1,11 @@
 import { centsToMoney } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { insertMenuItemsIfEmpty } from '../menu.repository';
 import { AlcoholContent, BarCategory, FoodCategory, type BarItemInput, type FoodItemInput } from '../menu.schemas';
 import type { MenuDatabase } from '../menu.table';
+// Imported, not read from disk: the build inlines it, so the built API needs no file beside its code.
+import menuSeedJson from './menu-seed.json';
 
 /** The original system wrote prices as JSON numbers with at most two decimals; turned into cents exactly. */
 const SeedPrice = z
@@ -27,8 +28,7 @@ const MenuSeed = z.object({
 });
 
 export async function loadMenuSeed(): Promise<{ food: FoodItemInput[]; bar: BarItemInput[] }> {
-  const raw: unknown = JSON.parse(await readFile(new URL('./menu-seed.json', import.meta.url), 'utf8'));
-  const seed = MenuSeed.parse(raw);
+  const seed = MenuSeed.parse(menuSeedJson);
   return {
     food: seed.food,
     bar: seed.bar.map(({ alcohol_content, ...item }) => ({ ...item, alcoholContent: alcohol_content })),
