@@ -1,5 +1,5 @@
 // `pnpm delivery <command> ...`: the operators' CLI. Output goes to the console on purpose.
-import { ConfigError } from '@delivery/api';
+import { ConfigError, loadConfig } from '@delivery/api';
 import { commands } from './commands';
 import { UsageError } from './commands/command';
 
@@ -20,6 +20,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // Every command checks the whole environment first: a bad variable is named before anything runs.
+    loadConfig(process.env);
     return await command.run(args, process.env);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {

@@ -36,3 +36,4 @@ export { createPostgresDb, ensurePostgresDatabase, maintenanceUrl, postgresDatab
 export { runMigrations } from './db/run-migrations';
 export { createPgliteDb, type PgliteLocation } from './db/pglite-database';
 export { sqlFamilyOf, type SqlFamily } from './db/sql-family';
+export * from './config/environment';
