@@ -87,7 +87,7 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions): OpenAPIO
   cached ??= buildDocument();
   // A copy per call: callers may change theirs, and only the server URL differs.
   const document = structuredClone(cached);
-  document.servers = [{ url: options.baseUrl.replace(/\/+$/, '') }];
+  document.servers = [{ url: options.baseUrl.replace(/\/+$/, '') || '/' }];
   return document;
 }
 

@@ -25,7 +25,7 @@ export async function startEmbedded(env: Record<string, string | undefined>, wri
     },
   });
   const system = await startEmbeddedSystem({ dataDir, env, logger });
-  write(`delivery-system is up (embedded): API on ${system.url} (try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
+  write(`delivery-system is up (embedded): API on ${system.url} (listening on ${system.listening}; try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

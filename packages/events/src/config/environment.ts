@@ -98,8 +98,9 @@ const EnvironmentSchema = z
         .default('127.0.0.1'),
     ),
     PORT: unsetWhenEmpty(wholeNumber({ min: 0, max: 65_535 }).default(3000)),
-    // The base URL people reach: OpenAPI `servers`, links in emails. Never taken from a request's Host header.
-    PUBLIC_URL: unsetWhenEmpty(url(['http:', 'https:']).optional()),
+    // The base URL people reach: OpenAPI `servers`, links in emails. Never taken from a request's Host header;
+    // unset, the document names its own origin relatively (`/`) and emails link to the API's own address.
+    PUBLIC_URL: unsetWhenEmpty(url(['http:', 'https:']).transform((value) => value.replace(/\/+$/, '')).optional()),
     MYSQL_URL: unsetWhenEmpty(url(['mysql:']).default('mysql://root@127.0.0.1:3306/delivery_system')),
     // A replica of MYSQL_URL's server for read-model reads (order.get, order.list); unset, the primary serves them.
     MYSQL_READ_URL: unsetWhenEmpty(url(['mysql:']).optional()),
@@ -164,8 +165,7 @@ const EnvironmentSchema = z
   .refine((config) => !config.USER_EMAIL || config.USER_EMAIL_PASS, {
     error: 'is required when USER_EMAIL is set',
     path: ['USER_EMAIL_PASS'],
-  })
-  .transform((config) => ({ ...config, PUBLIC_URL: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '') }));
+  });
 
 export const Environment = EnvironmentSchema;
 export type Environment = z.infer<typeof EnvironmentSchema>;
