@@ -48,7 +48,8 @@ export interface TestApi {
 export async function createTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const [pg, mysql] = await Promise.all([createTestPostgresDatabase(), createTestMysqlDatabase()]);
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, LOG_LEVEL: 'silent' }),
+    // Tests place many orders as one customer in a few seconds; the limits have tests of their own.
+    ...loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, LOG_LEVEL: 'silent', ORDER_RATE_LIMIT: '10000' }),
     ...options.config,
     POSTGRES_URL: pg.url,
     MYSQL_URL: mysql.url,
