@@ -78,7 +78,7 @@ export const orderRouter = router({
     .meta({ roles: READERS, openapi: { method: 'GET', path: '/api/v1/orders/{orderId}', tags, summary: 'Get an order' } })
     .input(GetOrderInput)
     .output(Order)
-    .query(({ ctx, input }) => getOrderForUser(ctx, input.orderId, input.minVersion)),
+    .query(({ ctx, input, signal }) => getOrderForUser(ctx, input.orderId, input.minVersion, signal)),
 
   list: authedProcedure
     .meta({ roles: READERS, openapi: { method: 'GET', path: '/api/v1/orders', tags, summary: 'List orders, newest first, a page at a time' } })
