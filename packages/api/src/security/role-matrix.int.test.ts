@@ -66,7 +66,7 @@ const CASES: Record<string, { access: Access; input: () => Promise<Record<string
   'order.onStatusChange': { access: 'reader', input: async () => ({ orderId: await api.placeAlicesOrder() }) },
 };
 
-const procedureType = (path: string) => (appRouter._def.procedures as Record<string, { _def: { type: string } }>)[path]!._def.type;
+const procedureType = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]!._def.type;
 
 async function callTrpc(path: string, role: RoleName, input: Record<string, unknown> | undefined): Promise<string> {
   const type = procedureType(path);
