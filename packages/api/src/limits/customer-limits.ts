@@ -50,9 +50,11 @@ function limitsOn(
     },
     async openSubscription(customerId) {
       await options.ready;
-      await subscriptions
-        .consume(customerId)
-        .catch(refused(`at most ${limits.openSubscriptions} open subscriptions per customer; close one first`));
+      await subscriptions.consume(customerId).catch(async (rejection: unknown) => {
+        // A refused consume still counted a point: give it back, or every refusal would hold a slot.
+        if (rejection instanceof RateLimiterRes) await subscriptions.reward(customerId).catch(() => undefined);
+        return refused(`at most ${limits.openSubscriptions} open subscriptions per customer; close one first`)(rejection);
+      });
       let released = false;
       return async () => {
         if (released) return;
