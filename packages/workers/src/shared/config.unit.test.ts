@@ -13,6 +13,11 @@ describe('workers config (environment: events/src/config/environment.unit.test.t
       expect(mail).toMatchObject({ transport: { kind: 'gmail', user: 'shop@gmail.com' }, from: 'shop@gmail.com' });
     });
 
+    it('links emails to PUBLIC_URL, or to the API on its own port, never a fixed localhost:3000', () => {
+      expect(mailConfigFrom(loadWorkersConfig({ MAIL_DIR: '/tmp/mail', PUBLIC_URL: 'https://shop.example.com/' })).publicUrl).toBe('https://shop.example.com');
+      expect(mailConfigFrom(loadWorkersConfig({ MAIL_DIR: '/tmp/mail', PORT: '4100' })).publicUrl).toBe('http://localhost:4100');
+    });
+
     it('refuses to start without any way to send', () => {
       expect(() => mailConfigFrom(loadWorkersConfig({}))).toThrow(ConfigError);
     });
