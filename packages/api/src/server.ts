@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { ConfigError, DEV_AUTH_SECRET, isLoopbackHost } from '@delivery/events';
 import type { AppDeps } from './app-deps';
 import { createApp, type CreateAppOptions } from './app';
 
@@ -29,6 +30,10 @@ export async function startApiServer(
 ): Promise<RunningServer> {
   const app = createApp(deps, options);
   const hostname = options.hostname ?? deps.config.HOST;
+  // The configuration refuses this for HOST; a hostname handed in here must not slip past it.
+  if (!isLoopbackHost(hostname) && deps.config.AUTH_SECRET === DEV_AUTH_SECRET) {
+    throw new ConfigError(`AUTH_SECRET: must be set to listen on ${hostname} (the development default is public)`);
+  }
   const { HEADERS_TIMEOUT_MS: headersTimeout, REQUEST_TIMEOUT_MS: requestTimeout } = deps.config;
   const serverOptions = {
     headersTimeout: Math.min(headersTimeout, requestTimeout),

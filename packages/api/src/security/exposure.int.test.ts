@@ -34,6 +34,11 @@ describe('who reaches what', () => {
       }
     });
 
+    it('is never beyond loopback with the development secret, however the address is given', async () => {
+      const deps = { ...api.deps, config: { ...api.deps.config, AUTH_SECRET: DEV_AUTH_SECRET } };
+      await expect(serveApi(deps, { hostname: '0.0.0.0', release: async () => undefined })).rejects.toThrow(/AUTH_SECRET: must be set to listen on 0\.0\.0\.0/);
+    });
+
     it('is every interface when HOST says so', async () => {
       const running = await serveApi({ ...api.deps, config: { ...api.deps.config, HOST: '0.0.0.0' } }, { release: async () => undefined });
       try {
