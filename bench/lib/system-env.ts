@@ -34,6 +34,8 @@ export async function systemEnv(options: SystemEnvOptions): Promise<Record<strin
     MAIL_FROM: 'orders@delivery.bench',
     ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
     ...(options.deliveryDelayMs === undefined ? {} : { DELIVERY_DELAY_MS: String(options.deliveryDelayMs) }),
+    // The scenarios place every order as one customer, as fast as they can: the per-customer limit would be the figure.
+    ORDER_RATE_LIMIT: '1000000000',
     VENDOR_TOKEN: await signToken(options.authSecret, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
   };
 }

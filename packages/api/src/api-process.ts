@@ -9,6 +9,8 @@ import { startApiServer, type RunningServer } from './server';
 
 export interface RunningApi {
   url: string;
+  /** The address and port the socket is bound to (`HOST`), e.g. `127.0.0.1:3000`. */
+  listening: string;
   /** Stops the server (waiting for open requests), then releases what the API opened. */
   stop(): Promise<void>;
 }
@@ -21,7 +23,6 @@ export interface RunningApi {
 export async function startApiProcess(env: Record<string, string | undefined>, logger?: Logger): Promise<RunningApi> {
   const config = loadConfig(env);
   const log = logger ?? createLogger({ name: 'api', level: config.LOG_LEVEL });
-  for (const warning of configWarnings(config)) log.warn({}, warning);
 
   await ensureApiDatabases(config);
   const bus = createAmqpBus({ url: config.AMQP_URL, logger: log, name: 'api' });
@@ -57,9 +58,11 @@ export async function serveApi(
     await options.release();
     throw error;
   }
-  log.info({ url: server.url }, 'api listening');
+  log.info({ url: server.url, listening: server.listening, publicUrl: deps.config.PUBLIC_URL }, `api listening on ${server.listening}`);
+  for (const warning of configWarnings(deps.config)) log.warn({}, warning);
   return {
     url: server.url,
+    listening: server.listening,
     async stop() {
       await server.close();
       await options.release();

@@ -18,6 +18,8 @@ import { createReadModelReads, type ReadModelReads } from './db/read-model-reads
 import { pingDatabase } from './health/ping.repository';
 import type { OrderChangeFeed } from './live/order-change-feed';
 import type { MenuDatabase } from './menu/menu.table';
+import { memoryCustomerLimits, mysqlCustomerLimits, type CustomerLimits, type CustomerLimitsConfig } from './limits/customer-limits';
+import { waitSlots, type WaitSlots } from './limits/wait-slots';
 
 /** The orders database (MySQL, or PostgreSQL/PGlite in embedded mode): the event store and the read model side by side. */
 export type ApiOrdersDatabase = EventStoreDatabase & ProjectionsDatabase;
@@ -52,6 +54,15 @@ export interface AppDeps {
   orderChangeFeed: OrderChangeFeed | null;
   /** What `/readyz` checks: the databases (unless `db` came in through overrides) and whatever else was given, e.g. RabbitMQ. */
   checks: readonly ReadinessCheck[];
+  /** Per-customer limits: in MySQL (shared by every API process) with the services, in memory when `db` came in. */
+  limits: CustomerLimits;
+  /** How many `order.get` calls with `minVersion` may wait at once in this process. */
+  waits: WaitSlots;
+}
+
+/** The limits of the configuration, as the limiter takes them. */
+export function customerLimitsConfig(config: ApiConfig): CustomerLimitsConfig {
+  return { ordersPerWindow: config.ORDER_RATE_LIMIT, windowSeconds: config.ORDER_RATE_WINDOW_S, openSubscriptions: config.SUBSCRIPTION_LIMIT };
 }
 
 export interface OpenAppDeps {
@@ -83,6 +94,9 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
         { name: 'mysql', check: () => pingDatabase(db.orders) },
         { name: 'postgres', check: () => pingDatabase(db.menu) },
       ];
+  const limits =
+    overrides.limits ??
+    (overrides.db ? memoryCustomerLimits(customerLimitsConfig(config)) : remember(opened, asResource(mysqlCustomerLimits(config.MYSQL_URL, customerLimitsConfig(config), logger))));
   const deps: AppDeps = {
     config,
     logger,
@@ -93,6 +107,8 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
     readModel,
     orderChangeFeed: overrides.orderChangeFeed ?? null,
     checks: [...databaseChecks, ...(overrides.checks ?? [])],
+    limits,
+    waits: overrides.waits ?? waitSlots(config.MAX_CONCURRENT_WAITS),
   };
   return {
     deps,
@@ -101,6 +117,10 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
       await Promise.allSettled(opened.map((resource) => resource.destroy()));
     },
   };
+}
+
+function asResource(limits: CustomerLimits): CustomerLimits & { destroy(): Promise<void> } {
+  return { ...limits, destroy: () => limits.close() };
 }
 
 function remember<T extends { destroy(): Promise<void> }>(list: { destroy(): Promise<void> }[], resource: T): T {

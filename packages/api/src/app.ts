@@ -1,3 +1,4 @@
+import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { Hono } from 'hono';
@@ -14,13 +15,19 @@ import { legacyRoutes } from './legacy/legacy.routes';
 import { panelRoutes } from './panel/panel.routes';
 import { devMailRoutes } from './dev/dev-mail.routes';
 import { restRoutes } from './rest/rest.routes';
-import { createRequestContext } from './trpc/context';
+import { createInnerContext } from './trpc/context';
+import { authenticateFirst, type AuthVariables } from './auth/authenticate-first';
+import { loopbackOrAdmin } from './auth/loopback-or-admin';
+import { metricsToken } from './http/metrics-token';
+import { restError } from './rest/rest-error';
+import { retryAfterHeaders } from './limits/retry-after';
+import { subscriptionSlots } from './limits/subscription-slots';
 import { appRouter } from './trpc/root.router';
 import { createHttpMetrics } from './http/metrics';
 import { registerOutboxMetrics } from './http/outbox-metrics';
 import { registerReplicaMetrics } from './http/replica-metrics';
 
-export type AppEnv = { Variables: RequestLoggerVariables };
+export type AppEnv = { Variables: RequestLoggerVariables & AuthVariables };
 
 export interface CreateAppOptions {
   /** Calls per tRPC batch; tRPC's own default is unlimited. */
@@ -61,6 +68,15 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   app.use(requestLogger({ logger: deps.logger }));
   app.use(secureHeaders());
   app.use(metrics.middleware);
+  // The token is checked before the body limit, which reads (and waits for) the whole body.
+  const tokenCheck = { secret: deps.config.AUTH_SECRET, maxLifetimeSeconds: deps.config.TOKEN_MAX_TTL, clock: deps.clock };
+  app.use('/trpc/*', authenticateFirst({ ...tokenCheck, refuse: (c, message) => c.json(errorResponseBody('UNAUTHORIZED', message, c.get('requestId')), 401) }));
+  const restRefusal = authenticateFirst({
+    ...tokenCheck,
+    refuse: (c, message) => c.json(restError(new TRPCError({ code: 'UNAUTHORIZED', message }), { requestId: c.get('requestId') }).body, 401),
+  });
+  app.use('/api/v1', restRefusal);
+  app.use('/api/v1/*', restRefusal);
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
@@ -70,7 +86,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', metricsToken(deps.config.METRICS_TOKEN), async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
 
   app.get('/readyz', async (c) => {
     const report = await checkReadiness(deps.checks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });
@@ -88,6 +104,8 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
     await next();
   });
 
+  app.use('/trpc/order.onStatusChange', subscriptionSlots(deps.limits));
+
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',
@@ -95,7 +113,9 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
       req: c.req.raw,
       router: appRouter,
       maxBatchSize: options.maxBatchSize ?? 20,
-      createContext: ({ req }) => createRequestContext(deps, req, c.get('requestId')),
+      createContext: () => createInnerContext(deps, { user: c.get('user'), requestId: c.get('requestId') }),
+      // A refusal for too many requests says when to come back.
+      responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
       onError: ({ error, path, type }) => {
         const logger = c.get('logger');
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path, type }, 'procedure failed');
@@ -107,7 +127,12 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   // REST (/api/v1, /openapi.json, /docs), the panel, and the original system's paths when switched on.
   app.route('/', restRoutes(deps));
   app.route('/', panelRoutes());
-  if (deps.config.MAIL_DIR && deps.config.NODE_ENV !== 'production') app.route('/', devMailRoutes(deps.config.MAIL_DIR));
+  if (deps.config.MAIL_DIR && deps.config.NODE_ENV !== 'production') {
+    // Every customer's address and whole emails: for whoever sits at this machine, or an admin.
+    app.use('/dev/mail', loopbackOrAdmin(tokenCheck));
+    app.use('/dev/mail/*', loopbackOrAdmin(tokenCheck));
+    app.route('/', devMailRoutes(deps.config.MAIL_DIR));
+  }
   if (deps.config.LEGACY_API === 'on') app.route('/', legacyRoutes(deps));
   if (options.extraRoutes) app.route('/', options.extraRoutes);
 

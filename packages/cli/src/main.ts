@@ -1,4 +1,5 @@
 // `pnpm delivery <command> ...`: the operators' CLI. Output goes to the console on purpose.
+import { ConfigError, loadEnvironment } from '@delivery/events';
 import { UsageError, type Command } from './commands/command';
 import { startCommand } from './commands/start.command';
 
@@ -27,13 +28,15 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // Every command checks the whole environment first: a bad variable is named before anything runs.
+    loadEnvironment(process.env);
     return await command.run(args, process.env);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       console.error(`${name}: ${(error as Error).message}\n\nusage: pnpm delivery ${command.synopsis}`);
       return 2;
     }
-    if (error instanceof (await import('@delivery/api')).ConfigError) {
+    if (error instanceof ConfigError) {
       console.error(error.message);
       return 1;
     }

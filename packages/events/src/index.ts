@@ -38,3 +38,4 @@ export { createPgliteDb, type PgliteLocation } from './db/pglite-database';
 export { sqlFamilyOf, type SqlFamily } from './db/sql-family';
 export * from './lifecycle/process-lifecycle';
 export * from './tracing';
+export * from './config/environment';

@@ -30,6 +30,17 @@ export class InvalidTokenError extends Error {
 
 const keyOf = (secret: string) => new TextEncoder().encode(secret);
 
+/** Seconds of clock difference between the signer and this server that a token's times may show. */
+const CLOCK_TOLERANCE_S = 5;
+
+/** The longest life a token may have (`exp - iat`) unless the caller says otherwise: `TOKEN_MAX_TTL`'s default. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 30 * 86_400;
+
+export interface VerifyOptions {
+  /** Tokens whose `exp - iat` is longer are refused, however far off their expiry. */
+  maxLifetimeSeconds?: number;
+}
+
 const SPAN_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
 
 /** A token lifetime in seconds, from a number of seconds or a span such as "15m", "1h", "7d". */
@@ -63,24 +74,30 @@ export async function signToken(secret: string, claims: AuthUser, ttl: string | 
 }
 
 /**
- * Verifies a bearer token: HS256 only, our issuer and audience, not expired, and claims of the right shape.
+ * Verifies a bearer token: HS256 only, our issuer and audience, issued (`iat`) not in the future, a lifetime
+ * (`exp - iat`) within the cap, not expired, and claims of the right shape.
  * @throws InvalidTokenError with a message fit for the client ("token expired", "invalid token").
  */
-export async function verifyToken(secret: string, token: string, now: Date = new Date()): Promise<AuthUser> {
+export async function verifyToken(secret: string, token: string, now: Date = new Date(), options: VerifyOptions = {}): Promise<AuthUser> {
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, keyOf(secret), {
       algorithms: [ALGORITHM],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
-      requiredClaims: ['sub', 'exp'],
+      requiredClaims: ['sub', 'exp', 'iat'],
       currentDate: now,
-      clockTolerance: 5,
+      clockTolerance: CLOCK_TOLERANCE_S,
     }));
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired', { cause: error });
     throw new InvalidTokenError('invalid token', { cause: error });
   }
+  const { iat, exp } = payload as { iat: number; exp: number };
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
+  // A token "issued" later than now, or living longer than the cap, was minted to outlive a key rotation or a leak.
+  if (iat > now.getTime() / 1000 + CLOCK_TOLERANCE_S) throw new InvalidTokenError('invalid token: issued in the future');
+  if (exp - iat > maxLifetime) throw new InvalidTokenError(`invalid token: lives longer than ${maxLifetime} seconds`);
   const claims = AuthUser.safeParse(payload);
   if (!claims.success) throw new InvalidTokenError('invalid token: unexpected claims', { cause: claims.error });
   return claims.data;

@@ -32,7 +32,7 @@ function asTrpcError(cause: unknown): unknown {
 export function legacyError(
   cause: unknown,
   options: { requestId: string; renamePath?: (path: string) => string },
-): { status: number; body: LegacyErrorBody; internal: boolean } {
+): { status: number; body: LegacyErrorBody; internal: boolean; retryAfterSeconds?: number } {
   const { status, body, error } = restError(asTrpcError(cause), { requestId: options.requestId });
   const rename = options.renamePath ?? ((path: string) => path);
   const issues = body.data.issues?.map((issue) => ({ path: rename(issue.path), message: issue.message }));
@@ -42,5 +42,6 @@ export function legacyError(
     legacy.current_version = body.data.currentVersion;
     legacy.current_status = body.data.currentStatus ?? null;
   }
-  return { status, body: legacy, internal: error.code === 'INTERNAL_SERVER_ERROR' };
+  const retry = body.data.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: body.data.retryAfterSeconds };
+  return { status, body: legacy, internal: error.code === 'INTERNAL_SERVER_ERROR', ...retry };
 }

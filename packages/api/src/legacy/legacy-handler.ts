@@ -50,8 +50,9 @@ export function legacyHandler(
       const reply = await handle({ c, callers: legacyCallers(deps, requestId), json: () => readJson(c) });
       return c.json(reply.body as object, reply.status);
     } catch (cause) {
-      const { status, body, internal } = legacyError(cause, { requestId, renamePath: options.renamePath });
+      const { status, body, internal, retryAfterSeconds } = legacyError(cause, { requestId, renamePath: options.renamePath });
       if (internal) c.get('logger').error({ err: cause, path: c.req.path }, 'legacy call failed');
+      if (retryAfterSeconds !== undefined) c.header('Retry-After', String(retryAfterSeconds));
       return c.json(body, status as ContentfulStatusCode);
     }
   };

@@ -19,26 +19,40 @@ function orderIdOf(text: string | undefined): string {
 
 const isNotFound = (error: unknown) => error instanceof TRPCError && error.code === 'NOT_FOUND';
 
-/** Every order, page by page, as the original's list did (the read model: a just-placed order may lag). */
-async function allOrders(callers: LegacyCallers): Promise<Order[]> {
-  const orders: Order[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: Order[]; nextCursor: string | null } = await callers.admin.order.list({ limit: 100, cursor });
-    orders.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return orders;
+const LegacyListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(100),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+/**
+ * One page of every order, newest first (the read model: a just-placed order may lag). The body stays the
+ * original's array; the next page is `?cursor=` of the `X-Next-Cursor` header (also a `Link: rel="next"`).
+ */
+async function orderPage(callers: LegacyCallers, query: Record<string, string>): Promise<{ items: Order[]; nextCursor: string | null }> {
+  const { limit, cursor } = LegacyListQuery.parse(query);
+  return callers.admin.order.list({ limit, cursor: cursor ?? null });
 }
 
 /**
  * Moves an order to `status` through the order commands, so only the state machine's moves happen:
- * accepted, rejected and delivered as the legacy vendor, cancelled as the legacy customer (only the
- * customer who placed an order may cancel it: orders placed elsewhere answer 403 here). Asking for the
+ * accepted, rejected and delivered as the legacy vendor, cancelled as the legacy customer. Only orders
+ * placed through the original paths (by the legacy customer) can be changed here: the others answer 403,
+ * so a caller of these tokenless paths cannot reject or deliver a real customer's order. Asking for the
  * status the order already has changes nothing and answers the order, as a repeated PUT should.
  */
 async function changeStatus(callers: LegacyCallers, orderId: string, input: z.output<typeof LegacyStatusInput>): Promise<Order> {
   const current = await callers.admin.order.get({ orderId });
+  // The legacy customer sees exactly the orders it placed.
+  const placedHere = await callers.customer.order.get({ orderId }).then(
+    () => true,
+    (error: unknown) => {
+      if (isNotFound(error)) return false;
+      throw error;
+    },
+  );
+  if (!placedHere) throw new ForbiddenError(`order ${orderId} was not placed through the original API; change it through /trpc or /api/v1`);
   if (current.status === input.status) return current;
   switch (input.status) {
     case 'pending':
@@ -50,12 +64,7 @@ async function changeStatus(callers: LegacyCallers, orderId: string, input: z.ou
     case 'rejected':
       return callers.vendor.order.reject({ orderId, reason: input.reason ?? 'rejected through the original API' });
     case 'cancelled':
-      try {
-        return await callers.customer.order.cancel({ orderId });
-      } catch (error) {
-        if (isNotFound(error)) throw new ForbiddenError(`order ${orderId} was not placed through the original API; only its customer can cancel it`);
-        throw error;
-      }
+      return callers.customer.order.cancel({ orderId });
     default: {
       const unreachable: never = input.status;
       throw new Error(`unknown status ${String(unreachable)}`);
@@ -91,7 +100,18 @@ export function legacyOrderRoutes(deps: AppDeps): Hono<LegacyEnv> {
   app.on(
     'GET',
     withSlash('/order/api/get'),
-    legacyHandler(deps, async ({ callers }) => ({ status: 200, body: (await allOrders(callers)).map(legacyOrder) })),
+    legacyHandler(
+      deps,
+      async ({ c, callers }) => {
+        const page = await orderPage(callers, c.req.query());
+        if (page.nextCursor) {
+          c.header('X-Next-Cursor', page.nextCursor);
+          c.header('Link', `<${c.req.path}?cursor=${encodeURIComponent(page.nextCursor)}>; rel="next"`);
+        }
+        return { status: 200, body: page.items.map(legacyOrder) };
+      },
+      { renamePath: (path) => path.replace(/^input$/, 'query') },
+    ),
   );
 
   app.on(

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app-deps';
 import type { LegacyEnv } from './legacy-handler';
 import { legacyMenuRoutes } from './legacy-menu.routes';
 import { legacyOrderRoutes } from './legacy-order.routes';
+import { legacyAccess } from './legacy-access';
 
 /**
  * The original Django system's REST paths, for clients during a migration. Mounted only with
@@ -18,10 +19,14 @@ import { legacyOrderRoutes } from './legacy-order.routes';
  * - Item names are resolved food first, then bar (see `legacy-names.ts`).
  * - A trailing slash, as Django URLs had, is accepted on every path.
  * - `PUT .../update` answers `{ updated }` for `Update_All: true` and the updated items otherwise.
+ * - In production only loopback and `LEGACY_API_ALLOW` reach them (`legacy-access.ts`); the list of orders
+ *   comes a page at a time; a status change touches only orders placed through these paths.
  * @example if (config.LEGACY_API === 'on') app.route('/', legacyRoutes(deps));
  */
 export function legacyRoutes(deps: AppDeps): Hono<LegacyEnv> {
   const app = new Hono<LegacyEnv>();
+  const access = legacyAccess({ production: deps.config.NODE_ENV === 'production', allow: deps.config.LEGACY_API_ALLOW });
+  for (const prefix of ['/menu/api/*', '/order/api/*']) app.use(prefix, access);
   app.route('/', legacyMenuRoutes(deps));
   app.route('/', legacyOrderRoutes(deps));
   return app;

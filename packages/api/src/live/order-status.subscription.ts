@@ -7,13 +7,18 @@ import { requireReadable } from '../order/order-access';
 import { listenForWakeUps } from './order-change-feed';
 import { isFinalStatus, statusChangeOf } from './order-status-changes';
 
-type SubscriptionContext = Pick<Context, 'eventStore' | 'orderChangeFeed'> & { user: AuthUser };
+type SubscriptionContext = Pick<Context, 'eventStore' | 'orderChangeFeed'> & {
+  user: AuthUser;
+  config: Pick<Context['config'], 'UNKNOWN_ORDER_WAIT_MS'>;
+};
 
 /**
  * `order.onStatusChange`: the order's current state first, then every change, each tracked by its stream
  * version. A client that reconnects sends the last version it saw (`lastEventId`) and gets every change
  * after it, read from the event store, so nothing is missed. The stream ends after a final status.
- * An order that does not exist yet is waited for (a client may subscribe before placement completes).
+ * An order that does not exist yet is waited for (a client may subscribe before placement completes), for
+ * `UNKNOWN_ORDER_WAIT_MS` at most; then the stream ends with NOT_FOUND. Another customer's order is treated
+ * exactly like an unknown one, so the answer and its timing say nothing about whether it exists.
  */
 export async function* orderStatusChanges(
   ctx: SubscriptionContext,
@@ -24,15 +29,17 @@ export async function* orderStatusChanges(
   if (!feed) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'live tracking is not running on this server' });
   let lastVersion = parseLastEventId(input.lastEventId);
   const resuming = input.lastEventId !== undefined;
-  const wakeUps = listenForWakeUps(feed, input.orderId, signal);
+  const givingUp = new AbortController();
+  const unknownTimer = setTimeout(() => givingUp.abort(), ctx.config.UNKNOWN_ORDER_WAIT_MS);
+  const wakeUps = listenForWakeUps(feed, input.orderId, AbortSignal.any([signal, givingUp.signal]));
   try {
     let authorized = false;
     do {
       const recorded = await readOrderStream(ctx.eventStore, input.orderId);
-      if (recorded.length === 0) continue;
       if (!authorized) {
-        requireReadableStream(ctx.user, input.orderId, recorded);
+        if (!isReadableStream(ctx.user, input.orderId, recorded)) continue;
         authorized = true;
+        clearTimeout(unknownTimer);
       }
       const unseen = recorded.filter((entry) => entry.streamVersion > lastVersion);
       // A first connection starts from the current state; a resumed one replays what it missed.
@@ -45,7 +52,11 @@ export async function* orderStatusChanges(
       const current = recorded.at(-1);
       if (current && isFinalStatus(statusChangeOf(current).status)) return;
     } while (await wakeUps.next());
+    if (!authorized && givingUp.signal.aborted && !signal.aborted) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `order ${input.orderId} not found (waited ${ctx.config.UNKNOWN_ORDER_WAIT_MS} ms for it)` });
+    }
   } finally {
+    clearTimeout(unknownTimer);
     wakeUps.close();
   }
 }
@@ -59,12 +70,14 @@ function parseLastEventId(lastEventId: string | undefined): number {
   return version;
 }
 
-/** Errors thrown while streaming bypass the procedure's middleware, so this one is a TRPCError already. */
-function requireReadableStream(user: AuthUser, orderId: string, recorded: RecordedEvent<OrderEvent>[]): void {
+/** True when the order exists and `user` may see it. */
+function isReadableStream(user: AuthUser, orderId: string, recorded: RecordedEvent<OrderEvent>[]): boolean {
   const placed = recorded[0]?.event;
+  if (placed?.type !== 'OrderPlaced') return false;
   try {
-    requireReadable(user, orderId, placed?.type === 'OrderPlaced' ? placed.data.customerId : '');
-  } catch (error) {
-    throw new TRPCError({ code: 'NOT_FOUND', message: `order ${orderId} not found`, cause: error });
+    requireReadable(user, orderId, placed.data.customerId);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -3,31 +3,53 @@ import { getOrderWithOwner, listOrders, waitForOrderVersion, type Order, type Or
 import type { Context } from '../trpc/context';
 import { orderFromState } from './order.dto';
 import { requireReadable } from './order-access';
-
-/** How long `order.get` with `minVersion` waits for the read model before answering from the stream. */
-const MIN_VERSION_WAIT_MS = 3_000;
+import { VersionNotReachedError } from './version-not-reached.error';
 
 type QueryContext = Pick<Context, 'readModel' | 'eventStore'> & { user: NonNullable<Context['user']> };
+type WaitingContext = QueryContext & Pick<Context, 'waits'> & { config: Pick<Context['config'], 'MIN_VERSION_WAIT_MS'> };
 
 /**
- * An order from the read model (the replica while it is healthy). With `minVersion`, a replica answer older
- * than that is set aside for the primary's, waiting (bounded) until the projection has caught up, so a client
- * reads its own write; if it has not caught up in time, the event stream answers, which is never behind.
+ * An order from the read model (the replica while it is healthy), or from its event stream while the read
+ * model has not caught up.
+ *
+ * With `minVersion` the read waits (at most `MIN_VERSION_WAIT_MS`, on the primary, which the projection
+ * writes) until the read model has the client's own write. Access is checked first, at once: an unknown order
+ * and another customer's order answer the same NOT_FOUND without waiting. The wait ends when the client
+ * leaves (`signal`), and only `MAX_CONCURRENT_WAITS` wait at once per process (the others read the stream at
+ * once). If the order has not reached `minVersion` even in its stream, the answer says so
+ * (VersionNotReachedError: TIMEOUT) rather than returning older data.
  */
-export async function getOrderForUser(ctx: QueryContext, orderId: string, minVersion?: number): Promise<Order> {
-  const read = await ctx.readModel.read((db) => getOrderWithOwner(db, orderId));
-  const found =
-    minVersion === undefined || (read && read.order.version >= minVersion)
-      ? read
-      : (await waitForOrderVersion(ctx.readModel.primary, orderId, { minVersion, timeoutMs: MIN_VERSION_WAIT_MS })).found;
-  if (found && (minVersion === undefined || found.order.version >= minVersion)) {
-    requireReadable(ctx.user, orderId, found.ownerId);
-    return found.order;
+export async function getOrderForUser(ctx: WaitingContext, orderId: string, minVersion?: number, signal?: AbortSignal): Promise<Order> {
+  const found = await ctx.readModel.read((db) => getOrderWithOwner(db, orderId));
+  if (found) requireReadable(ctx.user, orderId, found.ownerId);
+  if (found && found.order.version >= (minVersion ?? 0)) return found.order;
+  // Not in the read model yet: the stream, which is never behind, says whether it exists and who owns it.
+  const fromStream = found ? null : await readableStreamState(ctx, orderId);
+  if (minVersion === undefined && fromStream) return orderFromState(fromStream);
+  if (minVersion !== undefined) {
+    const slot = ctx.waits.tryTake();
+    if (slot) {
+      try {
+        const waited = await waitForOrderVersion(ctx.readModel.primary, orderId, { minVersion, timeoutMs: ctx.config.MIN_VERSION_WAIT_MS, signal });
+        if (waited.caughtUp && waited.found) return waited.found.order;
+      } finally {
+        slot();
+      }
+    }
   }
+  const order = orderFromState(await readableStreamState(ctx, orderId));
+  if (minVersion !== undefined && order.version < minVersion) {
+    throw new VersionNotReachedError(orderId, minVersion, order.version, ctx.config.MIN_VERSION_WAIT_MS);
+  }
+  return order;
+}
+
+/** The order's state from its stream, once `ctx.user` may see it; NOT_FOUND for unknown and foreign orders alike. */
+async function readableStreamState(ctx: QueryContext, orderId: string) {
   const { state } = await loadOrder(ctx.eventStore, orderId);
   if (state.status === 'absent') throw new NotFoundError(`order ${orderId} not found`);
   requireReadable(ctx.user, orderId, state.customerId);
-  return orderFromState(state);
+  return state;
 }
 
 export async function listOrdersForUser(

@@ -19,6 +19,19 @@ import {
 } from './order.schemas';
 
 const tags = ['orders'];
+
+/**
+ * Where the confirmation goes: the token's own address. Another one is refused, so nobody can send our
+ * emails to whoever they like; a token without an address (the original paths' customer) names one.
+ */
+function confirmationAddress(tokenEmail: string | undefined, asked: string | undefined): string {
+  if (tokenEmail && asked && asked.toLowerCase() !== tokenEmail.toLowerCase()) {
+    throw new ValidationError('email', "must be your token's address (or left out): confirmations go only to you");
+  }
+  const email = tokenEmail ?? asked;
+  if (!email) throw new ValidationError('email', 'is required when the token carries no email');
+  return email;
+}
 const READERS = ['customer (own orders)', 'vendor', 'admin'];
 /** Order commands: besides bad input and auth, a missing order and a stale version or illegal move. */
 const commandErrors = {
@@ -31,12 +44,23 @@ const commandErrors = {
 
 export const orderRouter = router({
   place: customerProcedure
-    .meta({ roles: ['customer'], openapi: { method: 'POST', path: '/api/v1/orders', tags, summary: 'Place an order, priced from the menu' } })
+    .meta({
+      roles: ['customer'],
+      openapi: {
+        method: 'POST',
+        path: '/api/v1/orders',
+        tags,
+        summary: 'Place an order, priced from the menu',
+        description:
+          'Limited per customer (ORDER_RATE_LIMIT orders per ORDER_RATE_WINDOW_S seconds, 30 per 60 s by default): over it, 429 TOO_MANY_REQUESTS with a Retry-After header (seconds).',
+        errorResponses: { 400: 'Invalid input (the message names the field)', 401: 'No or bad token', 403: 'Wrong role', 429: 'Too many orders: wait the Retry-After seconds' },
+      },
+    })
     .input(PlaceOrderInput)
     .output(PlacedOrder)
     .mutation(async ({ ctx, input }) => {
-      const email = input.email ?? ctx.user.email;
-      if (!email) throw new ValidationError('email', 'is required when the token carries no email');
+      const email = confirmationAddress(ctx.user.email, input.email);
+      await ctx.limits.placeOrder(ctx.user.sub);
       const { lines, total } = await priceOrderLines(ctx.db.menu, input.items);
       const order = await placeOrder(ctx, {
         actor: { sub: ctx.user.sub, role: ctx.user.role },
@@ -54,7 +78,7 @@ export const orderRouter = router({
     .meta({ roles: READERS, openapi: { method: 'GET', path: '/api/v1/orders/{orderId}', tags, summary: 'Get an order' } })
     .input(GetOrderInput)
     .output(Order)
-    .query(({ ctx, input }) => getOrderForUser(ctx, input.orderId, input.minVersion)),
+    .query(({ ctx, input, signal }) => getOrderForUser(ctx, input.orderId, input.minVersion, signal)),
 
   list: authedProcedure
     .meta({ roles: READERS, openapi: { method: 'GET', path: '/api/v1/orders', tags, summary: 'List orders, newest first, a page at a time' } })

@@ -17,6 +17,8 @@ const DESCRIPTION = [
   'Send `Authorization: Bearer <JWT>` where a route needs a role (`pnpm delivery token --role customer --sub alice --email alice@example.com`).',
   'Menu reads and quotes are public. Money is a decimal string with two places ("8.50").',
   'Errors: `{ message, code, issues?, data }`; a 409 carries `data.currentVersion` and `data.currentStatus`.',
+  'Limits per customer, set by the operator: `POST /api/v1/orders` at most `ORDER_RATE_LIMIT` orders per `ORDER_RATE_WINDOW_S` seconds (30 per 60 by default), and at most `SUBSCRIPTION_LIMIT` open live subscriptions (20). Over a limit: 429 `TOO_MANY_REQUESTS` with a `Retry-After` header and `data.retryAfterSeconds`; other customers are served meanwhile.',
+  '`GET /api/v1/orders/{orderId}?minVersion=N` waits at most `MIN_VERSION_WAIT_MS` (3 s) for the read model; if the order has not reached version N by then, 408 `TIMEOUT` with `data.currentVersion` (never a stale order in silence).',
 ].join('\n\n');
 
 const InputIssueSchema = z.object({ path: z.string(), message: z.string() });
@@ -33,6 +35,7 @@ const RestErrorSchema = z.object({
     issues: z.array(InputIssueSchema).optional(),
     currentVersion: z.number().int().optional().meta({ description: 'CONFLICT: the version the command ran into' }),
     currentStatus: z.string().nullable().optional().meta({ description: 'CONFLICT: the status the command ran into' }),
+    retryAfterSeconds: z.number().int().optional().meta({ description: 'TOO_MANY_REQUESTS: seconds to wait (also the Retry-After header)' }),
     requestId: z.string().optional().meta({ description: 'Matches the x-request-id header and the server logs' }),
   }),
 });
@@ -87,7 +90,7 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions): OpenAPIO
   cached ??= buildDocument();
   // A copy per call: callers may change theirs, and only the server URL differs.
   const document = structuredClone(cached);
-  document.servers = [{ url: options.baseUrl.replace(/\/+$/, '') }];
+  document.servers = [{ url: options.baseUrl.replace(/\/+$/, '') || '/' }];
   return document;
 }
 

@@ -31,7 +31,8 @@ export const procedureExamples: Readonly<Record<string, unknown>> = {
   'menu.bar.updateAll': { patch: { available: true } },
   'menu.bar.delete': { id: 1 },
   'menu.quote': twoBurgersAndABeer,
-  'order.place': { ...twoBurgersAndABeer, email: 'alice@example.com' },
+  // No `email`: the confirmation goes to the token's address (another address is refused when the token has one).
+  'order.place': twoBurgersAndABeer,
   'order.get': { orderId: EXAMPLE_ORDER_ID, minVersion: 1 },
   'order.list': { limit: 20 },
   'order.history': { orderId: EXAMPLE_ORDER_ID },

@@ -3,12 +3,13 @@ import type { Context as HonoContext } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from '../app-deps';
 import type { RequestLoggerVariables } from '../http/request-logger';
-import { createRequestContext, type Context } from '../trpc/context';
+import type { AuthVariables } from '../auth/authenticate-first';
+import { createInnerContext, type Context } from '../trpc/context';
 import { appRouter } from '../trpc/root.router';
 import { restError } from './rest-error';
 import { buildRouteTable, matchRoute, valueFromUrl, type RestRoute } from './rest-route-table';
 
-type RestContext = HonoContext<{ Variables: RequestLoggerVariables }>;
+type RestContext = HonoContext<{ Variables: RequestLoggerVariables & AuthVariables }>;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -66,10 +67,11 @@ export function createRestHandler(deps: AppDeps, routes: readonly RestRoute[] = 
       }
       const { route, params } = match;
       call = { path: route.procedure.path, type: route.procedure.type };
+      // The token was checked before the body was read (`authenticateFirst`, mounted by the app).
+      const ctx = createInnerContext(deps, { user: c.get('user') ?? null, requestId });
+      call.ctx = ctx;
       const input = await readInput(c, route, params);
       call.input = input;
-      const ctx = await createRequestContext(deps, c.req.raw, requestId);
-      call.ctx = ctx;
       const output = await callTRPCProcedure({
         router: appRouter,
         path: route.procedure.path,
@@ -85,6 +87,7 @@ export function createRestHandler(deps: AppDeps, routes: readonly RestRoute[] = 
       const logger = c.get('logger');
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path: call.path }, 'REST call failed');
       else logger.debug({ code: error.code, path: call.path, message: error.message }, 'REST call refused');
+      if (body.data.retryAfterSeconds !== undefined) c.header('Retry-After', String(body.data.retryAfterSeconds));
       return c.json(body, status as ContentfulStatusCode);
     }
   };

@@ -164,10 +164,13 @@ describe('REST /api/v1', () => {
     });
   });
 
-  it('serves the OpenAPI document with this server as its server', async () => {
-    const document = await json<{ openapi: string; servers: { url: string }[]; paths: Record<string, unknown> }>(await api.request('/openapi.json'), 200);
+  it('serves the OpenAPI document with this server as its server (relative without PUBLIC_URL, never the Host header)', async () => {
+    const document = await json<{ openapi: string; servers: { url: string }[]; paths: Record<string, unknown> }>(
+      await api.request('http://evil.example/openapi.json', { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } }),
+      200,
+    );
     expect(document.openapi).toBe('3.1.0');
-    expect(document.servers[0]?.url).toBe('http://localhost');
+    expect(document.servers).toEqual([{ url: '/' }]);
     expect(Object.keys(document.paths)).toContain('/api/v1/orders/{orderId}/cancel');
   });
 

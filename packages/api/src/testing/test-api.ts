@@ -29,9 +29,14 @@ export interface TestApi {
   app: Hono<AppEnv>;
   /** The router called in process, as `user` (null: anonymous). */
   caller(user: AuthUser | null): ReturnType<typeof createCaller>;
-  /** An HTTP request to the app, in process: `request('/trpc/menu.food.list')`. */
-  request(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * An HTTP request to the app, in process: `request('/trpc/menu.food.list')`. `from` is the client's
+   * address as the Node server would see it on the socket (none: a call with no socket, not loopback).
+   */
+  request(path: string, init?: RequestInit, from?: string): Promise<Response>;
   tokens: {
+    /** A token for any user, valid for `ttl` (default 1h). */
+    of(user: AuthUser, ttl?: string | number): Promise<string>;
     customer(sub?: string, email?: string): Promise<string>;
     vendor(sub?: string): Promise<string>;
     admin(sub?: string): Promise<string>;
@@ -48,7 +53,8 @@ export interface TestApi {
 export async function createTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const [pg, mysql] = await Promise.all([createTestPostgresDatabase(), createTestMysqlDatabase()]);
   const config = {
-    ...loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, LOG_LEVEL: 'silent' }),
+    // Tests place many orders as one customer in a few seconds; the limits have tests of their own.
+    ...loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_AUTH_SECRET, LOG_LEVEL: 'silent', ORDER_RATE_LIMIT: '10000' }),
     ...options.config,
     POSTGRES_URL: pg.url,
     MYSQL_URL: mysql.url,
@@ -64,15 +70,16 @@ export async function createTestApi(options: TestApiOptions = {}): Promise<TestA
     throw error;
   }
   const app = createApp(deps, options.app);
-  const sign = (user: AuthUser) => signToken(config.AUTH_SECRET, user, '1h', deps.clock.now());
+  const sign = (user: AuthUser, ttl: string | number = '1h') => signToken(config.AUTH_SECRET, user, ttl, deps.clock.now());
   let requests = 0;
 
   return {
     deps,
     app,
     caller: (user) => createCaller(createInnerContext(deps, { user, requestId: `test-${++requests}` })),
-    request: async (path, init) => app.request(path, init),
+    request: async (path, init, from) => app.request(path, init, from === undefined ? undefined : { incoming: { socket: { remoteAddress: from } } }),
     tokens: {
+      of: sign,
       customer: (sub = 'alice', email = `${sub}@example.com`) => sign({ sub, role: 'customer', email }),
       vendor: (sub = 'vendor') => sign({ sub, role: 'vendor' }),
       admin: (sub = 'admin') => sign({ sub, role: 'admin' }),

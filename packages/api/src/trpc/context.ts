@@ -24,7 +24,7 @@ export function createInnerContext(deps: AppDeps, request: { user: AuthUser | nu
 export async function createRequestContext(deps: AppDeps, req: Request, requestId: string): Promise<Context> {
   let user: AuthUser | null;
   try {
-    user = await authenticate(req.headers.get('authorization'), deps.config.AUTH_SECRET, deps.clock.now());
+    user = await authenticate(req.headers.get('authorization'), deps.config.AUTH_SECRET, deps.clock.now(), { maxLifetimeSeconds: deps.config.TOKEN_MAX_TTL });
   } catch (error) {
     if (error instanceof InvalidTokenError) throw new TRPCError({ code: 'UNAUTHORIZED', message: error.message, cause: error });
     throw error;

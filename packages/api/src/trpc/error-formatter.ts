@@ -2,6 +2,8 @@ import { ConflictError, UnreadableEventError, ValidationError, formatIssuePath, 
 
 export { formatIssuePath };
 import type { TRPCDefaultErrorShape, TRPCError } from '@trpc/server';
+import { TooManyRequestsError } from '../limits/too-many-requests.error';
+import { VersionNotReachedError } from '../order/version-not-reached.error';
 
 /** One problem with the input: the field's path as a client writes it (`items[2].quantity`) and why. */
 export interface InputIssue {
@@ -16,9 +18,11 @@ export interface ErrorData {
   path?: string;
   /** BAD_REQUEST: each bad field. */
   issues?: InputIssue[];
-  /** CONFLICT: the state the command ran into. */
+  /** CONFLICT: the state the command ran into; TIMEOUT (minVersion not reached): the order's version. */
   currentVersion?: number;
   currentStatus?: string | null;
+  /** TOO_MANY_REQUESTS: seconds to wait, as the `Retry-After` header says. */
+  retryAfterSeconds?: number;
   /** Matches the `x-request-id` response header and the server's log lines. */
   requestId?: string;
 }
@@ -84,6 +88,8 @@ export function formatError(opts: {
     data.currentVersion = error.cause.currentVersion;
     data.currentStatus = error.cause.currentStatus ?? null;
   }
+  if (error.cause instanceof TooManyRequestsError) data.retryAfterSeconds = error.cause.retryAfterSeconds;
+  if (error.cause instanceof VersionNotReachedError) data.currentVersion = error.cause.currentVersion;
   if (ctx?.requestId) data.requestId = ctx.requestId;
   const message = issues?.length ? describeIssues(issues) : error.code === 'INTERNAL_SERVER_ERROR' ? internalErrorMessage(error.cause) : shape.message;
   return { ...shape, message, data };

@@ -1,6 +1,8 @@
 import { DomainError } from '@delivery/events';
 import type { Role } from '@delivery/events';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { TooManyRequestsError } from '../limits/too-many-requests.error';
+import { VersionNotReachedError } from '../order/version-not-reached.error';
 import type { ProcedureMeta } from '../rest/procedure-meta';
 import type { Context } from './context';
 import { describeIssues, formatError, inputIssues } from './error-formatter';
@@ -24,6 +26,8 @@ const translateErrors = t.middleware(async ({ next }) => {
   if (result.ok) return result;
   const { cause } = result.error;
   if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (cause instanceof TooManyRequestsError) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: cause.message, cause });
+  if (cause instanceof VersionNotReachedError) throw new TRPCError({ code: 'TIMEOUT', message: cause.message, cause });
   const issues = inputIssues(result.error);
   if (issues?.length) throw new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(issues), cause });
   return result;

@@ -26,6 +26,9 @@ export const tokenCommand: Command = {
     if (!claims.success) throw new UsageError(claims.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('\n'));
 
     const config = loadConfig(env);
+    if (ttlSeconds(values.ttl) > config.TOKEN_MAX_TTL) {
+      throw new UsageError(`--ttl: at most ${config.TOKEN_MAX_TTL} seconds (TOKEN_MAX_TTL): the API refuses tokens that live longer`);
+    }
     for (const warning of configWarnings(config)) console.error(`warning: ${warning}`);
     // The token alone on stdout, so `TOKEN=$(pnpm delivery token ...)` works (pnpm's own lines go to stderr).
     console.log(await signToken(config.AUTH_SECRET, claims.data, values.ttl));

@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createDeliveryClient } from '@delivery/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followUntilFinal, placeSampleOrder } from '../testing/order-scenarios';
@@ -21,6 +22,14 @@ describe('startEmbeddedServer', () => {
     const { placed } = await placeSampleOrder(customer);
     expect(await followUntilFinal(customer, placed.orderId)).toEqual(['pending', 'accepted', 'delivered']);
     await expect.poll(() => readdir(server.mailFolder).then((names) => names.filter((name) => name.endsWith('.eml')).length)).toBe(1);
+    // The link in the email is this server (on the free port it got), not a fixed localhost:3000.
+    const [name] = (await readdir(server.mailFolder)).filter((file) => file.endsWith('.eml'));
+    const email = (await readFile(join(server.mailFolder, name!), 'utf8')).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    expect(email).toContain(`${server.url}/orders/${placed.orderId}`);
+  });
+
+  it('listens on loopback only', () => {
+    expect(server.listening).toMatch(/^127\.0\.0\.1:\d+$/);
   });
 
   it('refuses a token it did not sign', async () => {

@@ -39,13 +39,15 @@ export interface EmbeddedSystemOptions {
   /** The configuration variables of API.md (PORT, AUTH_SECRET, DELIVERY_DELAY_MS, MAIL_FROM, ...); the URLs are ignored. */
   env: Record<string, string | undefined>;
   logger: Logger;
-  /** Where the API listens; every interface unless given. */
+  /** Where the API listens; `HOST` (loopback by default) unless given. */
   hostname?: string;
 }
 
 export interface RunningEmbeddedSystem {
   /** The API, e.g. `http://127.0.0.1:3000`. */
   url: string;
+  /** The address and port the API is bound to, e.g. `127.0.0.1:3000`. */
+  listening: string;
   /** Where the confirmation emails are written as .eml files (also listed at `<url>/dev/mail`). */
   mailFolder: string;
   /** Stops the workers, then the API, then closes the bus and the database. */
@@ -131,12 +133,13 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
       eventStore,
       apiUrl: api.url,
       config,
-      workersConfig,
+      // Emails link to PUBLIC_URL, or to this API on the port it got (PORT may be 0: a free one).
+      workersConfig: workersConfig.PUBLIC_URL ? workersConfig : { ...workersConfig, PUBLIC_URL: api.url },
       logger,
       onStop: (step) => undo.push(step),
     });
 
-    return { url: api.url, mailFolder, stop: stopAll };
+    return { url: api.url, listening: api.listening, mailFolder, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

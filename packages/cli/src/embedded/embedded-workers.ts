@@ -65,7 +65,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
   });
   onStop(() => email.stop());
 
-  const vendorToken = workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '30d'));
+  const vendorToken = workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL));
   const vendorStopping = new AbortController();
   const client = createDeliveryClient({ url: options.apiUrl, token: vendorToken, retry: { attempts: 1 } });
   const vendor = await startVendorConsumer({

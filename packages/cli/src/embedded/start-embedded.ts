@@ -33,7 +33,7 @@ export async function startEmbedded(env: Record<string, string | undefined>, wri
     await system.stop();
     await tracing.shutdown();
   });
-  write(`delivery-system is up (embedded): API on ${system.url} (try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
+  write(`delivery-system is up (embedded): API on ${system.url} (listening on ${system.listening}; try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
   // `start` keeps the process running; the lifecycle ends it.
   return 0;
 }

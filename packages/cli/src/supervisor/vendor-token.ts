@@ -7,5 +7,5 @@ import { loadConfig, signToken } from '@delivery/api';
 export async function vendorTokenFor(env: Record<string, string | undefined>): Promise<string> {
   if (env.VENDOR_TOKEN) return env.VENDOR_TOKEN;
   const config = loadConfig(env);
-  return signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '30d');
+  return signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL);
 }

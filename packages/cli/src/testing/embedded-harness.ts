@@ -48,6 +48,8 @@ export async function startEmbeddedProcess(options: { deliveryDelayMs: number })
     PORT: String(port),
     PUBLIC_URL: apiUrl,
     DELIVERY_DELAY_MS: String(options.deliveryDelayMs),
+    // Scenarios place many orders as one customer in a few seconds; the limits have tests of their own.
+    ORDER_RATE_LIMIT: '10000',
   };
   let current: ManagedProcess;
   const start = async () => {

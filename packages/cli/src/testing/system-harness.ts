@@ -62,6 +62,10 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
     API_URL: apiUrl,
     PUBLIC_URL: apiUrl,
     DELIVERY_DELAY_MS: String(options.deliveryDelayMs),
+    // Scenarios place many orders as one customer in a few seconds; the limits have tests of their own.
+    ORDER_RATE_LIMIT: '10000',
+    // A subscription to an order nobody may see ends with NOT_FOUND after this bound (10 s by default).
+    UNKNOWN_ORDER_WAIT_MS: '1000',
     VENDOR_TOKEN: await signToken(AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
     ...(services.mysqlReadUrl ? { MYSQL_READ_URL: services.mysqlReadUrl } : {}),
     ...options.env,

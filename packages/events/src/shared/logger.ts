@@ -21,6 +21,11 @@ const redactedPaths = [
   'config.AUTH_SECRET',
   'config.USER_EMAIL_PASS',
   'config.SMTP_URL',
+  'config.METRICS_TOKEN',
+  'config.VENDOR_TOKEN',
+  'config.MYSQL_URL',
+  'config.POSTGRES_URL',
+  'config.AMQP_URL',
 ];
 
 /**
