@@ -19,8 +19,12 @@ node -e '
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) if (/^(workspace|catalog|file|link):/.test(range)) problems.push(`dependency ${name} is ${range}`);
   if (problems.length) { console.error("sdk-check: " + problems.join("; ")); process.exit(1); }
 ' "$manifest"
-if tar -xzOf "$OUT/delivery-sdk.tgz" package/dist/index.d.ts package/dist/index.d.cts | grep -q 'unstable-core-do-not-import'; then
-  echo "sdk-check: the .d.ts imports @trpc/server/unstable-core-do-not-import" >&2
+# The published types stand alone: they import @trpc/client and @trpc/server's public entry points only.
+imports=$(tar -xzOf "$OUT/delivery-sdk.tgz" package/dist/index.d.ts package/dist/index.d.cts | grep -vE '^[[:space:]]*(\*|/\*|//)' |
+  grep -oE "(from|import\()[[:space:]]*['\"][^'\"]+['\"]" | grep -oE "['\"][^'\"]+['\"]" | tr -d "'\"" | sort -u)
+foreign=$(echo "$imports" | grep -vxE '@trpc/(client|server)' || true)
+if [[ -n "$foreign" ]]; then
+  echo "sdk-check: the .d.ts imports more than @trpc/client and @trpc/server: $(echo $foreign)" >&2
   exit 1
 fi
 echo "sdk-check: ok ($OUT/delivery-sdk.tgz)"

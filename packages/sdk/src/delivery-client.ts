@@ -8,6 +8,18 @@ import type { AppRouter } from './router-types';
 import { timeoutLink } from './timeout.link';
 import { authorizationHeader, type TokenRequest } from './token-source';
 
+// tRPC's `.query()` and `.mutate()` return a promise tagged with the error shape through a symbol of
+// @trpc/client's. A consumer's declaration emit (`declaration: true`) cannot name that symbol where
+// @trpc/client is not a direct dependency (pnpm), so the SDK's client returns plain promises; errors are
+// read with `deliveryErrorCode`, `conflictOf` and `clientFailureOf` instead.
+type WithPlainPromises<T> = {
+  [K in keyof T as K extends string ? K : never]: T[K] extends (...args: infer TArgs) => Promise<infer TOutput>
+    ? (...args: TArgs) => Promise<TOutput>
+    : T[K] extends (...args: never[]) => unknown
+      ? T[K]
+      : WithPlainPromises<T[K]>;
+};
+
 /**
  * The client `createDeliveryClient` returns: one object per router (`menu.food`, `menu.bar`, `order`) with
  * `.query`, `.mutate` or `.subscribe` on each procedure, inputs and outputs typed from the API itself.
@@ -17,7 +29,9 @@ import { authorizationHeader, type TokenRequest } from './token-source';
  *   return page.items.map((order) => `${order.orderId}: ${order.total}`);
  * }
  */
-export type DeliveryClient = TRPCClient<AppRouter>;
+// An interface, not an alias, so that declaration emit names it `DeliveryClient` instead of spelling out
+// the mapped tRPC type behind it.
+export interface DeliveryClient extends WithPlainPromises<TRPCClient<AppRouter>> {}
 
 /**
  * How to reach the API and who is calling.
@@ -82,7 +96,7 @@ export function createDeliveryClient(options: DeliveryClientOptions): DeliveryCl
     return baseFetch(input, { ...init, headers });
   };
 
-  return createTRPCClient<AppRouter>({
+  const client: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
     links: [
       // Before the retry link, so every attempt of one placement carries the same key.
       idempotencyLink(() => randomIdempotencyKey()),
@@ -103,4 +117,5 @@ export function createDeliveryClient(options: DeliveryClientOptions): DeliveryCl
       }),
     ],
   });
+  return client;
 }

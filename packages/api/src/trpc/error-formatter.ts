@@ -21,7 +21,9 @@ export interface ErrorData {
   issues?: InputIssue[];
   /** CONFLICT: the state the command ran into; TIMEOUT (minVersion not reached): the order's version. */
   currentVersion?: number;
-  currentStatus?: OrderStatus | null;
+  // Written as the enum's values rather than the OrderStatus alias: the SDK's bundled .d.ts then spells the
+  // union out instead of importing it from @delivery/events.
+  currentStatus?: (typeof OrderStatus.options)[number] | null;
   /** TOO_MANY_REQUESTS: seconds to wait, as the `Retry-After` header says. */
   retryAfterSeconds?: number;
   /** Matches the `x-request-id` response header and the server's log lines. */
