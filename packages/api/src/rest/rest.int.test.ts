@@ -39,7 +39,7 @@ async function json<T>(response: Response, status: number): Promise<T> {
 const placeOrder = async () =>
   json<{ orderId: string; version: number }>(
     await rest('POST', '/orders', { token: customer, body: { items: [{ kind: 'food', id: 1, quantity: 2 }] } }),
-    200,
+    201,
   );
 
 describe('REST /api/v1', () => {
