@@ -2,6 +2,7 @@ import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { appRouter } from '../trpc/root.router';
 import { procedureExamples } from './procedure-examples';
+import { codeSamplesFor } from './code-samples';
 import { CREATING_PROCEDURES } from './rest.handler';
 import { buildRouteTable, type RestRoute } from './rest-route-table';
 
@@ -123,6 +124,16 @@ function dropSafeIntegerBounds(value: unknown): void {
   Object.values(object).forEach(dropSafeIntegerBounds);
 }
 
+/** curl and TypeScript on every operation, with this server's URL in them. */
+function addCodeSamples(document: OpenAPIObject, routes: readonly RestRoute[], baseUrl: string): void {
+  for (const route of routes) {
+    const operation = asObject(asObject(document.paths?.[route.path])?.[route.method.toLowerCase()]);
+    if (!operation) continue;
+    const needsToken = Array.isArray(operation.security) && operation.security.length > 0;
+    operation['x-codeSamples'] = codeSamplesFor(route, baseUrl, procedureExamples[route.procedure.path], needsToken);
+  }
+}
+
 let cached: OpenAPIObject | undefined;
 
 /**
@@ -134,7 +145,10 @@ export function createOpenApiDocument(options: OpenApiDocumentOptions): OpenAPIO
   cached ??= buildDocument();
   // A copy per call: callers may change theirs, and only the server URL differs.
   const document = structuredClone(cached);
-  document.servers = [{ url: options.baseUrl.replace(/\/+$/, '') || '/' }];
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  document.servers = [{ url: baseUrl || '/' }];
+  // Without a public URL the document's server is relative; code samples still need a whole URL to run.
+  addCodeSamples(document, buildRouteTable(), baseUrl || 'http://127.0.0.1:3000');
   return document;
 }
 
