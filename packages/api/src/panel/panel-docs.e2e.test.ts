@@ -57,6 +57,37 @@ async function callFromPanel(path: string, input: unknown, buttonText = 'Call'):
 }
 
 describe('the panel in a browser', () => {
+  it('builds a form from the input schema, shows the output type, a curl line per call and a history, under a CSP', async () => {
+    page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto(`${server.url}/panel`);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self';.*style-src 'self';/);
+    const quote = card('menu.quote');
+    expect(await quote.locator('.output-type').textContent()).toMatch(/total: string;/);
+    // Empty the example, then fill the form: one line, chosen field by field.
+    await quote.locator('textarea').fill('');
+    await quote.getByRole('button', { name: '+ add items' }).click();
+    await quote.getByRole('combobox', { name: 'kind' }).selectOption({ label: 'bar' });
+    await quote.getByRole('spinbutton', { name: 'id' }).fill('2');
+    await quote.getByRole('spinbutton', { name: 'quantity' }).fill('3');
+    expect(JSON.parse(await quote.locator('textarea').inputValue())).toEqual({ items: [{ kind: 'bar', id: 2, quantity: 3 }] });
+    const token = await api.tokens.customer('panel-form-user');
+    await page.locator('#token').fill(token);
+    await quote.getByRole('button', { name: 'Call' }).click();
+    await expect.poll(() => quote.locator('.output').textContent()).toMatch(/^200[\s\S]*"total"/);
+    const curl = (await quote.locator('.curl').textContent()) ?? '';
+    expect(curl).toMatch(/^curl -s '.*\/trpc\/menu\.quote\?input=.*' -H "authorization: Bearer \$TOKEN"$/);
+    expect(curl).not.toContain(token);
+    const history = page.locator('#history li');
+    expect(await history.count()).toBe(1);
+    expect(await history.first().textContent()).toMatch(/menu\.quote · 200 OK/);
+    expect(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie])).toEqual([0, 0, '']);
+    expect(violations).toEqual([]);
+  });
+
   it('lists every procedure with its type and input schema', async () => {
     await page.goto(`${server.url}/panel`);
     const listed = await page.locator('.procedure').evaluateAll((cards) => cards.map((element) => (element as HTMLElement).dataset.path));
