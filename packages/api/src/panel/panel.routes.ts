@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { contentSecurityPolicy } from '../http/content-security-policy';
+import { contentSecurityPolicy, withContentSecurityPolicy } from '../http/content-security-policy';
 import type { RequestLoggerVariables } from '../http/request-logger';
 import { panelCatalog } from './panel.catalog';
 import { PANEL_SCRIPT_PATH, PANEL_STYLE, PANEL_STYLE_PATH, renderPanelPage } from './panel.page';
@@ -19,10 +19,7 @@ const POLICY = contentSecurityPolicy();
 export function panelRoutes(options: { trpcUrl?: string } = {}): Hono<{ Variables: RequestLoggerVariables }> {
   const app = new Hono<{ Variables: RequestLoggerVariables }>();
   let page: string | undefined;
-  app.use('/panel', async (c, next) => {
-    await next();
-    c.header('Content-Security-Policy', POLICY);
-  });
+  app.use('/panel', withContentSecurityPolicy(POLICY));
   app.get('/panel', (c) => {
     page ??= renderPanelPage(panelCatalog(), { trpcUrl: options.trpcUrl ?? '/trpc' });
     c.header('Cache-Control', 'no-cache');

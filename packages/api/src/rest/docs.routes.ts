@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { contentSecurityPolicy } from '../http/content-security-policy';
+import { contentSecurityPolicy, withContentSecurityPolicy } from '../http/content-security-policy';
 import type { RequestLoggerVariables } from '../http/request-logger';
 
 const ASSETS_PATH = '/docs/assets';
@@ -37,7 +37,7 @@ const SCRIPTS: Record<string, (specUrl: string) => string> = {
     `window.ui = SwaggerUIBundle(${JSON.stringify({ url: specUrl, dom_id: '#swagger-ui', tryItOutEnabled: true, displayRequestDuration: true, persistAuthorization: false })});\n`,
 };
 
-const POLICY = contentSecurityPolicy({ imgData: true }).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+const POLICY = contentSecurityPolicy({ inlineStyles: true, imgData: true });
 
 const page = (title: string, body: string, head = '') => `<!doctype html>
 <html lang="en">
@@ -90,14 +90,8 @@ export function docsRoutes(options: { specUrl?: string } = {}): Hono<{ Variables
   const files = new Map<string, Promise<Buffer>>();
   const app = new Hono<{ Variables: RequestLoggerVariables }>();
 
-  app.use('/docs', async (c, next) => {
-    await next();
-    c.header('Content-Security-Policy', POLICY);
-  });
-  app.use('/docs/*', async (c, next) => {
-    await next();
-    c.header('Content-Security-Policy', POLICY);
-  });
+  app.use('/docs', withContentSecurityPolicy(POLICY));
+  app.use('/docs/*', withContentSecurityPolicy(POLICY));
 
   app.get('/docs', (c) => c.html(SCALAR_PAGE));
   app.get('/docs/swagger', (c) => c.html(SWAGGER_PAGE));

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorResponseBody } from '../http/error-body';
-import { contentSecurityPolicy } from '../http/content-security-policy';
+import { contentSecurityPolicy, withContentSecurityPolicy } from '../http/content-security-policy';
 import type { RequestLoggerVariables } from '../http/request-logger';
 
 /** The api package's folder, from its sources (src/web/) or its build (dist/), whichever runs. */
@@ -38,14 +38,8 @@ const POLICY = contentSecurityPolicy({ imgData: true });
 export function webAppRoutes(options: { dir: string }): Hono<{ Variables: RequestLoggerVariables }> {
   const app = new Hono<{ Variables: RequestLoggerVariables }>();
 
-  app.use('/app/*', async (c, next) => {
-    await next();
-    c.header('Content-Security-Policy', POLICY);
-  });
-  app.use('/orders/*', async (c, next) => {
-    await next();
-    c.header('Content-Security-Policy', POLICY);
-  });
+  app.use('/app/*', withContentSecurityPolicy(POLICY));
+  app.use('/orders/*', withContentSecurityPolicy(POLICY));
 
   const page = async (c: Context<{ Variables: RequestLoggerVariables }>) => {
     const html = await readFile(join(options.dir, 'index.html'), 'utf8').catch(() => undefined);
