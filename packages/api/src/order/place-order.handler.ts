@@ -16,7 +16,7 @@ export interface PlaceOrderRequest {
 /**
  * Places an order. A placement repeated with the same idempotency key (by the same customer) lands on the
  * same stream, finds it taken, and answers with the first order; as Stripe does, a repeat whose body
- * differs (other items or email) is refused with a CONFLICT naming the key.
+ * differs (other items, quantities or email) is refused with a CONFLICT naming the key.
  */
 export async function placeOrder(deps: OrderCommandDeps, request: PlaceOrderRequest): Promise<PlacedOrderState> {
   const orderId = orderIdFor(request.customerId, request.idempotencyKey, () => deps.ids.newId());
