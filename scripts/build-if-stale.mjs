@@ -1,5 +1,5 @@
 // Builds what is stale before `pnpm start` or `pnpm delivery` run the built code: the SDK's bundle when its
-// sources changed, the server packages (one tsup run, under a second) when theirs did. Quiet when nothing is
+// sources changed, the customer's web page (Vite) when its own or the SDK's did, the server packages (one tsup run, under a second) when theirs did. Quiet when nothing is
 // stale; the build's own output goes to stderr so a command's stdout (a token, say) stays clean.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -35,6 +35,11 @@ const pkg = (name, path) => join(root, 'packages', name, path);
 if (stale([newestIn(pkg('sdk', 'src')), mtime(pkg('sdk', 'package.json')), mtime(pkg('sdk', 'tsup.config.ts'))], [pkg('sdk', 'dist/index.js')])) {
   process.stderr.write('building the SDK (its sources changed)\n');
   run(['--filter', '@delivery/sdk', 'run', 'build']);
+}
+const webSources = [newestIn(pkg('web', 'src')), newestIn(pkg('sdk', 'src')), mtime(pkg('web', 'index.html')), mtime(pkg('web', 'vite.config.ts')), mtime(pkg('web', 'package.json'))];
+if (stale(webSources, [pkg('web', 'dist/index.html')])) {
+  process.stderr.write('building the web page (its sources changed)\n');
+  run(['--filter', '@delivery/web', 'run', 'build']);
 }
 const serverSources = [mtime(join(root, 'tsup.config.ts')), ...SERVER_PACKAGES.flatMap((name) => [newestIn(pkg(name, 'src')), mtime(pkg(name, 'package.json'))])];
 if (stale(serverSources, [pkg('cli', 'dist/main.js'), pkg('api', 'dist/main.js'), pkg('workers', 'dist/index.js'), pkg('events', 'dist/index.js'), pkg('projections', 'dist/index.js')])) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the committed Postman collection with newman against a live API.
 # Usage: scripts/postman-run.sh <baseUrl> <customerToken> <vendorToken> <adminToken>
-# e.g.   scripts/postman-run.sh http://127.0.0.1:3000 "$(pnpm -s delivery token --role customer --sub alice --email alice@example.com)" ...
+# e.g.   scripts/postman-run.sh http://127.0.0.1:3000 "$(pnpm --silent delivery token --role customer --sub alice --email alice@example.com)" ...
 set -euo pipefail
 if [ "$#" -ne 4 ]; then
   echo "usage: $0 <baseUrl> <customerToken> <vendorToken> <adminToken>" >&2

@@ -1,6 +1,18 @@
 // Type tests: `tsc` fails when the SDK's published types stop matching what this app relies on.
 // Nothing here runs.
-import { conflictOf, deliveryErrorCode, type DeliveryClient, type DeliveryClientError, type RouterInputs, type RouterOutputs } from '@delivery/sdk';
+import {
+  clientFailureOf,
+  conflictOf,
+  deliveryErrorCode,
+  type DeliveryClient,
+  type DeliveryClientError,
+  type DeliveryErrorCode,
+  type Order,
+  type OrderHistoryEntry,
+  type OrderStatus as SdkOrderStatus,
+  type RouterInputs,
+  type RouterOutputs,
+} from '@delivery/sdk';
 import { expectTypeOf } from 'expect-type';
 
 type OrderStatus = 'pending' | 'accepted' | 'delivered' | 'cancelled' | 'rejected';
@@ -24,14 +36,23 @@ expectTypeOf<RouterOutputs['order']['get']['lines'][number]>().toMatchObjectType
 expectTypeOf<RouterOutputs['order']['list']>().toMatchObjectType<{ items: RouterOutputs['order']['get'][] }>();
 expectTypeOf<RouterOutputs['menu']['bar']['get']>().toHaveProperty('alcoholContent').toEqualTypeOf<'Strong' | 'Medium' | 'None'>();
 
+// Named types, and the history as a union by event type.
+expectTypeOf<Order>().toEqualTypeOf<RouterOutputs['order']['get']>();
+expectTypeOf<SdkOrderStatus>().toEqualTypeOf<OrderStatus>();
+expectTypeOf<Extract<OrderHistoryEntry, { type: 'OrderRejected' }>['data']>().toEqualTypeOf<{ orderId: string; reason: string }>();
+expectTypeOf<{ type: 'OrderShipped'; version: 1; occurredAt: ''; data: {} }>().not.toExtend<OrderHistoryEntry>();
+
 // Live changes: tracked events whose data carries the status.
 type Changes = ReturnType<DeliveryClient['order']['onStatusChange']['subscribe']>;
 type Change = Changes extends AsyncIterable<infer TChange> ? TChange : never;
 expectTypeOf<Change>().toEqualTypeOf<{ id: string; data: { orderId: string; status: OrderStatus; version: number; at: string } }>();
 
 // Errors: the code, the input issues and, on a conflict, the current version.
-expectTypeOf(conflictOf).returns.toEqualTypeOf<{ currentVersion: number; currentStatus?: string } | undefined>();
-expectTypeOf(deliveryErrorCode).returns.toExtend<string | undefined>();
+expectTypeOf(conflictOf).returns.toEqualTypeOf<{ currentVersion: number; currentStatus?: OrderStatus } | undefined>();
+expectTypeOf(deliveryErrorCode).returns.toEqualTypeOf<DeliveryErrorCode | undefined>();
+expectTypeOf<'NOT_FOUND'>().toExtend<DeliveryErrorCode>();
+expectTypeOf<'TEAPOT'>().not.toExtend<DeliveryErrorCode>();
+expectTypeOf(clientFailureOf).returns.toEqualTypeOf<'aborted' | 'timeout' | 'token' | 'network' | undefined>();
 expectTypeOf<NonNullable<DeliveryClientError['data']>>().toMatchObjectType<{
   currentVersion?: number | undefined;
   issues?: { path: string; message: string }[] | undefined;

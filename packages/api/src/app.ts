@@ -22,6 +22,7 @@ import { metricsToken } from './http/metrics-token';
 import { restError } from './rest/rest-error';
 import { retryAfterHeaders } from './limits/retry-after';
 import { subscriptionSlots } from './limits/subscription-slots';
+import { DEFAULT_WEB_APP_DIR, webAppRoutes } from './web/web-app.routes';
 import { appRouter } from './trpc/root.router';
 import { createHttpMetrics } from './http/metrics';
 import { registerOutboxMetrics } from './http/outbox-metrics';
@@ -34,6 +35,8 @@ export interface CreateAppOptions {
   maxBatchSize?: number;
   /** How long `/readyz` waits for each dependency. */
   readinessTimeoutMs?: number;
+  /** The built customer page served at `/app` and `/orders/<id>` (default: packages/web/dist). */
+  webAppDir?: string;
   /** Routes of the process hosting the API (the embedded system's `/ops`), mounted after the API's own. */
   extraRoutes?: Hono;
 }
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   // REST (/api/v1, /openapi.json, /docs), the panel, and the original system's paths when switched on.
   app.route('/', restRoutes(deps));
   app.route('/', panelRoutes());
+  app.route('/', webAppRoutes({ dir: options.webAppDir ?? DEFAULT_WEB_APP_DIR }));
   if (deps.config.MAIL_DIR && deps.config.NODE_ENV !== 'production') {
     // Every customer's address and whole emails: for whoever sits at this machine, or an admin.
     app.use('/dev/mail', loopbackOrAdmin(tokenCheck));

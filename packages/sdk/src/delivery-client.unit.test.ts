@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createDeliveryClient, type DeliveryClient } from './delivery-client';
 import { conflictOf, deliveryErrorCode, type DeliveryClientError } from './delivery-errors';
 import type { RouterInputs, RouterOutputs } from './router-types';
+import { failure, ok, placed, scriptedFetch } from './testing/scripted-fetch';
 
 type OrderStatus = 'pending' | 'accepted' | 'delivered' | 'cancelled' | 'rejected';
 
@@ -58,7 +59,7 @@ describe('the delivery client types', () => {
     expectTypeOf<ErrorData['currentVersion']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<ErrorData['issues']>().toEqualTypeOf<{ path: string; message: string }[] | undefined>();
     expectTypeOf<ErrorData['code']>().toExtend<string>();
-    expectTypeOf(conflictOf).returns.toEqualTypeOf<{ currentVersion: number; currentStatus?: string } | undefined>();
+    expectTypeOf(conflictOf).returns.toEqualTypeOf<{ currentVersion: number; currentStatus?: OrderStatus } | undefined>();
     expectTypeOf(deliveryErrorCode).returns.toExtend<string | undefined>();
   });
 
@@ -68,33 +69,6 @@ describe('the delivery client types', () => {
   });
 });
 
-interface RecordedRequest {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: unknown;
-}
-
-/** A stand-in for the network: answers each tRPC request with the next scripted reply and records it. */
-function scriptedFetch(replies: Array<{ status: number; body: unknown }>) {
-  const requests: RecordedRequest[] = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    const text = request.method === 'POST' ? await request.text() : '';
-    requests.push({ url: request.url, method: request.method, headers: request.headers, body: text ? JSON.parse(text) : undefined });
-    const reply = replies.shift();
-    if (!reply) throw new TypeError('fetch failed: no reply scripted');
-    return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { 'content-type': 'application/json' } });
-  };
-  return { fetch, requests };
-}
-
-const placed = { orderId: '0d9b2c1e-2f4a-4a8e-9a7c-1b2c3d4e5f60', status: 'pending', total: '17.00', version: 1 };
-const ok = (data: unknown) => ({ status: 200, body: [{ result: { data } }] });
-const failure = (code: string, httpStatus: number, extra: Record<string, unknown> = {}) => ({
-  status: httpStatus,
-  body: [{ error: { message: `${code} happened`, code: -32000, data: { code, httpStatus, ...extra } } }],
-});
 const items = [{ kind: 'food' as const, id: 1, quantity: 2 }];
 
 describe('the delivery client', () => {

@@ -1,5 +1,7 @@
 import type { Operation, TRPCClientError } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
+import { DeliveryTimeoutError } from './timeout.link';
+import { DeliveryTokenError } from './token-source';
 
 /**
  * How hard the client retries queries and `order.place` after a network error, a 429 or a 5xx.
@@ -37,6 +39,8 @@ export function shouldRetry(
   if (options.attempts >= maxAttempts || options.op.signal?.aborted) return false;
   const safeToRepeat = options.op.type === 'query' || (options.op.type === 'mutation' && options.op.path === 'order.place');
   if (!safeToRepeat) return false;
+  // A failing getToken or a spent time limit would fail the same way again.
+  if (options.error.cause instanceof DeliveryTokenError || options.error.cause instanceof DeliveryTimeoutError) return false;
   const code: unknown = options.error.data?.code;
   // No code means the request never got a tRPC answer: a network error or a proxy's non-JSON reply.
   return code === undefined || (typeof code === 'string' && RETRYABLE_CODES.has(code));
@@ -50,4 +54,9 @@ export function shouldRetry(
 export function retryDelay(attempt: number, baseDelayMs: number, random: () => number = Math.random): number {
   const exponential = baseDelayMs * 2 ** Math.max(0, attempt - 1);
   return Math.min(exponential, MAX_DELAY_MS) * (0.5 + random() / 2);
+}
+
+/** The API refused the call's token (expired, revoked, signed with another secret). */
+export function isUnauthorized(error: TRPCClientError<AnyRouter>): boolean {
+  return error.data?.code === 'UNAUTHORIZED';
 }

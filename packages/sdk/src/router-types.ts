@@ -30,8 +30,13 @@ type ClientProcedure<TProcedure extends AnyProcedure, TErrorShape> = TProcedure[
     ? TRPCQueryProcedure<{ input: TInput; output: TOutput; meta: object; errorShape: TErrorShape }>
     : TType extends 'mutation'
       ? TRPCMutationProcedure<{ input: TInput; output: TOutput; meta: object; errorShape: TErrorShape }>
-      : TRPCSubscriptionProcedure<{ input: TInput; output: TOutput; meta: object; errorShape: TErrorShape }>
+      : TRPCSubscriptionProcedure<{ input: TInput; output: ClientSubscriptionOutput<TOutput>; meta: object; errorShape: TErrorShape }>
   : never;
+
+// A subscription's yield is tRPC's `TrackedData<T>`, exported only from its unstable internals: written out
+// as plain `{ id, data }` so the published `.d.ts` never imports `@trpc/server/unstable-core-do-not-import`.
+type ClientSubscriptionOutput<TOutput> =
+  TOutput extends AsyncIterable<infer TYield, infer TReturn, infer TNext> ? AsyncIterable<Structural<TYield>, TReturn, TNext> : TOutput;
 
 type ClientRecord<TRecord, TErrorShape> = TRecord extends infer R
   ? { [K in keyof R]: R[K] extends AnyProcedure ? ClientProcedure<R[K], TErrorShape> : ClientRecord<R[K], TErrorShape> }

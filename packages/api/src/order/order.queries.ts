@@ -2,6 +2,7 @@ import { NotFoundError, loadOrder, readOrderStream } from '@delivery/events';
 import { getOrderWithOwner, listOrders, waitForOrderVersion, type Order, type OrderPage } from '@delivery/projections';
 import type { Context } from '../trpc/context';
 import { orderFromState } from './order.dto';
+import type { OrderHistoryEntry } from './order.schemas';
 import { requireReadable } from './order-access';
 import { VersionNotReachedError } from './version-not-reached.error';
 
@@ -65,16 +66,11 @@ export async function orderHistoryForUser(ctx: Pick<QueryContext, 'eventStore' |
   const placed = recorded[0]?.event;
   if (!placed || placed.type !== 'OrderPlaced') throw new NotFoundError(`order ${orderId} not found`);
   requireReadable(ctx.user, orderId, placed.data.customerId);
-  return recorded.map(({ streamVersion, event }) => ({
-    type: event.type,
-    version: streamVersion,
-    occurredAt: event.metadata.occurredAt,
-    data: historyData(event.data),
-  }));
-}
-
-/** Event data as history shows it: the internal owner id and idempotency key stay inside. */
-function historyData(data: object): Record<string, unknown> {
-  const { customerId: _owner, idempotencyKey: _key, ...shown } = data as Record<string, unknown>;
-  return shown;
+  return recorded.map(({ streamVersion, event }): OrderHistoryEntry => {
+    const entry = { version: streamVersion, occurredAt: event.metadata.occurredAt };
+    if (event.type !== 'OrderPlaced') return { ...entry, type: event.type, data: event.data } as OrderHistoryEntry;
+    // The internal owner id and idempotency key stay inside.
+    const { customerId: _owner, idempotencyKey: _key, ...shown } = event.data;
+    return { ...entry, type: event.type, data: shown };
+  });
 }

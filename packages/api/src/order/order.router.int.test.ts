@@ -49,6 +49,15 @@ describe('order router', () => {
       expect(bobs.orderId).not.toBe(first.orderId);
     });
 
+    it('refuses the same idempotency key with another body, naming the key', async () => {
+      const first = await api.caller(alice).order.place({ ...twoBurgers, idempotencyKey: 'checkout-43' });
+      const other = api.caller(alice).order.place({ items: [{ kind: 'food', id: 1, quantity: 3 }], idempotencyKey: 'checkout-43' });
+      await expect(other).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('"checkout-43"') });
+      const otherItem = api.caller(alice).order.place({ items: [{ kind: 'bar', id: 1, quantity: 2 }], idempotencyKey: 'checkout-43' });
+      expect(await outcomeOf(otherItem)).toBe('CONFLICT');
+      expect((await api.caller(alice).order.place({ ...twoBurgers, idempotencyKey: 'checkout-43' })).orderId).toBe(first.orderId);
+    });
+
     it('is for customers only', async () => {
       expect(await outcomeOf(api.caller(null).order.place(twoBurgers))).toBe('UNAUTHORIZED');
       expect(await outcomeOf(api.caller(vendor).order.place(twoBurgers))).toBe('FORBIDDEN');

@@ -1,4 +1,16 @@
-import { LineQuantity, MenuItemId, MenuKind, Money, ORDER_LIMITS, OrderStatus } from '@delivery/events';
+import {
+  LineQuantity,
+  MenuItemId,
+  MenuKind,
+  Money,
+  ORDER_LIMITS,
+  OrderAccepted,
+  OrderCancelled,
+  OrderDelivered,
+  OrderPlaced,
+  OrderRejected,
+  OrderStatus,
+} from '@delivery/events';
 import { z } from 'zod';
 
 const OrderId = z.uuid('must be an order id (a UUID)');
@@ -53,12 +65,18 @@ export const PlacedOrder = z.object({
   version: z.number().int(),
 });
 
-export const OrderHistoryEntry = z.object({
-  type: z.string(),
-  version: z.number().int(),
-  occurredAt: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
+const historyEntry = <T extends z.ZodLiteral<string>, D extends z.ZodType>(type: T, data: D) =>
+  z.object({ type, version: z.number().int(), occurredAt: z.string(), data });
+
+/** One event as `order.history` shows it, discriminated by `type` (the owner id and idempotency key stay inside). */
+export const OrderHistoryEntry = z.discriminatedUnion('type', [
+  historyEntry(OrderPlaced.shape.type, OrderPlaced.shape.data.omit({ customerId: true, idempotencyKey: true })),
+  historyEntry(OrderAccepted.shape.type, OrderAccepted.shape.data),
+  historyEntry(OrderRejected.shape.type, OrderRejected.shape.data),
+  historyEntry(OrderCancelled.shape.type, OrderCancelled.shape.data),
+  historyEntry(OrderDelivered.shape.type, OrderDelivered.shape.data),
+]);
+export type OrderHistoryEntry = z.infer<typeof OrderHistoryEntry>;
 
 export const OrderStatusChange = z.object({
   orderId: z.string(),

@@ -15,7 +15,8 @@ export interface PlaceOrderRequest {
 
 /**
  * Places an order. A placement repeated with the same idempotency key (by the same customer) lands on the
- * same stream, finds it taken, and answers with the first order.
+ * same stream, finds it taken, and answers with the first order; as Stripe does, a repeat whose body
+ * differs (other items, quantities or email) is refused with a CONFLICT naming the key.
  */
 export async function placeOrder(deps: OrderCommandDeps, request: PlaceOrderRequest): Promise<PlacedOrderState> {
   const orderId = orderIdFor(request.customerId, request.idempotencyKey, () => deps.ids.newId());
@@ -42,6 +43,20 @@ export async function placeOrder(deps: OrderCommandDeps, request: PlaceOrderRequ
   } catch (error) {
     if (!(error instanceof ConflictError) || request.idempotencyKey === null) throw error;
     const { state } = await loadOrder(deps.eventStore, orderId);
-    return requirePlaced(state, orderId);
+    const first = requirePlaced(state, orderId);
+    if (!sameBody(first, request)) {
+      throw new ConflictError(
+        `idempotency key "${request.idempotencyKey}" was already used for order ${orderId} with other items or email; use a new key for a new order`,
+        first.version,
+        first.status,
+      );
+    }
+    return first;
   }
+}
+
+/** The same items, quantities and email as the first placement (prices may have moved since: not compared). */
+function sameBody(first: PlacedOrderState, request: PlaceOrderRequest): boolean {
+  const itemsOf = (lines: readonly OrderLine[]) => lines.map((line) => `${line.kind}:${line.itemId}x${line.quantity}`).join(',');
+  return first.email === request.email && itemsOf(first.lines) === itemsOf(request.lines);
 }

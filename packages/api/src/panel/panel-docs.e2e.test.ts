@@ -57,6 +57,37 @@ async function callFromPanel(path: string, input: unknown, buttonText = 'Call'):
 }
 
 describe('the panel in a browser', () => {
+  it('builds a form from the input schema, shows the output type, a curl line per call and a history, under a CSP', async () => {
+    page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto(`${server.url}/panel`);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self';.*style-src 'self';/);
+    const quote = card('menu.quote');
+    expect(await quote.locator('.output-type').textContent()).toMatch(/total: string;/);
+    // Empty the example, then fill the form: one line, chosen field by field.
+    await quote.locator('textarea').fill('');
+    await quote.getByRole('button', { name: '+ add items' }).click();
+    await quote.getByRole('combobox', { name: 'kind' }).selectOption({ label: 'bar' });
+    await quote.getByRole('spinbutton', { name: 'id' }).fill('2');
+    await quote.getByRole('spinbutton', { name: 'quantity' }).fill('3');
+    expect(JSON.parse(await quote.locator('textarea').inputValue())).toEqual({ items: [{ kind: 'bar', id: 2, quantity: 3 }] });
+    const token = await api.tokens.customer('panel-form-user');
+    await page.locator('#token').fill(token);
+    await quote.getByRole('button', { name: 'Call' }).click();
+    await expect.poll(() => quote.locator('.output').textContent()).toMatch(/^200[\s\S]*"total"/);
+    const curl = (await quote.locator('.curl').textContent()) ?? '';
+    expect(curl).toMatch(/^curl -s '.*\/trpc\/menu\.quote\?input=.*' -H "authorization: Bearer \$TOKEN"$/);
+    expect(curl).not.toContain(token);
+    const history = page.locator('#history li');
+    expect(await history.count()).toBe(1);
+    expect(await history.first().textContent()).toMatch(/menu\.quote · 200 OK/);
+    expect(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie])).toEqual([0, 0, '']);
+    expect(violations).toEqual([]);
+  });
+
   it('lists every procedure with its type and input schema', async () => {
     await page.goto(`${server.url}/panel`);
     const listed = await page.locator('.procedure').evaluateAll((cards) => cards.map((element) => (element as HTMLElement).dataset.path));
@@ -84,13 +115,41 @@ describe('the panel in a browser', () => {
   });
 });
 
+/** Requests to anything but the server, and the browser's reports of CSP violations, from now on. */
+function watchPage(): { external: string[]; violations: string[] } {
+  const seen = { external: [] as string[], violations: [] as string[] };
+  page.on('request', (request) => {
+    if (!request.url().startsWith(server.url)) seen.external.push(request.url());
+  });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.violations.push(message.text());
+  });
+  return seen;
+}
+
 describe('the REST docs in a browser', () => {
-  it('render every REST route from /openapi.json without reaching the internet', async () => {
-    const external: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().startsWith(server.url)) external.push(request.url());
-    });
-    await page.goto(`${server.url}/docs`);
+  it('show the API reference (Scalar) with code samples in curl and TypeScript, under a CSP, offline', async () => {
+    page = await browser.newPage();
+    const seen = watchPage();
+    const response = await page.goto(`${server.url}/docs`);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self';/);
+    await page.getByText('orders', { exact: true }).first().click();
+    await page.getByText('Place an order, priced from the menu').first().click();
+    await page.getByText('Shell Curl').last().click();
+    // The operation's own samples (x-codeSamples) are offered beside Scalar's generated clients.
+    expect(await page.getByRole('option', { name: 'curl', exact: true }).count()).toBe(1);
+    await page.getByRole('option', { name: 'TypeScript (@delivery/sdk)' }).click();
+    await expect.poll(() => page.locator('body').innerText(), { timeout: 10_000 }).toMatch(/await client\.(menu|order)(\.\w+)+\.(query|mutate)\(/);
+    expect(seen.external).toEqual([]);
+    expect(seen.violations).toEqual([]);
+  });
+
+  it('render every REST route in Swagger UI from /openapi.json without reaching the internet', async () => {
+    page = await browser.newPage();
+    const seen = watchPage();
+    const external = seen.external;
+    const response = await page.goto(`${server.url}/docs/swagger`);
+    expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self';/);
     await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
     const paths = await page.locator('.opblock-summary-path').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-path')));
     expect(new Set(paths)).toEqual(
@@ -113,5 +172,6 @@ describe('the REST docs in a browser', () => {
     );
     expect(paths).toHaveLength(PROCEDURES.length - 1);
     expect(external).toEqual([]);
+    expect(seen.violations).toEqual([]);
   });
 });

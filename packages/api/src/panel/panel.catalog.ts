@@ -1,5 +1,6 @@
 import type { TRPCProcedureType } from '@trpc/server';
-import { inputJsonSchema, listProcedures, type ProcedureEntry } from '../rest/procedure-catalog';
+import { inputJsonSchema, listProcedures, outputJsonSchema, type ProcedureEntry } from '../rest/procedure-catalog';
+import { schemaTypeText } from './schema-type-text';
 import { procedureExamples } from '../rest/procedure-examples';
 
 /** One procedure as the panel shows it. */
@@ -15,12 +16,17 @@ export interface PanelProcedure {
   inputSchema: Record<string, unknown> | null;
   /** An input that succeeds against a freshly seeded server (order ids must be replaced). */
   example: unknown;
+  /** What it answers, written as a TypeScript type (for the subscription: each event's data). */
+  outputType: string;
 }
+
+/** The subscription declares no output schema: what it yields, as API.md says. */
+const SUBSCRIPTION_OUTPUT = '{ id: string; data: { orderId: string; status: "pending" | "accepted" | "delivered" | "cancelled" | "rejected"; version: number; at: string } } (one per change)';
 
 export function panelProcedure(entry: ProcedureEntry): PanelProcedure {
   const openapi = entry.meta.openapi;
   const schema = inputJsonSchema(entry);
-  if (schema) delete schema.$schema;
+  const output = outputJsonSchema(entry);
   return {
     path: entry.path,
     type: entry.type,
@@ -29,6 +35,7 @@ export function panelProcedure(entry: ProcedureEntry): PanelProcedure {
     rest: openapi && openapi.enabled !== false ? { method: openapi.method, path: openapi.path } : null,
     inputSchema: schema,
     example: procedureExamples[entry.path] ?? null,
+    outputType: output ? schemaTypeText(output) : entry.type === 'subscription' ? SUBSCRIPTION_OUTPUT : 'unknown',
   };
 }
 

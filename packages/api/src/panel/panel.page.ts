@@ -1,10 +1,13 @@
 import type { PanelProcedure } from './panel.catalog';
-import { PANEL_SCRIPT } from './panel.script';
+
+/** Where the page loads its script and style from: files, so the CSP needs no inline exception. */
+export const PANEL_SCRIPT_PATH = '/panel/panel.js';
+export const PANEL_STYLE_PATH = '/panel/panel.css';
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
-const STYLE = `
+export const PANEL_STYLE = `
   :root { color-scheme: light dark; --muted: #6b7280; --line: #d1d5db; --accent: #2563eb; }
   * { box-sizing: border-box; }
   body { font: 14px/1.45 system-ui, sans-serif; margin: 0; }
@@ -25,7 +28,20 @@ const STYLE = `
   button { font: inherit; padding: 5px 14px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: white; cursor: pointer; }
   button.stop { background: transparent; color: var(--accent); }
   button:disabled { opacity: .4; cursor: default; }
-  .output:empty { display: none; }
+  .output:empty, .curl:empty { display: none; }
+  .curl { font: 12px/1.4 ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; margin: 6px 0; color: var(--muted); }
+  .form { display: grid; gap: 6px; margin: 6px 0; }
+  .form fieldset { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; display: grid; gap: 6px; }
+  .form legend { font: 600 12px ui-monospace, monospace; }
+  .form label { display: grid; grid-template-columns: 160px 1fr; gap: 8px; align-items: center; font: 12px ui-monospace, monospace; }
+  .form label .required { color: #dc2626; }
+  .form input, .form select { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 4px; }
+  .form .array-item { display: grid; grid-template-columns: 1fr auto; gap: 6px; align-items: start; }
+  .form button.small { padding: 1px 8px; font-size: 12px; }
+  .json-label { font-size: 12px; color: var(--muted); }
+  #history { max-width: 1100px; padding: 0 20px 24px; }
+  #history ol { padding-left: 18px; display: grid; gap: 6px; }
+  #history li code { display: block; font-size: 12px; white-space: pre-wrap; word-break: break-all; color: var(--muted); }
   .output[data-status^="2"] { border-left: 3px solid #059669; } .output:not([data-status^="2"])[data-status] { border-left: 3px solid #dc2626; }
 `;
 
@@ -40,17 +56,25 @@ function renderProcedure(procedure: PanelProcedure): string {
     <h2>${escapeHtml(procedure.path)}</h2><span class="badge ${procedure.type}">${procedure.type}</span>
     <div class="meta">${procedure.summary ? `${escapeHtml(procedure.summary)} · ` : ''}who: ${escapeHtml(roles)}${rest}</div>
     <details><summary>Input schema (JSON Schema)</summary><pre class="schema">${escapeHtml(schema)}</pre></details>
+    <details><summary>Output type</summary><pre class="output-type">${escapeHtml(procedure.outputType)}</pre></details>
+    <div class="form" aria-label="input form of ${escapeHtml(procedure.path)}"></div>
+    <div class="json-label">Input as JSON (the form writes it; edit it directly if you prefer)</div>
     <textarea spellcheck="false" rows="${Math.min(14, Math.max(3, example.split('\n').length))}" aria-label="input of ${escapeHtml(procedure.path)}">${escapeHtml(example)}</textarea>
     <p><button class="call" type="button">${isSubscription ? 'Follow' : 'Call'}</button>${
       isSubscription ? ' <button class="stop" type="button" disabled>Stop</button>' : ''
     }</p>
+    <pre class="curl" title="the same call with curl"></pre>
     <pre class="output" aria-live="polite"></pre>
   </section>`;
 }
 
+/** JSON inside a `<script type="application/json">` block: `<` escaped so no text can end the block. */
+const jsonDataBlock = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
 /**
- * The panel: one self-contained HTML page listing every procedure with its input schema, an example
- * input, and a button that calls it at `trpcUrl` with the token typed at the top.
+ * The panel: one HTML page listing every procedure with its input schema, a form generated from it, the
+ * output type, an example input, and a button that calls it at `trpcUrl` with the token typed at the top
+ * (kept in memory only). Each call shows its curl line and joins the history at the bottom.
  */
 export function renderPanelPage(procedures: readonly PanelProcedure[], options: { trpcUrl: string }): string {
   return `<!doctype html>
@@ -59,12 +83,12 @@ export function renderPanelPage(procedures: readonly PanelProcedure[], options: 
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Delivery system · tRPC panel</title>
-  <style>${STYLE}</style>
+  <link rel="stylesheet" href="${PANEL_STYLE_PATH}">
 </head>
 <body data-trpc-url="${escapeHtml(options.trpcUrl)}">
   <header>
     <h1>tRPC panel</h1>
-    <input id="token" type="text" autocomplete="off" placeholder="Bearer token (pnpm delivery token --role customer --sub alice --email alice@example.com)" aria-label="token">
+    <input id="token" type="password" autocomplete="off" placeholder="Bearer token (pnpm delivery token --role customer --sub alice --email alice@example.com)" aria-label="token">
     <input id="filter" type="search" placeholder="filter: order." aria-label="filter procedures">
     <a href="/docs">REST docs</a> <a href="/openapi.json">openapi.json</a>
   </header>
@@ -73,7 +97,9 @@ export function renderPanelPage(procedures: readonly PanelProcedure[], options: 
     mutations as POST with a JSON body, subscriptions are followed over Server-Sent Events. Order ids in the examples are placeholders: place an order first.</p>
     ${procedures.map(renderProcedure).join('\n')}
   </main>
-  <script>${PANEL_SCRIPT}</script>
+  <section id="history" aria-label="history of calls"><h2>History</h2><p class="meta">No call yet.</p><ol></ol></section>
+  <script type="application/json" id="panel-catalog">${jsonDataBlock(Object.fromEntries(procedures.map((procedure) => [procedure.path, procedure.inputSchema])))}</script>
+  <script src="${PANEL_SCRIPT_PATH}"></script>
 </body>
 </html>`;
 }

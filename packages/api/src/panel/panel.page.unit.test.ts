@@ -40,8 +40,23 @@ describe('panel', () => {
       expect(html).toMatch(/data-path="order.onStatusChange"[\s\S]*?>Follow</);
     });
 
-    it('needs nothing from another host', () => {
+    it('needs nothing from another host, and carries no inline script or style for the CSP to allow', () => {
       expect(html).not.toMatch(/(?:src|href)="https?:/);
+      expect(html).not.toMatch(/<script(?![^>]*(?:src=|type="application\/json"))/);
+      expect(html).not.toMatch(/<style|style="/);
+    });
+
+    it('shows each output as a type', () => {
+      expect(byPath.get('order.place')?.outputType).toBe(
+        '{\n  orderId: string;\n  status: "pending" | "accepted" | "delivered" | "cancelled" | "rejected";\n  total: string;\n  version: number;\n}',
+      );
+      expect(byPath.get('menu.food.list')?.outputType).toMatch(/^\{[\s\S]*price: string;[\s\S]*\}\[\]$/);
+      expect(byPath.get('order.onStatusChange')?.outputType).toMatch(/status:/);
+    });
+
+    it('embeds the input schemas as data that cannot end its block', () => {
+      const page = renderPanelPage([{ ...catalog[0]!, inputSchema: { description: '</script><script>alert(1)</script>' } }], { trpcUrl: '/trpc' });
+      expect(page).not.toContain('</script><script>alert(1)');
     });
 
     it('escapes what it shows', () => {

@@ -58,9 +58,31 @@ describe('OpenAPI document', () => {
   it('asks for the bearer token on every route but the public ones', () => {
     expect(document.components?.securitySchemes?.[BEARER_SCHEME]).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [procedure, { operation }] of byProcedure) {
-      if (PUBLIC.has(procedure)) expect(operation.security, procedure).toBeUndefined();
+      if (PUBLIC.has(procedure)) expect(operation.security, procedure).toEqual([]);
       else expect(operation.security, procedure).toEqual([{ [BEARER_SCHEME]: [] }]);
     }
+  });
+
+  it('names a license and describes its tags', () => {
+    expect(document.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
+    expect(document.tags?.map((tag) => [tag.name, typeof tag.description])).toEqual([
+      ['menu', 'string'],
+      ['orders', 'string'],
+    ]);
+  });
+
+  it('answers 201 for placing, lists 413 where a body is sent and 429 everywhere', () => {
+    const place = byProcedure.get('order.place')?.operation;
+    expect(Object.keys(place?.responses ?? {})).toEqual(expect.arrayContaining(['201', '413', '429']));
+    expect(place?.responses).not.toHaveProperty('200');
+    for (const [procedure, { method, operation }] of byProcedure) {
+      expect(operation.responses, procedure).toHaveProperty('429');
+      if (method === 'post') expect(operation.responses, procedure).toHaveProperty('413');
+    }
+  });
+
+  it('shows no safe-integer bound anywhere (doc pages would use it as every example)', () => {
+    expect(JSON.stringify(document)).not.toMatch(/9007199254740991/);
   });
 
   it('resolves every reference it makes', () => {

@@ -11,6 +11,8 @@ export interface ProcedureEntry {
   meta: ProcedureMeta;
   /** The zod schema of the input; undefined when the procedure takes none. */
   input: z.ZodType | undefined;
+  /** The zod schema of the output; undefined when the procedure declares none (the subscription). */
+  output: z.ZodType | undefined;
 }
 
 function isProcedure(value: unknown): value is AnyTRPCProcedure {
@@ -26,17 +28,37 @@ export function listProcedures(router: AnyTRPCRouter = appRouter): ProcedureEntr
   return Object.entries(record).flatMap(([path, procedure]): ProcedureEntry[] => {
     if (!isProcedure(procedure)) return [];
     const { type, meta, inputs } = procedure._def;
+    const output: unknown = (procedure._def as { output?: unknown }).output;
     // Each procedure here has at most one `.input()`; a chained second one would need merging.
     const input = inputs[0];
-    return [{ path, type, meta: (meta ?? {}) as ProcedureMeta, input: input instanceof z.ZodType ? input : undefined }];
+    return [
+      {
+        path,
+        type,
+        meta: (meta ?? {}) as ProcedureMeta,
+        input: input instanceof z.ZodType ? input : undefined,
+        output: output instanceof z.ZodType ? output : undefined,
+      },
+    ];
   });
 }
 
 /** A JSON Schema (draft 2020-12) of what a client sends, or null when the schema cannot be shown as one. */
 export function inputJsonSchema(entry: ProcedureEntry): Record<string, unknown> | null {
-  if (!entry.input) return null;
+  return jsonSchemaOf(entry.input, 'input');
+}
+
+/** A JSON Schema of what the procedure answers, or null when it declares no output schema. */
+export function outputJsonSchema(entry: ProcedureEntry): Record<string, unknown> | null {
+  return jsonSchemaOf(entry.output, 'output');
+}
+
+function jsonSchemaOf(schema: z.ZodType | undefined, io: 'input' | 'output'): Record<string, unknown> | null {
+  if (!schema) return null;
   try {
-    return z.toJSONSchema(entry.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+    delete json.$schema;
+    return json;
   } catch {
     return null;
   }

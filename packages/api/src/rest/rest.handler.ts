@@ -12,6 +12,8 @@ import { buildRouteTable, matchRoute, valueFromUrl, type RestRoute } from './res
 type RestContext = HonoContext<{ Variables: RequestLoggerVariables & AuthVariables }>;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Procedures whose REST route creates a resource: they answer 201 Created (the OpenAPI document says so). */
+export const CREATING_PROCEDURES: ReadonlySet<string> = new Set(['order.place']);
 
 /** The JSON body of a POST/PUT/PATCH; an empty body counts as `{}` so `POST .../cancel` needs none. */
 async function readBody(c: RestContext): Promise<Record<string, unknown>> {
@@ -81,7 +83,7 @@ export function createRestHandler(deps: AppDeps, routes: readonly RestRoute[] = 
         signal: c.req.raw.signal,
         batchIndex: 0,
       });
-      return c.json(output as object, 200);
+      return c.json(output as object, CREATING_PROCEDURES.has(route.procedure.path) ? 201 : 200);
     } catch (cause) {
       const { status, body, error } = restError(cause, { ...call, requestId });
       const logger = c.get('logger');

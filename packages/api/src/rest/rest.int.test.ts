@@ -39,7 +39,7 @@ async function json<T>(response: Response, status: number): Promise<T> {
 const placeOrder = async () =>
   json<{ orderId: string; version: number }>(
     await rest('POST', '/orders', { token: customer, body: { items: [{ kind: 'food', id: 1, quantity: 2 }] } }),
-    200,
+    201,
   );
 
 describe('REST /api/v1', () => {
@@ -174,16 +174,21 @@ describe('REST /api/v1', () => {
     expect(Object.keys(document.paths)).toContain('/api/v1/orders/{orderId}/cancel');
   });
 
-  it('serves the docs page and its Swagger UI files from this server', async () => {
-    const page = await api.request('/docs');
-    const html = await page.text();
-    expect(page.status).toBe(200);
-    const assets = [...html.matchAll(/(?:href|src)="(\/docs\/assets\/[^"]+)"/g)].map((match) => match[1]!);
-    expect(assets).toHaveLength(2);
-    for (const asset of assets) {
-      const response = await api.request(asset);
-      expect(response.status, asset).toBe(200);
-      expect((await response.text()).length).toBeGreaterThan(10_000);
+  it('serves the docs pages (Scalar at /docs, Swagger UI at /docs/swagger) and every file they load from this server', async () => {
+    for (const [path, files] of [['/docs', 2], ['/docs/swagger', 3]] as const) {
+      const page = await api.request(path);
+      const html = await page.text();
+      expect(page.status, path).toBe(200);
+      const assets = [...html.matchAll(/(?:href|src)="(\/docs\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+      expect(assets, path).toHaveLength(files);
+      for (const asset of assets) {
+        const response = await api.request(asset);
+        expect(response.status, asset).toBe(200);
+        // The libraries are large; the start-up scripts are a line that names the document.
+        const text = await response.text();
+        if (asset.endsWith('-init.js')) expect(text, asset).toContain('"/openapi.json"');
+        else expect(text.length, asset).toBeGreaterThan(10_000);
+      }
     }
   });
 });

@@ -1,6 +1,7 @@
-import { ConflictError, UnreadableEventError, ValidationError, formatIssuePath, orderIdFromStreamId } from '@delivery/events';
+import { ConflictError, OrderStatus, UnreadableEventError, ValidationError, formatIssuePath, orderIdFromStreamId } from '@delivery/events';
 
 export { formatIssuePath };
+
 import type { TRPCDefaultErrorShape, TRPCError } from '@trpc/server';
 import { TooManyRequestsError } from '../limits/too-many-requests.error';
 import { VersionNotReachedError } from '../order/version-not-reached.error';
@@ -20,7 +21,9 @@ export interface ErrorData {
   issues?: InputIssue[];
   /** CONFLICT: the state the command ran into; TIMEOUT (minVersion not reached): the order's version. */
   currentVersion?: number;
-  currentStatus?: string | null;
+  // Written as the enum's values rather than the OrderStatus alias: the SDK's bundled .d.ts then spells the
+  // union out instead of importing it from @delivery/events.
+  currentStatus?: (typeof OrderStatus.options)[number] | null;
   /** TOO_MANY_REQUESTS: seconds to wait, as the `Retry-After` header says. */
   retryAfterSeconds?: number;
   /** Matches the `x-request-id` response header and the server's log lines. */
@@ -86,7 +89,9 @@ export function formatError(opts: {
   if (issues) data.issues = issues.slice(0, 50);
   if (error.cause instanceof ConflictError) {
     data.currentVersion = error.cause.currentVersion;
-    data.currentStatus = error.cause.currentStatus ?? null;
+    // ConflictError carries any string; clients are promised the status union, so anything else is left out.
+    const status = OrderStatus.safeParse(error.cause.currentStatus);
+    data.currentStatus = status.success ? status.data : null;
   }
   if (error.cause instanceof TooManyRequestsError) data.retryAfterSeconds = error.cause.retryAfterSeconds;
   if (error.cause instanceof VersionNotReachedError) data.currentVersion = error.cause.currentVersion;

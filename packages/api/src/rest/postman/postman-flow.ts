@@ -101,7 +101,7 @@ const placeOrder = (name: string, variable: string): PostmanStep => ({
   role: 'customer',
   // A fresh key per run: the same key would answer the first order again.
   body: '{\n  "items": [{ "kind": "food", "id": 1, "quantity": 2 }, { "kind": "bar", "id": 1, "quantity": 1 }],\n  "idempotencyKey": "{{$guid}}"\n}',
-  tests: [...status(200), ...expectBody('is pending at version 1', "pm.expect(body.status).to.eql('pending');", 'pm.expect(body.version).to.eql(1);', 'pm.expect(body.total).to.match(/^\\d+\\.\\d{2}$/);'), ...saveAs(variable, '.orderId')],
+  tests: [...status(201), ...expectBody('is pending at version 1', "pm.expect(body.status).to.eql('pending');", 'pm.expect(body.version).to.eql(1);', 'pm.expect(body.total).to.match(/^\\d+\\.\\d{2}$/);'), ...saveAs(variable, '.orderId')],
 });
 
 export const POSTMAN_FLOW: readonly PostmanFolder[] = [
