@@ -16,6 +16,11 @@ export interface EmbeddedServerOptions {
   authSecret?: string;
   /** `silent` by default; `info` or `debug` to see the system's log on stdout. */
   logLevel?: string;
+  /**
+   * Any other configuration variable of the README's table, such as `ORDER_RATE_LIMIT` for a suite that
+   * places more orders per customer than the default limit (30 a minute) allows.
+   */
+  env?: Record<string, string>;
 }
 
 export interface EmbeddedServer extends RunningEmbeddedSystem {
@@ -40,6 +45,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions = {}): 
     hostname: '127.0.0.1',
     logger: level === 'silent' ? silentLogger : createLogger({ name: 'embedded', level }),
     env: {
+      ...options.env,
       NODE_ENV: 'test',
       PORT: String(options.port ?? 0),
       AUTH_SECRET: authSecret,
