@@ -1,0 +1,36 @@
+import type { Logger } from '../shared/logger';
+import { DependencyGate } from './dependency-gate';
+
+/** Messages a consumer put back by itself after the dependency that parked them came back. */
+export interface AutoRedrive {
+  queue: string;
+  dependency: string;
+  moved: number;
+}
+
+/**
+ * The dependency gate of one consumer of `queue`, whose automatic redrives go through the transport's
+ * `redrive` (only the messages it parked during the outage), are logged and reported to `onAutoRedrive`.
+ * @example const gate = createConsumerGate({ queue, logger, redrive: (only) => redriveParked(connection, queue, { only }) });
+ */
+export function createConsumerGate(options: {
+  queue: string;
+  logger: Logger;
+  redrive: (only: ReadonlySet<string>) => Promise<number | { moved: number }>;
+  onAutoRedrive?: (redrive: AutoRedrive) => void;
+}): DependencyGate {
+  const { queue, logger } = options;
+  return new DependencyGate({
+    logger,
+    redriveParked(dependency, messageIds) {
+      void options
+        .redrive(new Set(messageIds))
+        .then((result) => {
+          const moved = typeof result === 'number' ? result : result.moved;
+          logger.info({ dependency, moved, messageIds }, 'put back messages parked while a dependency was down');
+          options.onAutoRedrive?.({ queue, dependency, moved });
+        })
+        .catch((error: unknown) => logger.error({ err: error, dependency, messageIds }, 'could not put back messages parked during an outage; redrive them by hand'));
+    },
+  });
+}
