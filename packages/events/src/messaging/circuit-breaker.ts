@@ -50,9 +50,8 @@ export class CircuitBreaker {
   recordFailure(now: number): boolean {
     const wasClosed = !this.opened;
     if (this.trial || wasClosed) {
-      const cooldown = Math.min(this.options.maxCooldownMs, this.options.baseCooldownMs * 2 ** Math.min(this.failedTrials, 20));
       if (!wasClosed) this.failedTrials++;
-      this.openUntil = now + cooldown;
+      this.openUntil = now + Math.min(this.options.maxCooldownMs, this.options.baseCooldownMs * 2 ** Math.min(this.failedTrials, 20));
     }
     this.opened = true;
     this.trial = false;

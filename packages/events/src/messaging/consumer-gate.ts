@@ -1,4 +1,5 @@
 import type { Logger } from '../shared/logger';
+import type { CircuitBreakerOptions } from './circuit-breaker';
 import { DependencyGate } from './dependency-gate';
 
 /** Messages a consumer put back by itself after the dependency that parked them came back. */
@@ -18,10 +19,12 @@ export function createConsumerGate(options: {
   logger: Logger;
   redrive: (only: ReadonlySet<string>) => Promise<number | { moved: number }>;
   onAutoRedrive?: (redrive: AutoRedrive) => void;
+  breaker?: Partial<CircuitBreakerOptions>;
 }): DependencyGate {
   const { queue, logger } = options;
   return new DependencyGate({
     logger,
+    ...options.breaker,
     redriveParked(dependency, messageIds) {
       void options
         .redrive(new Set(messageIds))

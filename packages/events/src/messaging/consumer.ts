@@ -38,6 +38,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
     logger,
     redrive: (only) => redriveParked(connection, queue, { only }),
     ...(options.onAutoRedrive ? { onAutoRedrive: options.onAutoRedrive } : {}),
+    ...(options.breaker ? { breaker: options.breaker } : {}),
   });
 
   const registration = connection.register(async (model) => {

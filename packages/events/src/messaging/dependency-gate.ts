@@ -69,7 +69,8 @@ export class DependencyGate {
     if (request.signal.aborted) return Promise.resolve('stopped');
     if (this.openDependencies().length === 0) return Promise.resolve({ kind: 'free' });
     return new Promise((resolve) => {
-      const expiry = setTimeout(() => finish('expired'), Math.max(0, request.deadline - this.now()));
+      // setTimeout takes at most 2^31-1 ms (a longer wait fires at once).
+      const expiry = setTimeout(() => finish('expired'), Math.min(2 ** 31 - 1, Math.max(0, request.deadline - this.now())));
       const onAbort = () => finish('stopped');
       const waiter: Waiter = { held: request.held, resolve: (result) => finish(result) };
       const finish = (result: GatePermit | GateRefusal) => {
@@ -90,7 +91,7 @@ export class DependencyGate {
     if (permit.kind !== 'trial') return;
     const { dependency } = permit.breaker;
     if (permit.breaker.recordSuccess()) this.options.logger.info({ dependency }, 'dependency is back; resuming');
-    this.redrivePending(dependency);
+    this.redrivePending(dependency, Infinity);
     this.pump();
   }
 
@@ -115,9 +116,11 @@ export class DependencyGate {
     return [...this.parked.values()].filter((entry) => entry.pending).length;
   }
 
-  private redrivePending(dependency: string): void {
+  /** Puts back up to `limit` of the messages parked while `dependency` was down. */
+  private redrivePending(dependency: string, limit: number): void {
     const ids: string[] = [];
     for (const [messageId, entry] of this.parked) {
+      if (ids.length >= limit) break;
       if (entry.dependency !== dependency || !entry.pending) continue;
       entry.pending = false;
       entry.redrives++;
@@ -170,8 +173,8 @@ export class DependencyGate {
       }
       const waiter = this.waiters.find((candidate) => candidate.held) ?? this.waiters[0];
       if (waiter && breaker.startTrial(now)) waiter.resolve({ kind: 'trial', breaker });
-      // Nothing here to try the dependency with: the messages it parked are the trial.
-      else if (!waiter) this.redrivePending(breaker.dependency);
+      // Nothing here to try the dependency with: one message it parked is the trial; the rest follow its success.
+      else if (!waiter) this.redrivePending(breaker.dependency, 1);
     }
     if (wakeAt !== Infinity && (this.waiters.length > 0 || this.pendingRedrives() > 0)) {
       this.timer = setTimeout(() => this.pump(), Math.max(0, wakeAt - now));

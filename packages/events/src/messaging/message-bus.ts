@@ -1,3 +1,4 @@
+import type { CircuitBreakerOptions } from './circuit-breaker';
 import type { AutoRedrive } from './consumer-gate';
 import type { DeliveryPolicy } from './delivery-handling';
 import type { ReceivedEventMessage } from './event-message';
@@ -11,6 +12,8 @@ export interface ConsumeOptions extends DeliveryPolicy {
   stopTimeoutMs?: number;
   /** Told each time the consumer put back messages parked while a dependency was down (for metrics). */
   onAutoRedrive?: (redrive: AutoRedrive) => void;
+  /** The cool-downs of the consumer's circuit breakers (defaults: 500 ms, doubling up to 10 s). */
+  breaker?: Partial<CircuitBreakerOptions>;
 }
 
 export interface Consumer {

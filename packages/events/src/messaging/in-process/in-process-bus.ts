@@ -174,6 +174,7 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
           logger: subscriberLogger,
           redrive: (only) => bus.redriveParked(queue, only),
           ...(consumeOptions.onAutoRedrive ? { onAutoRedrive: consumeOptions.onAutoRedrive } : {}),
+          ...(consumeOptions.breaker ? { breaker: consumeOptions.breaker } : {}),
         }),
       };
       state.subscribers.push(subscriber);
