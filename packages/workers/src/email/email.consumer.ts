@@ -1,6 +1,7 @@
 import {
   NonRetryableError,
   ORDER_QUEUES,
+  retryWhileUnavailable,
   systemClock,
   type MessageBus,
   type Clock,
@@ -49,6 +50,9 @@ export function domainOfAddress(from: string): string {
   return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'delivery-system.local';
 }
 
+/** How long recording a sent email is retried while the database is down (inside the consumer's hold). */
+const RECORD_RETRY_MS = 4 * 60_000;
+
 /** A 5xx answer to RCPT TO: the server refuses this recipient for good. */
 function isPermanentRecipientRefusal(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -80,13 +84,13 @@ export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): Eve
       if (isPermanentRecipientRefusal(error)) throw new NonRetryableError('the mail server refused the recipient', { cause: error });
       throw error;
     }
-    await recordEmailSent(deps.db, {
-      event_id: eventId,
-      order_id: event.data.orderId,
-      recipient,
-      sent_at: clock.now(),
-      message_id: messageId,
-    });
+    const sentAt = clock.now();
+    // The email is out: should the database be down now, only the record is retried, never the send, or the
+    // customer would get the confirmation again once the message is redelivered.
+    await retryWhileUnavailable(
+      () => recordEmailSent(deps.db, { event_id: eventId, order_id: event.data.orderId, recipient, sent_at: sentAt, message_id: messageId }),
+      { maxMs: RECORD_RETRY_MS, onRetry: (error) => logger.warn({ err: error, emailMessageId: messageId }, 'email sent but not yet recorded; retrying the record') },
+    );
     logger.info({ orderId: event.data.orderId, emailMessageId: messageId }, 'confirmation email sent');
   };
 }
