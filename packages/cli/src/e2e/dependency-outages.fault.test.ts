@@ -25,7 +25,12 @@ interface Figures {
   parkedAtEnd: number;
   delivered: number;
   confirmations: number;
+  /** Messages the workers held unacked while the service was down (instead of spending their deliveries), by worker. */
+  held: Record<string, number>;
 }
+
+/** What a consumer logs when it holds a delivery because a dependency is down. */
+const HOLDING = 'a dependency is down; holding the message until it is back';
 
 const figures: Figures[] = [];
 let system: RunningSystem;
@@ -145,6 +150,7 @@ async function waitUntilDelivered(orderIds: readonly string[]): Promise<void> {
 
 /** One outage: placements before, during and after it; then every order answered 2xx must go all the way. */
 async function outage(name: string, seconds: number, service: { stop(): Promise<void>; start(): Promise<void> }): Promise<Figures> {
+  const logsBefore = new Map(system.processes.map((managed) => [managed, managed.logs.length]));
   const placing = startPlacing();
   const parked = watchParked();
   try {
@@ -177,6 +183,11 @@ async function outage(name: string, seconds: number, service: { stop(): Promise<
     parkedAtEnd: await parkedTotal(),
     delivered: orderIds.length,
     confirmations: orderIds.reduce((sum, orderId) => sum + (confirmations.get(orderId) ?? 0), 0),
+    held: Object.fromEntries(
+      system.processes
+        .map((managed) => [managed.name, managed.logs.slice(logsBefore.get(managed) ?? 0).filter((line) => line.msg === HOLDING).length] as const)
+        .filter(([, count]) => count > 0),
+    ),
   };
 }
 
