@@ -25,6 +25,7 @@ import { retryAfterHeaders } from './limits/retry-after';
 import { subscriptionSlots } from './limits/subscription-slots';
 import { DEFAULT_WEB_APP_DIR, webAppRoutes } from './web/web-app.routes';
 import { appRouter } from './trpc/root.router';
+import { registerDeliveryMetrics } from './http/delivery-metrics';
 import { createHttpMetrics } from './http/metrics';
 import { registerOutboxMetrics } from './http/outbox-metrics';
 import { registerReplicaMetrics } from './http/replica-metrics';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   const metrics = createHttpMetrics();
   registerOutboxMetrics(metrics.registry, { db: deps.db.orders, clock: deps.clock, logger: deps.logger });
   if (deps.readModel.replicaHealth()) registerReplicaMetrics(metrics.registry, deps.readModel);
+  if (deps.delivery) registerDeliveryMetrics(metrics.registry, deps.delivery);
   // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
   app.use(requestTracing());
   app.use(requestId({ limitLength: 128 }));

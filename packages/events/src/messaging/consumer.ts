@@ -37,7 +37,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
     queue,
     logger,
     redrive: (only) => redriveParked(connection, queue, { only }),
-    ...(options.onAutoRedrive ? { onAutoRedrive: options.onAutoRedrive } : {}),
+    onAutoRedrive: options.onAutoRedrive,
     ...(options.breaker ? { breaker: options.breaker } : {}),
   });
 

@@ -11,7 +11,7 @@ export interface ConsumeOptions extends DeliveryPolicy {
   /** How long `stop()` lets running handlers finish before it lets go (their messages are redelivered). */
   stopTimeoutMs?: number;
   /** Told each time the consumer put back messages parked while a dependency was down (for metrics). */
-  onAutoRedrive?: (redrive: AutoRedrive) => void;
+  onAutoRedrive?: ((redrive: AutoRedrive) => void) | undefined;
   /** The cool-downs of the consumer's circuit breakers (defaults: 500 ms, doubling up to 10 s). */
   breaker?: Partial<CircuitBreakerOptions>;
 }

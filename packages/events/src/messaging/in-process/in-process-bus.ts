@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/logger';
-import { createConsumerGate } from '../consumer-gate';
+import { bothTold, createConsumerGate, type AutoRedrive } from '../consumer-gate';
 import { delay, handleDelivery } from '../delivery-handling';
 import type { DependencyGate } from '../dependency-gate';
 import { encodeEventMessage, EVENT_HEADERS, parseEventMessage, type DeliveredMessage } from '../event-message';
@@ -49,7 +49,12 @@ interface QueueState {
  * const bus = await createInProcessBus({ storage: folderQueueStorage('.data/bus'), logger });
  * await bus.createPublisher().publishEvents([{ streamId, streamVersion: 1, event }]);
  */
-export async function createInProcessBus(options: { storage: QueueStorage; logger: Logger }): Promise<InProcessBus> {
+export async function createInProcessBus(options: {
+  storage: QueueStorage;
+  logger: Logger;
+  /** Told of every automatic redrive of this bus's consumers (for metrics). */
+  onAutoRedrive?: (redrive: AutoRedrive) => void;
+}): Promise<InProcessBus> {
   const { storage } = options;
   const logger = options.logger.child({ bus: 'in-process' });
   const queues = new Map<string, QueueState>();
@@ -173,7 +178,7 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
           queue,
           logger: subscriberLogger,
           redrive: (only) => bus.redriveParked(queue, only),
-          ...(consumeOptions.onAutoRedrive ? { onAutoRedrive: consumeOptions.onAutoRedrive } : {}),
+          onAutoRedrive: bothTold(options.onAutoRedrive, consumeOptions.onAutoRedrive),
           ...(consumeOptions.breaker ? { breaker: consumeOptions.breaker } : {}),
         }),
       };
