@@ -110,6 +110,7 @@ export function startEmailConsumer(
     logger: Logger;
     prefetch: number;
     retryDelayMs?: (deliveryCount: number) => number;
+    maxHoldMs?: number;
   },
 ): Promise<Consumer> {
   return options.bus.consume({
@@ -118,5 +119,6 @@ export function startEmailConsumer(
     logger: options.logger,
     handler: createOrderConfirmationHandler(options),
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+    ...(options.maxHoldMs ? { maxHoldMs: options.maxHoldMs } : {}),
   });
 }
