@@ -69,12 +69,12 @@ afterEach(async () => {
   consumer = undefined;
 });
 
-async function startWorker(options: { maxHoldMs?: number } = {}): Promise<void> {
+async function startWorker(options: { maxHoldMs?: number; prefetch?: number } = {}): Promise<void> {
   consumer = await startEmailConsumer({
-    ...options,
     bus,
     logger: silentLogger,
-    prefetch: 1,
+    prefetch: options.prefetch ?? 1,
+    ...(options.maxHoldMs ? { maxHoldMs: options.maxHoldMs } : {}),
     db,
     mailer,
     publicUrl: 'https://shop.example.com',
@@ -146,6 +146,23 @@ describe('email worker', () => {
     const sent = await smtp.waitForMessages(before + 1);
     expect(sent.slice(before).map((email) => email.messageId)).toEqual([`<order-confirmation.${placed.metadata.eventId}@shop.example.com>`]);
     await consumer?.stop();
+    expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
+  });
+
+  it('sends one email for two copies of an event handled at once (the outbox published it twice)', async () => {
+    await startWorker({ prefetch: 2 });
+    const placed = sampleOrderPlaced();
+    const before = smtp.messages.length;
+    // A slow server keeps the first copy sending while the second one is delivered.
+    smtp.answerAfter(300);
+    try {
+      await publisher.publishEvents([sampleEventMessage(placed), sampleEventMessage(placed)]);
+      await smtp.waitForMessages(before + 1);
+      await consumer?.stop();
+    } finally {
+      smtp.answerAfter(0);
+    }
+    expect(smtp.messages.slice(before).map((email) => email.messageId)).toEqual([`<order-confirmation.${placed.metadata.eventId}@shop.example.com>`]);
     expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
   });
 

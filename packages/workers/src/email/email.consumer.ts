@@ -67,8 +67,13 @@ function isPermanentRecipientRefusal(error: unknown): boolean {
  */
 export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): EventHandler {
   const clock = deps.clock ?? systemClock;
-  return async ({ event }, { logger }) => {
-    if (event.type !== 'OrderPlaced') return;
+  /**
+   * Copies of one event being handled here now. The outbox may publish an event twice (after a database
+   * outage it republishes what it could not mark); a second copy that checked the email log while the first
+   * was still sending or recording would send again, so it waits for the first and then reads the log.
+   */
+  const inFlight = new Map<string, Promise<void>>();
+  const confirm = async (event: OrderPlaced, logger: Logger): Promise<void> => {
     const { eventId } = event.metadata;
     const sent = await findEmailLog(deps.db, eventId);
     if (sent) {
@@ -92,6 +97,18 @@ export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): Eve
       { maxMs: RECORD_RETRY_MS, onRetry: (error) => logger.warn({ err: error, emailMessageId: messageId }, 'email sent but not yet recorded; retrying the record') },
     );
     logger.info({ orderId: event.data.orderId, emailMessageId: messageId }, 'confirmation email sent');
+  };
+  return async ({ event }, { logger }) => {
+    if (event.type !== 'OrderPlaced') return;
+    const { eventId } = event.metadata;
+    const earlier = inFlight.get(eventId);
+    const handling = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => confirm(event, logger));
+    inFlight.set(eventId, handling);
+    try {
+      await handling;
+    } finally {
+      if (inFlight.get(eventId) === handling) inFlight.delete(eventId);
+    }
   };
 }
 
