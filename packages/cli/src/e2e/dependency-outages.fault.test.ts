@@ -30,10 +30,19 @@ interface Figures {
    * delivery limit), by worker; deliveries that arrived while a breaker was open waited unacked without a try.
    */
   held: Record<string, number>;
+  /** Failures that went back to the queue as the message's own (spending a delivery), by worker: none is expected. */
+  spentDeliveries: Record<string, string[]>;
 }
 
 /** What a consumer logs when it holds a delivery because a dependency is down. */
 const HOLDING = 'a dependency is down; holding the message until it is back';
+
+/** What a consumer logs when a failure spends one of the message's deliveries. */
+const SPENT = new Set(['handler failed; retrying later', 'handler failed at the delivery limit; the queue will park the message']);
+const errorOf = (line: { err?: unknown }) => {
+  const err = (line.err ?? {}) as { code?: unknown; message?: unknown };
+  return `${String(err.code ?? '')} ${String(err.message ?? '')}`.trim();
+};
 
 const figures: Figures[] = [];
 let system: RunningSystem;
@@ -193,6 +202,11 @@ async function outage(name: string, seconds: number, service: { stop(): Promise<
         .map((managed) => [managed.name, managed.logs.slice(logsBefore.get(managed) ?? 0).filter((line) => line.msg === HOLDING).length] as const)
         .filter(([, count]) => count > 0),
     ),
+    spentDeliveries: Object.fromEntries(
+      system.processes
+        .map((managed) => [managed.name, [...new Set(managed.logs.slice(logsBefore.get(managed) ?? 0).filter((line) => SPENT.has(String(line.msg))).map(errorOf))]] as const)
+        .filter(([, errors]) => errors.length > 0),
+    ),
   };
 }
 
@@ -211,6 +225,7 @@ describe('an outage of a dependency', () => {
       const result = await outage(name, seconds, service());
       figures.push(result);
       expect(result.otherAnswers).toEqual({});
+      expect(result.spentDeliveries).toEqual({});
       expect(result.answered2xx).toBeGreaterThanOrEqual(2 * PLACED_AROUND_OUTAGE);
       if (name !== 'SMTP') expect(result.answered503).toBeGreaterThan(0);
       expect(result.delivered).toBe(result.answered2xx);
