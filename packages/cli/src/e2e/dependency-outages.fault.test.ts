@@ -31,7 +31,7 @@ interface Figures {
    */
   held: Record<string, number>;
   /** Failures that went back to the queue as the message's own (spending a delivery), by worker: none is expected. */
-  spentDeliveries: Record<string, string[]>;
+  spentDeliveries: Record<string, readonly string[]>;
 }
 
 /** What a consumer logs when it holds a delivery because a dependency is down. */
@@ -39,7 +39,7 @@ const HOLDING = 'a dependency is down; holding the message until it is back';
 
 /** What a consumer logs when a failure spends one of the message's deliveries. */
 const SPENT = new Set(['handler failed; retrying later', 'handler failed at the delivery limit; the queue will park the message']);
-const errorOf = (line: { err?: unknown }) => {
+const errorOf = (line: Record<string, unknown>) => {
   const err = (line.err ?? {}) as { code?: unknown; message?: unknown };
   return `${String(err.code ?? '')} ${String(err.message ?? '')}`.trim();
 };
