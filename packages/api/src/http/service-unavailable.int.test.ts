@@ -50,7 +50,7 @@ const placements = {
   REST: () => app.request('/api/v1/orders', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ items }) }),
   legacy: () => app.request('/order/api/create', { method: 'POST', body: JSON.stringify({ items: [{ name: 'Bruschetta', quantity: 1 }], email: 'legacy@example.com' }) }),
 };
-const successStatus = { tRPC: 200, REST: 200, legacy: 201 } as const;
+const successStatus = { tRPC: 200, REST: 201, legacy: 201 } as const;
 
 /** The tRPC error code wherever the path puts it: tRPC `error.data.code`, REST `code`, legacy `code`. */
 async function codeOf(response: Response): Promise<unknown> {
