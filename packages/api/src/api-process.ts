@@ -1,6 +1,6 @@
-import { createAmqpBus, createLogger, handleProcessLifecycle, startTracing, type Logger, type MessageBus } from '@delivery/events';
+import { createAmqpBus, createLogger, handleProcessLifecycle, listParked, orderQueueNames, startTracing, type AmqpBus, type Logger, type MessageBus } from '@delivery/events';
 import type { Hono } from 'hono';
-import { openAppDeps, type AppDeps, type ReadinessCheck } from './app-deps';
+import { openAppDeps, type AppDeps, type DeliveryMetricsSource, type ReadinessCheck } from './app-deps';
 import { startOrderChangeFeed } from './live/order-change-feed';
 import { configWarnings, loadConfig } from './config';
 import { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';
@@ -27,7 +27,7 @@ export async function startApiProcess(env: Record<string, string | undefined>, l
   await ensureApiDatabases(config);
   const bus = createAmqpBus({ url: config.AMQP_URL, logger: log, name: 'api' });
   const orderChangeFeed = startOrderChangeFeed({ bus });
-  const opened = openAppDeps(config, { logger: log, checks: [busReadiness(bus)], orderChangeFeed });
+  const opened = openAppDeps(config, { logger: log, checks: [busReadiness(bus)], orderChangeFeed, delivery: rabbitmqDeliveryMetrics(bus) });
   return serveApi(opened.deps, {
     async release() {
       await Promise.allSettled([opened.close(), orderChangeFeed.close().then(() => bus.close())]);
@@ -100,4 +100,21 @@ export async function runApiMain(env: Record<string, string | undefined> = proce
     await api.stop();
     await tracing.shutdown();
   });
+}
+
+/**
+ * Parked messages counted in RabbitMQ's parking queues. The workers are other processes: what they put back
+ * by themselves is in their logs ("put back messages parked while a dependency was down"), not here.
+ */
+export function rabbitmqDeliveryMetrics(bus: AmqpBus): DeliveryMetricsSource {
+  return {
+    async parkedCounts() {
+      const counts: Record<string, number> = {};
+      // Opening a channel waits for the connection: while RabbitMQ is away the figure is left out instead.
+      if (!bus.isConnected()) return counts;
+      for (const queue of orderQueueNames) counts[queue] = (await listParked(bus.connection, queue, 0)).total;
+      return counts;
+    },
+    autoRedrives: () => [],
+  };
 }

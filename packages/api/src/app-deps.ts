@@ -5,6 +5,7 @@ import {
   createMysqlEventStore,
   randomIds,
   systemClock,
+  type AutoRedrive,
   type Clock,
   type EventStore,
   type EventStoreDatabase,
@@ -31,6 +32,14 @@ export interface ApiDatabases {
   orders: Kysely<ApiOrdersDatabase>;
 }
 
+/** What `/metrics` tells of the message flow: parked messages, and those the consumers put back by themselves. */
+export interface DeliveryMetricsSource {
+  /** Messages parked now in each work queue's parking queue. */
+  parkedCounts(): Promise<Record<string, number>>;
+  /** Messages put back by consumers of this process after the dependency that parked them came back. */
+  autoRedrives(): readonly AutoRedrive[];
+}
+
 /** One thing `/readyz` checks: resolves when reachable, throws (or times out) when not. */
 export interface ReadinessCheck {
   name: string;
@@ -52,6 +61,8 @@ export interface AppDeps {
   readModel: ReadModelReads<ApiOrdersDatabase>;
   /** Live order changes from this instance's own queue; null where nothing consumes (router tests). */
   orderChangeFeed: OrderChangeFeed | null;
+  /** Parked and automatically redriven messages for `/metrics`; absent where the API has no bus (router tests). */
+  delivery?: DeliveryMetricsSource;
   /** What `/readyz` checks: the databases (unless `db` came in through overrides) and whatever else was given, e.g. RabbitMQ. */
   checks: readonly ReadinessCheck[];
   /** Per-customer limits: in MySQL (shared by every API process) with the services, in memory when `db` came in. */
@@ -109,6 +120,7 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
     checks: [...databaseChecks, ...(overrides.checks ?? [])],
     limits,
     waits: overrides.waits ?? waitSlots(config.MAX_CONCURRENT_WAITS),
+    ...(overrides.delivery ? { delivery: overrides.delivery } : {}),
   };
   return {
     deps,

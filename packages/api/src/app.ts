@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './app-deps';
 import { checkReadiness } from './health/readiness';
 import { errorResponseBody } from './http/error-body';
+import { RETRY_AFTER_SECONDS, serviceUnavailableError } from './http/service-unavailable';
 import { requestLogger, type RequestLoggerVariables } from './http/request-logger';
 import { requestTracing } from './http/request-tracing';
 import { legacyRoutes } from './legacy/legacy.routes';
@@ -24,6 +25,7 @@ import { retryAfterHeaders } from './limits/retry-after';
 import { subscriptionSlots } from './limits/subscription-slots';
 import { DEFAULT_WEB_APP_DIR, webAppRoutes } from './web/web-app.routes';
 import { appRouter } from './trpc/root.router';
+import { registerDeliveryMetrics } from './http/delivery-metrics';
 import { createHttpMetrics } from './http/metrics';
 import { registerOutboxMetrics } from './http/outbox-metrics';
 import { registerReplicaMetrics } from './http/replica-metrics';
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   const metrics = createHttpMetrics();
   registerOutboxMetrics(metrics.registry, { db: deps.db.orders, clock: deps.clock, logger: deps.logger });
   if (deps.readModel.replicaHealth()) registerReplicaMetrics(metrics.registry, deps.readModel);
+  if (deps.delivery) registerDeliveryMetrics(metrics.registry, deps.delivery);
   // Incoming ids are kept when they are short and plain (letters, digits, - _ =), otherwise replaced.
   app.use(requestTracing());
   app.use(requestId({ limitLength: 128 }));
@@ -146,6 +149,11 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
     if (error instanceof HTTPException && error.status < 500) {
       const code = codeByStatus[error.status] ?? 'BAD_REQUEST';
       return c.json(errorResponseBody(code, error.message || code, c.get('requestId')), error.status);
+    }
+    const unavailable = serviceUnavailableError(error);
+    if (unavailable) {
+      (c.get('logger') ?? deps.logger).warn({ err: error, method: c.req.method, path: c.req.path }, 'a dependency is down');
+      return c.json(errorResponseBody('SERVICE_UNAVAILABLE', unavailable.message, c.get('requestId')), 503, { 'retry-after': String(RETRY_AFTER_SECONDS) });
     }
     (c.get('logger') ?? deps.logger).error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
     return c.json(errorResponseBody('INTERNAL_SERVER_ERROR', 'Internal server error', c.get('requestId')), 500);

@@ -39,3 +39,7 @@ export { sqlFamilyOf, type SqlFamily } from './db/sql-family';
 export * from './lifecycle/process-lifecycle';
 export * from './tracing';
 export * from './config/environment';
+export * from './shared/dependency-failure';
+export * from './messaging/circuit-breaker';
+export * from './messaging/dependency-gate';
+export * from './messaging/consumer-gate';

@@ -37,7 +37,7 @@ const RestErrorSchema = z.object({
     issues: z.array(InputIssueSchema).optional(),
     currentVersion: z.number().int().optional().meta({ description: 'CONFLICT: the version the command ran into' }),
     currentStatus: z.string().nullable().optional().meta({ description: 'CONFLICT: the status the command ran into' }),
-    retryAfterSeconds: z.number().int().optional().meta({ description: 'TOO_MANY_REQUESTS: seconds to wait (also the Retry-After header)' }),
+    retryAfterSeconds: z.number().int().optional().meta({ description: 'TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE (a database is down): seconds to wait (also the Retry-After header)' }),
     requestId: z.string().optional().meta({ description: 'Matches the x-request-id header and the server logs' }),
   }),
 });

@@ -1,5 +1,6 @@
 import { getTRPCErrorFromUnknown, getTRPCErrorShape, type TRPCError, type TRPCProcedureType } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { serviceUnavailableError } from '../http/service-unavailable';
 import type { Context } from '../trpc/context';
 import type { ErrorData, InputIssue } from '../trpc/error-formatter';
 import { appRouter } from '../trpc/root.router';
@@ -24,7 +25,9 @@ export function restError(
   cause: unknown,
   call: { path?: string; type?: TRPCProcedureType; input?: unknown; ctx?: Context; requestId: string },
 ): { status: number; body: RestErrorBody; error: TRPCError } {
-  const error = getTRPCErrorFromUnknown(cause);
+  const known = getTRPCErrorFromUnknown(cause);
+  // Errors raised outside a procedure (the legacy layer's own reads) meet a database that is down too.
+  const error = (known.code === 'INTERNAL_SERVER_ERROR' ? serviceUnavailableError(cause) : null) ?? known;
   const shape = getTRPCErrorShape({
     config: appRouter._def._config,
     error,

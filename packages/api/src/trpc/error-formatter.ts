@@ -3,7 +3,7 @@ import { ConflictError, OrderStatus, UnreadableEventError, ValidationError, form
 export { formatIssuePath };
 
 import type { TRPCDefaultErrorShape, TRPCError } from '@trpc/server';
-import { TooManyRequestsError } from '../limits/too-many-requests.error';
+import { retryAfterSecondsOf } from '../limits/retry-after';
 import { VersionNotReachedError } from '../order/version-not-reached.error';
 
 /** One problem with the input: the field's path as a client writes it (`items[2].quantity`) and why. */
@@ -24,7 +24,7 @@ export interface ErrorData {
   // Written as the enum's values rather than the OrderStatus alias: the SDK's bundled .d.ts then spells the
   // union out instead of importing it from @delivery/events.
   currentStatus?: (typeof OrderStatus.options)[number] | null;
-  /** TOO_MANY_REQUESTS: seconds to wait, as the `Retry-After` header says. */
+  /** TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE: seconds to wait, as the `Retry-After` header says. */
   retryAfterSeconds?: number;
   /** Matches the `x-request-id` response header and the server's log lines. */
   requestId?: string;
@@ -93,7 +93,8 @@ export function formatError(opts: {
     const status = OrderStatus.safeParse(error.cause.currentStatus);
     data.currentStatus = status.success ? status.data : null;
   }
-  if (error.cause instanceof TooManyRequestsError) data.retryAfterSeconds = error.cause.retryAfterSeconds;
+  const retryAfterSeconds = retryAfterSecondsOf(error);
+  if (retryAfterSeconds !== undefined) data.retryAfterSeconds = retryAfterSeconds;
   if (error.cause instanceof VersionNotReachedError) data.currentVersion = error.cause.currentVersion;
   if (ctx?.requestId) data.requestId = ctx.requestId;
   const message = issues?.length ? describeIssues(issues) : error.code === 'INTERNAL_SERVER_ERROR' ? internalErrorMessage(error.cause) : shape.message;

@@ -3,6 +3,7 @@ import type { Role } from '@delivery/events';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { TooManyRequestsError } from '../limits/too-many-requests.error';
 import { VersionNotReachedError } from '../order/version-not-reached.error';
+import { serviceUnavailableError } from '../http/service-unavailable';
 import type { ProcedureMeta } from '../rest/procedure-meta';
 import type { Context } from './context';
 import { describeIssues, formatError, inputIssues } from './error-formatter';
@@ -18,7 +19,7 @@ export const createCallerFactory = t.createCallerFactory;
 /**
  * Errors are translated here, once, for every procedure: a domain error (from handlers, repositories,
  * the decider) becomes the tRPC error of its code, and an input validation error gets a message naming
- * each field. The cause is kept so the formatter can add details (issues, current version).
+ * each field, a database that is down a 503 SERVICE_UNAVAILABLE. The cause is kept so the formatter can add details (issues, current version).
  * Server-side callers (`createCaller`) see the same codes and messages as HTTP clients.
  */
 const translateErrors = t.middleware(async ({ next }) => {
@@ -28,6 +29,9 @@ const translateErrors = t.middleware(async ({ next }) => {
   if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
   if (cause instanceof TooManyRequestsError) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: cause.message, cause });
   if (cause instanceof VersionNotReachedError) throw new TRPCError({ code: 'TIMEOUT', message: cause.message, cause });
+  // A database that is down is the server's state, not the caller's mistake: 503, to retry.
+  const unavailable = result.error.code === 'INTERNAL_SERVER_ERROR' ? serviceUnavailableError(cause) : null;
+  if (unavailable) throw unavailable;
   const issues = inputIssues(result.error);
   if (issues?.length) throw new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(issues), cause });
   return result;

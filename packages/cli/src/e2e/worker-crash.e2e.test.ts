@@ -36,10 +36,10 @@ describe('a worker killed with SIGKILL while it holds unacked messages', () => {
   it('leaves the confirmations to a restarted email worker, each sent once', async () => {
     const email = system.processes.find((process) => process.name === 'email' && process.logs.length > 0)!;
     const before = system.smtp.messages.length;
-    // The SMTP server refuses for a while, so the worker holds the messages in its retry backoff.
+    // The SMTP server refuses for a while (4xx, "not now"), so the worker holds the messages unacked behind its breaker.
     system.smtp.failNext(1_000);
     const orders = await Promise.all(Array.from({ length: 3 }, () => placeSampleOrder(customer)));
-    await email.waitForLog((line) => line.msg === 'handler failed; retrying later');
+    await email.waitForLog((line) => line.msg === 'a dependency is down; holding the message until it is back');
 
     await email.kill('SIGKILL');
     system.smtp.failNext(0);

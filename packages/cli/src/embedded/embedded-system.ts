@@ -12,11 +12,13 @@ import {
   type MenuDatabase,
 } from '@delivery/api';
 import {
+  AutoRedriveTally,
   createInProcessBus,
   createPgliteDb,
   createPostgresEventStore,
   folderQueueStorage,
   memoryQueueStorage,
+  orderQueueNames,
   type EventStore,
   type Logger,
 } from '@delivery/events';
@@ -86,9 +88,11 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
 
     const db = await createPgliteDb<EmbeddedDatabase>(paths ? { dataDir: paths.pglite } : 'memory');
     undo.push(() => db.destroy());
+    const autoRedrives = new AutoRedriveTally();
     const bus = await createInProcessBus({
       storage: paths ? folderQueueStorage(paths.bus) : memoryQueueStorage(),
       logger: logger.child({ component: 'bus' }),
+      onAutoRedrive: (redrive) => autoRedrives.record(redrive),
     });
     undo.push(() => bus.close());
 
@@ -111,6 +115,14 @@ export async function startEmbeddedSystem(options: EmbeddedSystemOptions): Promi
       eventStore,
       orderChangeFeed,
       checks: [{ name: 'pglite', check: () => pingDatabase(db) }, busReadiness(bus)],
+      delivery: {
+        async parkedCounts() {
+          const counts: Record<string, number> = {};
+          for (const queue of orderQueueNames) counts[queue] = (await bus.listParked(queue)).length;
+          return counts;
+        },
+        autoRedrives: () => autoRedrives.totals(),
+      },
     });
     await migrateWorkers(db);
     // The operators' CLI cannot open the folder while this process holds it: it asks through these routes.

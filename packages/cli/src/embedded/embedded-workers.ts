@@ -66,16 +66,14 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
   onStop(() => email.stop());
 
   const vendorToken = workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL));
-  const vendorStopping = new AbortController();
   const client = createDeliveryClient({ url: options.apiUrl, token: vendorToken, retry: { attempts: 1 } });
   const vendor = await startVendorConsumer({
     bus,
-    actions: sdkVendorActions(client, { signal: vendorStopping.signal }),
+    actions: sdkVendorActions(client),
     clock: systemClock,
     logger: logger.child({ component: 'vendor' }),
     deliveryDelayMs: config.DELIVERY_DELAY_MS,
   });
   onStop(() => vendor.stop());
-  onStop(async () => vendorStopping.abort());
   return relay;
 }

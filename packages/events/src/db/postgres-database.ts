@@ -58,5 +58,9 @@ export function createPostgresDb<DB>(url: string, options: { poolSize?: number }
   // An idle client losing its connection (server restart) emits 'error' on the pool; without a listener it
   // would crash the process. The next query simply gets a fresh client.
   pool.on('error', () => undefined);
+  // A client lent out (mid-query or between a transaction's queries) emits 'error' on itself when the server
+  // goes away, and the pool listens only to idle ones: without this the API would crash on a PostgreSQL
+  // restart instead of answering 503. The query in progress is rejected with the same error anyway.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: tracedQueries('postgresql') });
 }

@@ -1,7 +1,8 @@
 import { createAmqpConnection, type AmqpConnection, type AmqpConnectionOptions } from './amqp-connection';
 import { startConsumer } from './consumer';
 import { parseEventMessage } from './event-message';
-import type { MessageBus } from './message-bus';
+import type { ConsumeOptions, MessageBus } from './message-bus';
+import { bothTold } from './consumer-gate';
 import { createEventPublisher } from './publisher';
 import { assertTopology, ORDERS_EXCHANGE } from './topology';
 
@@ -18,14 +19,14 @@ export interface AmqpBus extends MessageBus {
  * const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'email' });
  * const consumer = await bus.consume({ queue: ORDER_QUEUES.confirmation, prefetch: 8, logger, handler });
  */
-export function createAmqpBus(options: AmqpConnectionOptions): AmqpBus {
+export function createAmqpBus(options: AmqpConnectionOptions & Pick<ConsumeOptions, 'onAutoRedrive'>): AmqpBus {
   const { logger } = options;
   const connection = createAmqpConnection(options);
   return {
     kind: 'rabbitmq',
     connection,
     createPublisher: () => createEventPublisher({ connection, logger }),
-    consume: (consumeOptions) => startConsumer({ ...consumeOptions, connection }),
+    consume: (consumeOptions) => startConsumer({ ...consumeOptions, connection, onAutoRedrive: bothTold(options.onAutoRedrive, consumeOptions.onAutoRedrive) }),
     watch(listener) {
       // An exclusive, server-named queue of this process, bound to the fanout: every watcher hears every event.
       const registration = connection.register(async (model) => {

@@ -1,8 +1,10 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '../shared/logger';
 import type { AmqpConnection } from './amqp-connection';
+import { createConsumerGate } from './consumer-gate';
 import { delay, handleDelivery, type DeliveryOutcome } from './delivery-handling';
 import type { ConsumeOptions, Consumer } from './message-bus';
+import { redriveParked } from './parked';
 import { assertTopology } from './topology';
 
 export interface StartConsumerOptions extends ConsumeOptions {
@@ -31,6 +33,13 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
   const inFlight = new Set<Promise<void>>();
   const stopSignal = new AbortController();
   let attached: Attached | null = null;
+  const gate = createConsumerGate({
+    queue,
+    logger,
+    redrive: (only) => redriveParked(connection, queue, { only }),
+    onAutoRedrive: options.onAutoRedrive,
+    ...(options.breaker ? { breaker: options.breaker } : {}),
+  });
 
   const registration = connection.register(async (model) => {
     if (stopSignal.signal.aborted) return;
@@ -51,7 +60,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
           connection.reset(model, new Error(`consumer of ${queue} cancelled by the broker`));
           return;
         }
-        const handling = handleDelivery(message, policy, stopSignal.signal).then((outcome) => settle(channel, message, outcome));
+        const handling = handleDelivery(message, policy, stopSignal.signal, gate).then((outcome) => settle(channel, message, outcome));
         inFlight.add(handling);
         void handling.finally(() => inFlight.delete(handling));
       },

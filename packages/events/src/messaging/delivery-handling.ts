@@ -1,5 +1,7 @@
+import { dependencyFailureOf } from '../shared/dependency-failure';
 import { tracedHandler } from '../tracing/traced-messaging';
 import type { Logger } from '../shared/logger';
+import type { DependencyGate, GatePermit } from './dependency-gate';
 import { MalformedMessageError, messageLogFields, parseEventMessage, type DeliveredMessage, type ReceivedEventMessage } from './event-message';
 import { DELIVERY_LIMIT } from './topology';
 
@@ -28,15 +30,33 @@ export interface DeliveryPolicy {
   /** False parks a failed message at once; true (the default for most errors) retries it until the delivery limit. */
   isRetryable?: (error: unknown) => boolean;
   retryDelayMs?: (deliveryCount: number) => number;
+  /**
+   * The longest a delivery is held unacked while a dependency is down (default 5 minutes); then it goes
+   * back to the queue as a failed try. Well below RabbitMQ's consumer_timeout (30 minutes by default).
+   */
+  maxHoldMs?: number;
 }
+
+export const DEFAULT_MAX_HOLD_MS = 5 * 60_000;
 
 /**
  * Runs the handler on one delivery and says what to do with it, the same for every transport: a
  * malformed or non-retryable message is parked; a failing one waits a backoff based on its delivery
  * count (cut short by `stopSignal`) and is retried; the queue parks it at the delivery limit.
- * @example const outcome = await handleDelivery(message, policy, stopSignal); settle(message, outcome);
+ *
+ * With a `gate` (one per consumer), a failing dependency is told from a failing message
+ * (`dependencyFailureOf`): the delivery is held unacked behind the dependency's circuit breaker and run
+ * again once it answers, spending nothing of its delivery limit, for at most `maxHoldMs`. Meanwhile no
+ * other delivery of the consumer runs (consumption pauses). A message that still runs out of deliveries
+ * because of a dependency is noted with the gate, which puts it back once the dependency is back.
+ * @example const outcome = await handleDelivery(message, policy, stopSignal, gate); settle(message, outcome);
  */
-export async function handleDelivery(message: DeliveredMessage, policy: DeliveryPolicy, stopSignal: AbortSignal): Promise<DeliveryOutcome> {
+export async function handleDelivery(
+  message: DeliveredMessage,
+  policy: DeliveryPolicy,
+  stopSignal: AbortSignal,
+  gate?: DependencyGate,
+): Promise<DeliveryOutcome> {
   const log = policy.logger.child(messageLogFields(message));
   let received: ReceivedEventMessage;
   try {
@@ -45,24 +65,61 @@ export async function handleDelivery(message: DeliveredMessage, policy: Delivery
     log.error({ err: error }, 'malformed message; parking it');
     return 'park';
   }
-  try {
-    // Tracing: one consumer span per delivery, continuing the trace of its traceparent header.
-    await tracedHandler(policy.handler)(received, { logger: log });
-    return 'ack';
-  } catch (error) {
-    if (!(policy.isRetryable ?? isRetryableByDefault)(error)) {
-      log.error({ err: error }, 'message cannot be handled; parking it');
-      return 'park';
+  // Tracing: one consumer span per try, continuing the trace of its traceparent header.
+  const handler = tracedHandler(policy.handler);
+  const deadline = Date.now() + (policy.maxHoldMs ?? DEFAULT_MAX_HOLD_MS);
+  let held = false;
+  for (;;) {
+    let permit: GatePermit = { kind: 'free' };
+    if (gate) {
+      const entry = await gate.enter({ held, signal: stopSignal, deadline });
+      if (entry === 'stopped') return 'retry';
+      if (entry === 'expired') return retryLater(received, policy, log, new Error('a dependency stayed down for the whole hold'), stopSignal, gate);
+      permit = entry;
     }
-    const delayMs = (policy.retryDelayMs ?? defaultRetryDelayMs)(received.deliveryCount);
-    const lastTry = received.deliveryCount >= DELIVERY_LIMIT;
-    log[lastTry ? 'error' : 'warn'](
-      { err: error, delayMs },
-      lastTry ? 'handler failed at the delivery limit; the queue will park the message' : 'handler failed; retrying later',
-    );
-    await delay(delayMs, stopSignal).promise;
-    return 'retry';
+    try {
+      await handler(received, { logger: log });
+      gate?.succeeded(permit);
+      return 'ack';
+    } catch (error) {
+      const failure = gate ? dependencyFailureOf(error) : null;
+      if (gate && failure && !stopSignal.aborted && Date.now() < deadline) {
+        if (!held) log.warn({ err: error, dependency: failure.dependency, reason: failure.reason }, 'a dependency is down; holding the message until it is back');
+        held = true;
+        gate.failed(permit, failure.dependency);
+        continue;
+      }
+      if (gate && !failure) gate.succeeded(permit);
+      else gate?.release(permit);
+      if (!(policy.isRetryable ?? isRetryableByDefault)(error)) {
+        log.error({ err: error }, 'message cannot be handled; parking it');
+        return 'park';
+      }
+      return retryLater(received, policy, log, error, stopSignal, gate);
+    }
   }
+}
+
+/** A retryable failure: wait the backoff and go back to the queue, which parks the message at the delivery limit. */
+async function retryLater(
+  received: ReceivedEventMessage,
+  policy: DeliveryPolicy,
+  log: Logger,
+  error: unknown,
+  stopSignal: AbortSignal,
+  gate: DependencyGate | undefined,
+): Promise<DeliveryOutcome> {
+  const delayMs = (policy.retryDelayMs ?? defaultRetryDelayMs)(received.deliveryCount);
+  const lastTry = received.deliveryCount >= DELIVERY_LIMIT;
+  // A hold that ran out carries no dependency error of its own: the breaker still open names it.
+  const dependency = dependencyFailureOf(error)?.dependency ?? gate?.openDependencies()[0];
+  log[lastTry ? 'error' : 'warn'](
+    { err: error, delayMs },
+    lastTry ? 'handler failed at the delivery limit; the queue will park the message' : 'handler failed; retrying later',
+  );
+  if (lastTry && gate && dependency) gate.noteParked(received.messageId, dependency);
+  await delay(delayMs, stopSignal).promise;
+  return 'retry';
 }
 
 /** A wait that ends early when `signal` aborts or `cancel()` is called, and never holds the process open after. */

@@ -1,3 +1,5 @@
+import type { CircuitBreakerOptions } from './circuit-breaker';
+import type { AutoRedrive } from './consumer-gate';
 import type { DeliveryPolicy } from './delivery-handling';
 import type { ReceivedEventMessage } from './event-message';
 import type { EventPublisher } from './publisher';
@@ -8,6 +10,10 @@ export interface ConsumeOptions extends DeliveryPolicy {
   prefetch: number;
   /** How long `stop()` lets running handlers finish before it lets go (their messages are redelivered). */
   stopTimeoutMs?: number;
+  /** Told each time the consumer put back messages parked while a dependency was down (for metrics). */
+  onAutoRedrive?: ((redrive: AutoRedrive) => void) | undefined;
+  /** The cool-downs of the consumer's circuit breakers (defaults: 500 ms, doubling up to 10 s). */
+  breaker?: Partial<CircuitBreakerOptions>;
 }
 
 export interface Consumer {

@@ -58,10 +58,15 @@ export async function listParked(connection: AmqpConnection, queue: string, limi
 /**
  * Moves the messages parked for `queue` back to it, each one acked in the parking queue only after the
  * broker confirmed its copy in the work queue (so a crash duplicates, never loses). Only the messages
- * parked when it starts are moved, so one that fails again is not redriven in a loop.
+ * parked when it starts are moved, so one that fails again is not redriven in a loop; with `only`, just
+ * the messages of those ids (the others stay parked, in their place).
  * @example const { moved } = await redriveParked(connection, 'orders.confirmation');
  */
-export async function redriveParked(connection: AmqpConnection, queue: string): Promise<{ moved: number }> {
+export async function redriveParked(
+  connection: AmqpConnection,
+  queue: string,
+  options: { only?: ReadonlySet<string> } = {},
+): Promise<{ moved: number }> {
   assertWorkQueue(queue);
   const channel = await openChannel<ConfirmChannel>(connection, true);
   const parked = parkedQueueName(queue);
@@ -71,10 +76,13 @@ export async function redriveParked(connection: AmqpConnection, queue: string): 
     for (let index = 0; index < messageCount; index++) {
       const message = await channel.get(parked, { noAck: false });
       if (!message) break;
+      // Left unacked until the end, so the next get moves on to the next message.
+      if (options.only && !options.only.has(String(message.properties.messageId))) continue;
       await publishConfirmed(channel, queue, message);
       channel.ack(message);
       moved++;
     }
+    if (options.only) channel.nackAll(true);
     return { moved };
   } finally {
     await channel.close().catch(() => undefined);

@@ -69,11 +69,12 @@ afterEach(async () => {
   consumer = undefined;
 });
 
-async function startWorker(): Promise<void> {
+async function startWorker(options: { maxHoldMs?: number; prefetch?: number } = {}): Promise<void> {
   consumer = await startEmailConsumer({
     bus,
     logger: silentLogger,
-    prefetch: 1,
+    prefetch: options.prefetch ?? 1,
+    ...(options.maxHoldMs ? { maxHoldMs: options.maxHoldMs } : {}),
     db,
     mailer,
     publicUrl: 'https://shop.example.com',
@@ -148,6 +149,23 @@ describe('email worker', () => {
     expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
   });
 
+  it('sends one email for two copies of an event handled at once (the outbox published it twice)', async () => {
+    await startWorker({ prefetch: 2 });
+    const placed = sampleOrderPlaced();
+    const before = smtp.messages.length;
+    // A slow server keeps the first copy sending while the second one is delivered.
+    smtp.answerAfter(300);
+    try {
+      await publisher.publishEvents([sampleEventMessage(placed), sampleEventMessage(placed)]);
+      await smtp.waitForMessages(before + 1);
+      await consumer?.stop();
+    } finally {
+      smtp.answerAfter(0);
+    }
+    expect(smtp.messages.slice(before).map((email) => email.messageId)).toEqual([`<order-confirmation.${placed.metadata.eventId}@shop.example.com>`]);
+    expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
+  });
+
   it('retries a send the mail server refuses for now, and sends it once', async () => {
     await startWorker();
     const placed = sampleOrderPlaced();
@@ -160,8 +178,9 @@ describe('email worker', () => {
     await expect(findEmailLog(db, placed.metadata.eventId)).resolves.toBeDefined();
   });
 
-  it('parks an email the server keeps refusing after the delivery limit, never logging it as sent', async () => {
-    await startWorker();
+  it('parks an email the server keeps refusing for now (4xx) once it was held at every delivery, never logging it as sent', async () => {
+    // A 4xx is the server's "not now": the message is held, not spent; a short hold lets the limit come quickly.
+    await startWorker({ maxHoldMs: 50 });
     const placed = sampleOrderPlaced();
     const before = smtp.messages.length;
     smtp.failNext(1_000);

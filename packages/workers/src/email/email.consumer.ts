@@ -1,6 +1,7 @@
 import {
   NonRetryableError,
   ORDER_QUEUES,
+  retryWhileUnavailable,
   systemClock,
   type MessageBus,
   type Clock,
@@ -49,6 +50,9 @@ export function domainOfAddress(from: string): string {
   return /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'delivery-system.local';
 }
 
+/** How long recording a sent email is retried while the database is down (inside the consumer's hold). */
+const RECORD_RETRY_MS = 4 * 60_000;
+
 /** A 5xx answer to RCPT TO: the server refuses this recipient for good. */
 function isPermanentRecipientRefusal(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -63,8 +67,13 @@ function isPermanentRecipientRefusal(error: unknown): boolean {
  */
 export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): EventHandler {
   const clock = deps.clock ?? systemClock;
-  return async ({ event }, { logger }) => {
-    if (event.type !== 'OrderPlaced') return;
+  /**
+   * Copies of one event being handled here now. The outbox may publish an event twice (after a database
+   * outage it republishes what it could not mark); a second copy that checked the email log while the first
+   * was still sending or recording would send again, so it waits for the first and then reads the log.
+   */
+  const inFlight = new Map<string, Promise<void>>();
+  const confirm = async (event: OrderPlaced, logger: Logger): Promise<void> => {
     const { eventId } = event.metadata;
     const sent = await findEmailLog(deps.db, eventId);
     if (sent) {
@@ -80,14 +89,26 @@ export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): Eve
       if (isPermanentRecipientRefusal(error)) throw new NonRetryableError('the mail server refused the recipient', { cause: error });
       throw error;
     }
-    await recordEmailSent(deps.db, {
-      event_id: eventId,
-      order_id: event.data.orderId,
-      recipient,
-      sent_at: clock.now(),
-      message_id: messageId,
-    });
+    const sentAt = clock.now();
+    // The email is out: should the database be down now, only the record is retried, never the send, or the
+    // customer would get the confirmation again once the message is redelivered.
+    await retryWhileUnavailable(
+      () => recordEmailSent(deps.db, { event_id: eventId, order_id: event.data.orderId, recipient, sent_at: sentAt, message_id: messageId }),
+      { maxMs: RECORD_RETRY_MS, onRetry: (error) => logger.warn({ err: error, emailMessageId: messageId }, 'email sent but not yet recorded; retrying the record') },
+    );
     logger.info({ orderId: event.data.orderId, emailMessageId: messageId }, 'confirmation email sent');
+  };
+  return async ({ event }, { logger }) => {
+    if (event.type !== 'OrderPlaced') return;
+    const { eventId } = event.metadata;
+    const earlier = inFlight.get(eventId);
+    const handling = (earlier ?? Promise.resolve()).catch(() => undefined).then(() => confirm(event, logger));
+    inFlight.set(eventId, handling);
+    try {
+      await handling;
+    } finally {
+      if (inFlight.get(eventId) === handling) inFlight.delete(eventId);
+    }
   };
 }
 
@@ -106,6 +127,7 @@ export function startEmailConsumer(
     logger: Logger;
     prefetch: number;
     retryDelayMs?: (deliveryCount: number) => number;
+    maxHoldMs?: number;
   },
 ): Promise<Consumer> {
   return options.bus.consume({
@@ -114,5 +136,6 @@ export function startEmailConsumer(
     logger: options.logger,
     handler: createOrderConfirmationHandler(options),
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+    ...(options.maxHoldMs ? { maxHoldMs: options.maxHoldMs } : {}),
   });
 }

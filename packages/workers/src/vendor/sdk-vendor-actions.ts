@@ -1,33 +1,22 @@
-import { conflictOf, deliveryErrorCode, type DeliveryClient } from '@delivery/sdk';
+import { conflictOf, type DeliveryClient } from '@delivery/sdk';
 import type { VendorActions } from './vendor.consumer';
-
-export interface SdkVendorActionsOptions {
-  /** How long one action keeps trying while the API cannot be reached (default 2 minutes). */
-  unreachableForMs?: number;
-  signal?: AbortSignal;
-}
 
 /**
  * The vendor's actions through the public API, as a restaurant's app would make them.
  * - A CONFLICT means the order has already moved on (a redelivered message, or the customer cancelled
  *   first): nothing left to do.
- * - While the API cannot be reached at all (restarting, deploying) the action is retried here with backoff
- *   instead of going back to the queue, where a few quick failures would park the order.
+ * - While the API cannot be reached or answers 503 (restarting, deploying, a database down) the error goes
+ *   up to the consumer, which holds the message behind its circuit breaker for the API and tries again once
+ *   the API answers, without spending the message's delivery limit.
  */
-export function sdkVendorActions(client: DeliveryClient, options: SdkVendorActionsOptions = {}): VendorActions {
-  const unreachableForMs = options.unreachableForMs ?? 120_000;
+export function sdkVendorActions(client: DeliveryClient): VendorActions {
   const perform = async (call: () => Promise<unknown>): Promise<'done' | 'settled'> => {
-    const giveUpAt = Date.now() + unreachableForMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await call();
-        return 'done';
-      } catch (error) {
-        if (conflictOf(error)) return 'settled';
-        const unreachable = deliveryErrorCode(error) === undefined;
-        if (!unreachable || Date.now() >= giveUpAt || options.signal?.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
-      }
+    try {
+      await call();
+      return 'done';
+    } catch (error) {
+      if (conflictOf(error)) return 'settled';
+      throw error;
     }
   };
   return {

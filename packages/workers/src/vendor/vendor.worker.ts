@@ -15,18 +15,16 @@ export async function startVendorWorker({ config, logger }: { config: WorkersCon
   if (!token) throw new ConfigError('invalid worker configuration:\n  VENDOR_TOKEN: required (a vendor token: pnpm delivery token --role vendor --sub vendor-worker)');
   const client = createDeliveryClient({ url: config.API_URL, token, retry: { attempts: 1 }, fetch: tracedFetch(globalThis.fetch) });
   const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'vendor' });
-  const stopping = new AbortController();
   try {
     const consumer = await startVendorConsumer({
       bus,
-      actions: sdkVendorActions(client, { signal: stopping.signal }),
+      actions: sdkVendorActions(client),
       clock: systemClock,
       logger,
       deliveryDelayMs: config.DELIVERY_DELAY_MS,
     });
     return {
       async stop() {
-        stopping.abort();
         await consumer.stop();
         await bus.close();
       },

@@ -1,5 +1,7 @@
 import type { Logger } from '../../shared/logger';
+import { bothTold, createConsumerGate, type AutoRedrive } from '../consumer-gate';
 import { delay, handleDelivery } from '../delivery-handling';
+import type { DependencyGate } from '../dependency-gate';
 import { encodeEventMessage, EVENT_HEADERS, parseEventMessage, type DeliveredMessage } from '../event-message';
 import type { ConsumeOptions, Consumer, MessageBus, WatchListener } from '../message-bus';
 import { PublishError, type EventPublisher } from '../publisher';
@@ -10,8 +12,8 @@ import type { QueueStorage, StoredMessage } from './queue-storage';
 export interface InProcessBus extends MessageBus {
   readonly kind: 'in-process';
   listParked(queue: string): Promise<StoredMessage[]>;
-  /** Puts `queue`'s parked messages back in it with a fresh delivery count and delivers them; how many. */
-  redriveParked(queue: string): Promise<number>;
+  /** Puts `queue`'s parked messages (all, or those of the ids in `only`) back in it with a fresh delivery count and delivers them; how many. */
+  redriveParked(queue: string, only?: ReadonlySet<string>): Promise<number>;
   /** Where the queues are kept. */
   readonly storage: QueueStorage;
 }
@@ -20,6 +22,7 @@ interface Subscriber {
   options: ConsumeOptions;
   inFlight: Set<Delivery>;
   stopSignal: AbortController;
+  gate: DependencyGate;
 }
 
 interface Delivery {
@@ -46,7 +49,12 @@ interface QueueState {
  * const bus = await createInProcessBus({ storage: folderQueueStorage('.data/bus'), logger });
  * await bus.createPublisher().publishEvents([{ streamId, streamVersion: 1, event }]);
  */
-export async function createInProcessBus(options: { storage: QueueStorage; logger: Logger }): Promise<InProcessBus> {
+export async function createInProcessBus(options: {
+  storage: QueueStorage;
+  logger: Logger;
+  /** Told of every automatic redrive of this bus's consumers (for metrics). */
+  onAutoRedrive?: (redrive: AutoRedrive) => void;
+}): Promise<InProcessBus> {
   const { storage } = options;
   const logger = options.logger.child({ bus: 'in-process' });
   const queues = new Map<string, QueueState>();
@@ -90,7 +98,7 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
   function deliver(queue: string, subscriber: Subscriber, message: StoredMessage): void {
     const delivery: Delivery = { message, settled: false, done: Promise.resolve() };
     subscriber.inFlight.add(delivery);
-    delivery.done = handleDelivery(asDelivered(message), subscriber.options, subscriber.stopSignal.signal)
+    delivery.done = handleDelivery(asDelivered(message), subscriber.options, subscriber.stopSignal.signal, subscriber.gate)
       .then(async (outcome) => {
         if (delivery.settled) return;
         delivery.settled = true;
@@ -155,16 +163,24 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
     }
   }
 
-  return {
+  const bus: InProcessBus = {
     kind: 'in-process',
     createPublisher: () => publisher,
     async consume(consumeOptions): Promise<Consumer> {
       const { queue } = consumeOptions;
       const state = stateOf(queue);
+      const subscriberLogger = consumeOptions.logger.child({ queue });
       const subscriber: Subscriber = {
-        options: { ...consumeOptions, logger: consumeOptions.logger.child({ queue }) },
+        options: { ...consumeOptions, logger: subscriberLogger },
         inFlight: new Set(),
         stopSignal: new AbortController(),
+        gate: createConsumerGate({
+          queue,
+          logger: subscriberLogger,
+          redrive: (only) => bus.redriveParked(queue, only),
+          onAutoRedrive: bothTold(options.onAutoRedrive, consumeOptions.onAutoRedrive),
+          ...(consumeOptions.breaker ? { breaker: consumeOptions.breaker } : {}),
+        }),
       };
       state.subscribers.push(subscriber);
       dispatch(queue);
@@ -201,16 +217,17 @@ export async function createInProcessBus(options: { storage: QueueStorage; logge
       stateOf(queue);
       return storage.listParked(queue);
     },
-    async redriveParked(queue) {
+    async redriveParked(queue, only) {
       stateOf(queue);
-      const parked = await storage.listParked(queue);
-      const moved = await storage.redrive(queue);
+      const parked = (await storage.listParked(queue)).filter((message) => !only || only.has(message.properties.messageId));
+      const moved = await storage.redrive(queue, only);
       for (const message of parked) putBack(queue, { ...message, deliveryCount: 0, parkedReason: undefined });
       dispatch(queue);
       return moved;
     },
     storage,
   };
+  return bus;
 }
 
 /** The stored message as a delivery, with RabbitMQ's delivery-count header. */

@@ -32,9 +32,12 @@ export interface QueueStorage {
   park(queue: string, message: StoredMessage, reason: ParkReason): Promise<void>;
   /** Messages parked from `queue`, oldest first. */
   listParked(queue: string): Promise<StoredMessage[]>;
-  /** Moves every parked message of `queue` back into it with a fresh delivery count; how many moved. */
-  redrive(queue: string): Promise<number>;
+  /** Moves the parked messages of `queue` (all, or those whose ids are in `only`) back into it with a fresh delivery count; how many moved. */
+  redrive(queue: string, only?: ReadonlySet<string>): Promise<number>;
 }
+
+const selected = (messages: StoredMessage[], only: ReadonlySet<string> | undefined) =>
+  only ? messages.filter((message) => only.has(message.properties.messageId)) : messages;
 
 const fileOf = (message: Pick<StoredMessage, 'sequence'>) => `${String(message.sequence).padStart(16, '0')}.json`;
 
@@ -68,8 +71,8 @@ export function folderQueueStorage(root: string): QueueStorage {
       await rename(join(folderOf(queue), fileOf(message)), join(parked, fileOf(message)));
     },
     listParked: (queue) => readAll(folderOf(parkedQueueName(queue))),
-    async redrive(queue) {
-      const parked = await readAll(folderOf(parkedQueueName(queue)));
+    async redrive(queue, only) {
+      const parked = selected(await readAll(folderOf(parkedQueueName(queue))), only);
       for (const message of parked) {
         // Written into the queue before it leaves the parking folder: a crash in between duplicates, never loses.
         await this.save(queue, { ...message, deliveryCount: 0, parkedReason: undefined });
@@ -104,10 +107,12 @@ export function memoryQueueStorage(): QueueStorage {
       queueOf(parkedQueueName(queue)).set(message.sequence, { ...message, parkedReason: reason });
     },
     listParked: async (queue) => sorted(parkedQueueName(queue)),
-    async redrive(queue) {
-      const parked = sorted(parkedQueueName(queue));
-      for (const message of parked) queueOf(queue).set(message.sequence, { ...message, deliveryCount: 0, parkedReason: undefined });
-      queueOf(parkedQueueName(queue)).clear();
+    async redrive(queue, only) {
+      const parked = selected(sorted(parkedQueueName(queue)), only);
+      for (const message of parked) {
+        queueOf(queue).set(message.sequence, { ...message, deliveryCount: 0, parkedReason: undefined });
+        queueOf(parkedQueueName(queue)).delete(message.sequence);
+      }
       return parked.length;
     },
   };

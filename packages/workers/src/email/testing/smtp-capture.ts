@@ -22,6 +22,10 @@ export interface SmtpCapture {
   failNext(count: number): void;
   /** From now on every message is accepted only after `ms`, as a slow server would: sends then overlap. */
   answerAfter(ms: number): void;
+  /** Stops listening, as a server that went down: connections are refused until `up()`. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,6 +81,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     answerAfter(ms) {
       answerDelayMs = ms;
     },
+    async down() {
+      // Listening stops at once; sessions under way may finish (the callback waits for them, this does not).
+      server.server.close();
+    },
+    up: () => new Promise<void>((resolve) => server.server.listen(port, '127.0.0.1', resolve)),
     close: () => new Promise<void>((resolve) => server.close(resolve)),
   };
 }
