@@ -2,9 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 // Tiers by file name: unit (pure), int (real MySQL, PostgreSQL, RabbitMQ, SMTP), e2e (whole processes),
 // fault (stops shared services: run alone, after the rest, by the test script).
+// Set-up hooks get at least 90 s: a fresh PGlite database runs initdb in WebAssembly, and several files
+// starting one at once on two busy cores took over 30 s each.
 const tier = (name: string, timeout: number) => ({
   extends: true as const,
-  test: { name, include: [`packages/*/src/**/*.${name}.test.ts`, `packages/*/src/**/*.${name}.test.tsx`], testTimeout: timeout, hookTimeout: timeout },
+  test: {
+    name,
+    include: [`packages/*/src/**/*.${name}.test.ts`, `packages/*/src/**/*.${name}.test.tsx`],
+    testTimeout: timeout,
+    hookTimeout: Math.max(timeout, 90_000),
+  },
 });
 
 export default defineConfig({
