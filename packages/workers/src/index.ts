@@ -15,11 +15,11 @@ export { startEmailWorker } from './email/email.worker';
 export { createMailer, type Mailer, type OutgoingEmail } from './email/mailer';
 export { saveEmlFile } from './email/mail-folder';
 export { startProjectionConsumer } from './projection/projection.consumer';
-export { startVendorConsumer, type VendorActions } from './vendor/vendor.consumer';
-export { sdkVendorActions } from './vendor/sdk-vendor-actions';
+export { startRestaurantConsumer, type RestaurantActions } from './restaurant/restaurant.consumer';
+export { sdkRestaurantActions } from './restaurant/sdk-restaurant-actions';
 export { findEmailLog, listEmailLogForOrder, recordEmailSent } from './email/email-log.repository';
 export type { EmailLogDatabase, EmailLogRow, EmailLogTable } from './email/email-log.table';
 export { OrderConfirmationEmail, orderUrlFor, renderOrderConfirmationEmail, type RenderedEmail } from './email/order-confirmation.email';
 // Written by the lead; exported here so `pnpm delivery start ...` can run every worker in one process.
-export { startVendorWorker } from './vendor/vendor.worker';
+export { startRestaurantWorker } from './restaurant/restaurant.worker';
 export { startProjectionWorker } from './projection/projection.worker';

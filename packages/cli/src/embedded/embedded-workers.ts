@@ -5,11 +5,11 @@ import {
   createMailer,
   domainOfAddress,
   mailConfigFrom,
-  sdkVendorActions,
+  sdkRestaurantActions,
   startEmailConsumer,
   startOutboxRelay,
   startProjectionConsumer,
-  startVendorConsumer,
+  startRestaurantConsumer,
   type EmailLogDatabase,
   type OutboxRelay,
   type WorkersConfig,
@@ -67,9 +67,9 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
 
   const vendorToken = workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL));
   const client = createDeliveryClient({ url: options.apiUrl, token: vendorToken, retry: { attempts: 1 } });
-  const vendor = await startVendorConsumer({
+  const vendor = await startRestaurantConsumer({
     bus,
-    actions: sdkVendorActions(client),
+    actions: sdkRestaurantActions(client),
     clock: systemClock,
     logger: logger.child({ component: 'vendor' }),
     deliveryDelayMs: config.DELIVERY_DELAY_MS,
