@@ -1,8 +1,8 @@
 import { createAmqpBus, createLogger, handleProcessLifecycle, listParked, orderQueueNames, startTracing, type AmqpBus, type Logger, type MessageBus } from '@delivery/events';
 import type { Hono } from 'hono';
-import { openAppDeps, type AppDeps, type DeliveryMetricsSource, type ReadinessCheck } from './app-deps';
+import { openAppDeps, type AppDeps, type DeliveryMetricsSource, type ReadinessCheck } from './deps/app-deps';
 import { startOrderChangeFeed } from './live/order-change-feed';
-import { configWarnings, loadConfig } from './config';
+import { configWarnings, loadConfig } from './config/api-config';
 import { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';
 import { seedMenu } from './menu/seed/menu-seed';
 import { startApiServer, type RunningServer } from './server';

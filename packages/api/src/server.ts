@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ConfigError, DEV_AUTH_SECRET, isLoopbackHost } from '@delivery/events';
-import type { AppDeps } from './app-deps';
+import type { AppDeps } from './deps/app-deps';
 import { createApp, type CreateAppOptions } from './app';
 
 export interface RunningServer {

@@ -1,6 +1,6 @@
 import { MenuKind, ValidationError } from '@delivery/events';
 import { Hono } from 'hono';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import { BarCategory, FoodCategory } from '../menu/menu.schemas';
 import type { LegacyCaller } from './legacy-actors';
 import { legacyHandler, withSlash, type LegacyEnv } from './legacy-handler';

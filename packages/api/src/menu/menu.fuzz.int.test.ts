@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../testing';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 
 let api: TestApi;
 let adminToken: string;

@@ -1,5 +1,5 @@
 import type { OrderEvent, OrderStatus, RecordedEvent } from '@delivery/events';
-import type { OrderStatusChange } from '../order/order.schemas';
+import type { OrderStatusChange } from './order.schemas';
 
 const statusAfter: Record<OrderEvent['type'], OrderStatus> = {
   OrderPlaced: 'pending',

@@ -2,9 +2,9 @@ import { readOrderStream, type OrderEvent, type RecordedEvent } from '@delivery/
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import type { AuthUser } from '../auth/jwt';
 import type { Context } from '../trpc/context';
-import type { OrderStatusChange } from '../order/order.schemas';
-import { requireReadable } from '../order/order-access';
-import { listenForWakeUps } from './order-change-feed';
+import type { OrderStatusChange } from './order.schemas';
+import { requireReadable } from './order-access';
+import { listenForWakeUps } from '../live/order-change-feed';
 import { isFinalStatus, statusChangeOf } from './order-status-changes';
 
 type SubscriptionContext = Pick<Context, 'eventStore' | 'orderChangeFeed'> & {

@@ -2,7 +2,7 @@ import { ValidationError } from '@delivery/events';
 import { Order, OrderPage } from '@delivery/projections';
 import { z } from 'zod';
 import { priceOrderLines } from '../menu/menu.pricing';
-import { orderStatusChanges } from '../live/order-status.subscription';
+import { orderStatusChanges } from './order-status.subscription';
 import { authedProcedure, customerProcedure, router, vendorProcedure } from '../trpc/trpc';
 import { changeOrder } from './order-commands';
 import { placeOrder } from './place-order.handler';

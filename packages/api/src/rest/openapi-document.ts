@@ -1,6 +1,6 @@
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { z } from 'zod';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 import { procedureExamples } from './procedure-examples';
 import { codeSamplesFor } from './code-samples';
 import { CREATING_PROCEDURES } from './rest.handler';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app';
-import { customerLimitsConfig } from '../app-deps';
+import { customerLimitsConfig } from '../deps/app-deps';
 import { mysqlCustomerLimits } from '../limits/customer-limits';
 import { waitSlots, type WaitSlots } from '../limits/wait-slots';
 import { startApiServer } from '../server';

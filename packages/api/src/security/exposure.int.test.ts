@@ -6,7 +6,7 @@ import { applyOrderEvent } from '@delivery/projections';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveApi } from '../api-process';
-import { DEV_AUTH_SECRET } from '../config';
+import { DEV_AUTH_SECRET } from '../config/api-config';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../auth/jwt';
 import { createTestApi, type TestApi } from '../testing';
 import { ADMIN, ALICE, codeOf, VENDOR } from './security-harness';

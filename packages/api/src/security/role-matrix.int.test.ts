@@ -2,7 +2,7 @@ import { orderStreamId, readOrderStream } from '@delivery/events';
 import { applyOrderEvent } from '@delivery/projections';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRouteTable, type RestRoute } from '../rest/rest-route-table';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 import { ADMIN, ROLE_NAMES, VENDOR, codeOf, createSecurityApi, firstSseEvent, sseOutcome, type RoleName, type SecurityApi } from './security-harness';
 
 /**
