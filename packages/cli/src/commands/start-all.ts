@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '@delivery/api';
 import { handleProcessLifecycle, STOP_TIMEOUT_MS } from '@delivery/events';
-import { resolveDeliveryMode } from '../embedded/delivery-mode';
+import { resolveDeliveryMode } from '../mode/delivery-mode';
 import { nodeSupportWarning } from '../node-support';
 import { startDevMailbox } from '../supervisor/dev-mailbox';
 import { startSupervisor } from '../supervisor/supervisor';

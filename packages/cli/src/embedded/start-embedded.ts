@@ -1,6 +1,6 @@
 import { createLogger, handleProcessLifecycle, startTracing } from '@delivery/events';
 import { readableLogLine } from '../supervisor/readable-log';
-import { dataDirOf } from './data-dir';
+import { dataDirOf } from '../mode/data-dir';
 import { startEmbeddedSystem } from './embedded-system';
 
 const COMPONENTS = ['api', 'relay', 'projection', 'email', 'vendor', 'bus', 'event-store'];
