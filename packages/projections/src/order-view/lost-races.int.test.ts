@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderHistory, withVersions } from '../testing/order-histories';
 import { createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
 import { sqlBackends } from '../testing/sql-backends';
-import { isLostRace, retryLostRaces } from './lost-races';
+import { isLostRace, retryLostRaces } from '@delivery/events';
 import { foldOrderView } from './order-view.projection';
 import { insertOrderView } from './order-view.repository';
 

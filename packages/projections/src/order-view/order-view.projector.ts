@@ -1,6 +1,6 @@
 import { orderStreamId, parseOrderEvent, type EventStore, type OrderEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { isLostRace } from './lost-races';
+import { isLostRace } from '@delivery/events';
 import { foldOrderView, ProjectionError, type RecordedOrderEvent } from './order-view.projection';
 import { insertOrderView, lockOrderView, updateOrderViewIfVersion } from './order-view.repository';
 

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewOutboxRow } from '../../outbox/outbox.table';
 import { type Clock, systemClock } from '../../shared/clock';
+import { isLostRace } from '../../db/lost-races';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import { toRecordedEvent } from '../recorded-event';
@@ -60,12 +61,6 @@ export interface MysqlEventStoreOptions<DB> {
  * one, so that such an error reaches only the append that caused it. Callers hear back after the commit.
  */
 
-const RACE_ERRNOS = new Set([
-  1213, // ER_LOCK_DEADLOCK: InnoDB chose this transaction as the victim
-  1205, // ER_LOCK_WAIT_TIMEOUT
-  1062, // ER_DUP_ENTRY: a concurrent append stored the same stream row or event id first
-]);
-
 interface QueuedAppend extends BatchedAppend {
   eventCount: number;
   resolve(result: AppendResult): void;
@@ -119,7 +114,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
           .setIsolationLevel('read committed')
           .execute((trx) => writeBatch(trx, batch, attempt > 1));
       } catch (error) {
-        if (!isRaceError(error)) {
+        if (!isLostRace(error)) {
           if (batch.length === 1) return batch[0]!.reject(error);
           for (const append of batch) await commitBatch([append]);
           return;
@@ -311,7 +306,5 @@ function eventRow(streamId: string, streamVersion: number, position: bigint, eve
 
 const errnoOf = (error: unknown): number | undefined =>
   typeof error === 'object' && error !== null && 'errno' in error ? Number(error.errno) : undefined;
-
-const isRaceError = (error: unknown): boolean => RACE_ERRNOS.has(errnoOf(error) ?? 0);
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

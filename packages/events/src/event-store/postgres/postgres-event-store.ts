@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type Clock, systemClock } from '../../shared/clock';
+import { isLostRace } from '../../db/lost-races';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
@@ -60,12 +61,6 @@ export interface PostgresEventStoreOptions<DB> {
  * re-checks the committed version; appends to different streams do not wait for each other.
  */
 
-const RACE_CODES = new Set([
-  '40P01', // deadlock_detected: appends sharing event ids in different orders
-  '40001', // serialization_failure, should the database default to a stricter isolation
-  '23505', // unique_violation: a concurrent append stored the same event id first
-]);
-
 /** Thrown inside an attempt when the stream moved into the expected state just after the check. */
 class RetryAppend extends Error {}
 
@@ -102,7 +97,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
       try {
         return await appendOnce(streamId, events, expectedVersion, attempt > 1);
       } catch (error) {
-        if (!(error instanceof RetryAppend) && !isRaceError(error)) throw error;
+        if (!(error instanceof RetryAppend) && !isLostRace(error)) throw error;
         logger.debug({ streamId, attempt, code: codeOf(error) }, 'append lost a race');
         if (attempt >= maxAttempts) {
           const current = await readStreamVersion(db, streamId);
@@ -277,7 +272,5 @@ async function readStreamVersion(db: Kysely<PostgresEventStoreDatabase>, streamI
 
 const codeOf = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-
-const isRaceError = (error: unknown): boolean => RACE_CODES.has(codeOf(error) ?? '');
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
