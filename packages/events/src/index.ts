@@ -14,7 +14,7 @@ export * from './event-store/mysql/event.table';
 export * from './event-store/mysql/mysql-event-store';
 export * from './outbox/outbox.table';
 export * from './outbox/outbox.repository';
-export { migrateEventStore } from './migrations/migrate-event-store';
+export { migrateEventStore } from './event-store/mysql/migrations/migrate-event-store';
 export { createMysqlDb, ensureMysqlDatabase } from './db/mysql-database';
 export * from './messaging/topology';
 export * from './messaging/amqp-connection';

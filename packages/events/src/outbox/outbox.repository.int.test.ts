@@ -5,7 +5,7 @@ import type { EventStoreDatabase } from '../event-store/mysql/event.table';
 import { createMysqlEventStore } from '../event-store/mysql/mysql-event-store';
 import type { EventStore } from '../event-store/event-store';
 import { sampleOrderAccepted, sampleOrderPlaced } from '../messaging/testing/order-events';
-import { migrateEventStore } from '../migrations/migrate-event-store';
+import { migrateEventStore } from '../event-store/mysql/migrations/migrate-event-store';
 import { orderStreamId } from '../order/order.events';
 import { createTestMysqlDatabase, type TestDatabase } from '../testing/mysql';
 import {

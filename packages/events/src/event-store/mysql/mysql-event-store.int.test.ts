@@ -4,7 +4,7 @@ import { createPool } from 'mysql2';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlDb } from '../../db/mysql-database';
-import { migrateEventStore } from '../../migrations/migrate-event-store';
+import { migrateEventStore } from './migrations/migrate-event-store';
 import { orderStreamId, type OrderEvent } from '../../order/order.events';
 import { loadOrder, readOrderStream } from '../../order/order.stream';
 import { createUpcaster, type RawEvent } from '../../order/order.upcasters';
