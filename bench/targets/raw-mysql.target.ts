@@ -1,5 +1,5 @@
 import { createMysqlDb, migrateEventStore, type NewEvent } from '@delivery/events';
-import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import { createPool, type PoolConnection } from 'mysql2/promise';
 import { mariadbCounters } from '../lib/server-counters.repository';
 import type { ThrowawayDatabases } from '../lib/throwaway-databases';
 import type { AppendTargetFactory } from './append-target';
