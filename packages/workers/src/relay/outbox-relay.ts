@@ -1,4 +1,5 @@
 import {
+  backoffDelayMs,
   tracedPublisher,
   claimPendingOutboxRows,
   encodeEventMessage,
@@ -132,7 +133,7 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
         failures = 0;
       } catch (error) {
         failures++;
-        const delayMs = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.min(failures - 1, 20));
+        const delayMs = backoffDelayMs({ initialMs: retryInitialMs, maxMs: retryMaxMs }, failures - 1);
         logger.warn({ err: error, attempt: failures, delayMs }, 'outbox batch failed; retrying');
         await pause(delayMs);
         continue;

@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewOutboxRow } from '../../outbox/outbox.table';
 import { type Clock, systemClock } from '../../shared/clock';
 import { isLostRace } from '../../db/lost-races';
+import { wait } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import { toRecordedEvent } from '../recorded-event';
@@ -128,7 +129,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
           return;
         }
         // The retry re-checks everything: a duplicate event id then reads as an idempotent retry.
-        await delay(Math.random() * 3 * attempt);
+        await wait(Math.random() * 3 * attempt);
         continue;
       }
       batch.forEach((append, index) => {
@@ -306,5 +307,3 @@ function eventRow(streamId: string, streamVersion: number, position: bigint, eve
 
 const errnoOf = (error: unknown): number | undefined =>
   typeof error === 'object' && error !== null && 'errno' in error ? Number(error.errno) : undefined;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Clock, systemClock } from '../../shared/clock';
 import { isLostRace } from '../../db/lost-races';
+import { wait } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
@@ -104,7 +105,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
           throw new ConflictError(`stream ${streamId} is contended (at version ${current}); retry the command`, current);
         }
         // The retry re-checks everything: a duplicate event id then reads as an idempotent retry.
-        await delay(Math.random() * 3 * attempt);
+        await wait(Math.random() * 3 * attempt);
       }
     }
   }
@@ -165,7 +166,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
         return { events, nextPosition: events.at(-1)?.globalPosition ?? fromPosition };
       }
       // Committed events wait behind a transaction that is still open: nothing to await but its end.
-      await delay(pause);
+      await wait(pause);
     }
   }
 
@@ -272,5 +273,3 @@ async function readStreamVersion(db: Kysely<PostgresEventStoreDatabase>, streamI
 
 const codeOf = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
