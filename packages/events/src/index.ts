@@ -8,6 +8,7 @@ export * from './order/order-lines';
 export { createUpcaster, orderUpcasters, upcastOrderEvent, type RawEvent, type Upcaster, type UpcasterOptions } from './order/order.upcasters';
 export * from './order/order.commands';
 export * from './order/order.decider';
+export { executeOrderCommand, requirePlaced, type CommandEnvelope, type OrderCommandDeps } from './order/order.command-handler';
 export { FINAL_ORDER_STATUSES, isFinalStatus, ORDER_STATUS_AFTER } from './order/order-status';
 export * from './order/order.stream';
 export * from './event-store/event-store';

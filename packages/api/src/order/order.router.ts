@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { priceOrderLines } from '../menu/menu.pricing';
 import { orderStatusChanges } from './order-status.subscription';
 import { authedProcedure, customerProcedure, router, vendorProcedure } from '../trpc/trpc';
-import { changeOrder } from './order-commands';
-import { placeOrder } from './place-order.handler';
+import { changeOrder, placeOrder } from './order.mutations';
 import { getOrderForUser, listOrdersForUser, orderHistoryForUser } from './order.queries';
 import {
   ChangeOrderInput,
