@@ -105,24 +105,6 @@ describe('PostgreSQL event store', () => {
       expect(new Set(rows.map((row) => row.xid)).size).toBe(1);
     });
 
-    it('writes the whole event, its place and its correlation id into the outbox', async () => {
-      const placed = sampleOrderPlaced();
-      const streamId = orderStreamId(placed.data.orderId);
-      await store.appendToStream(streamId, [placed]);
-      const row = await db.selectFrom('outbox').selectAll().where('event_id', '=', placed.metadata.eventId).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({
-        stream_id: streamId,
-        stream_version: 1,
-        event_type: 'OrderPlaced',
-        correlation_id: placed.metadata.correlationId,
-        created_at: recordedAt,
-        published_at: null,
-        attempts: 0,
-        last_error: null,
-      });
-      expect(JSON.parse(row.payload)).toEqual(placed);
-    });
-
     it('reports a text the database cannot hold as a validation error, not a driver error', async () => {
       await expect(store.appendToStream(`things-${randomUUID()}`, [{ ...thing(), type: 'Bad\0Type' }])).rejects.toMatchObject({
         code: 'BAD_REQUEST',
