@@ -36,7 +36,7 @@ export * from './event-store/postgres/postgres-event-store';
 export { migratePostgresEventStore } from './event-store/postgres/migrations/migrate-postgres-event-store';
 export { createPostgresDb, ensurePostgresDatabase, maintenanceUrl, postgresDatabaseName } from './db/postgres-database';
 export { isLostRace, retryLostRaces } from './db/lost-races';
-export { backoffDelayMs, wait, type Backoff } from './shared/backoff';
+export { backoffDelayMs, delay, type Backoff } from './shared/backoff';
 export { runMigrations } from './db/run-migrations';
 export { createPgliteDb, type PgliteLocation } from './db/pglite-database';
 export { sqlFamilyOf, type SqlFamily } from './db/sql-family';

@@ -6,7 +6,7 @@ export interface Backoff {
 
 /**
  * The wait before retry number `retry` (0 before the first): `initialMs * 2^retry`, at most `maxMs`.
- * @example await wait(backoffDelayMs({ initialMs: 250, maxMs: 5_000 }, attempt), signal);
+ * @example await delay(backoffDelayMs({ initialMs: 250, maxMs: 5_000 }, attempt), signal).promise;
  */
 export function backoffDelayMs({ initialMs, maxMs }: Backoff, retry: number): number {
   // Past 20 doublings any sensible cap is reached; stopping there keeps the power finite.
@@ -14,20 +14,21 @@ export function backoffDelayMs({ initialMs, maxMs }: Backoff, retry: number): nu
 }
 
 /**
- * Waits `ms`, or less when `signal` aborts first. Never rejects: true when the whole time passed,
- * false when the signal cut it short (so a loop can stop without a try/catch).
- * @example if (!(await wait(delayMs, stopping.signal))) return;
+ * A wait that ends early when `signal` aborts or `cancel()` is called, and never holds the process open after.
+ * @example await delay(backoffDelayMs(backoff, attempt), stopping.signal).promise;
  */
-export function wait(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (completed: boolean) => {
+export function delay(ms: number, signal?: AbortSignal): { promise: Promise<void>; cancel(): void } {
+  let cancel!: () => void;
+  const promise = new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(completed);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+    if (signal?.aborted) done();
+    cancel = done;
   });
+  return { promise, cancel };
 }

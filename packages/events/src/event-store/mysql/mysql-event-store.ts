@@ -2,7 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewOutboxRow } from '../../outbox/outbox.table';
 import { type Clock, systemClock } from '../../shared/clock';
 import { isLostRace } from '../../db/lost-races';
-import { wait } from '../../shared/backoff';
+import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import { toRecordedEvent } from '../recorded-event';
@@ -129,7 +129,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
           return;
         }
         // The retry re-checks everything: a duplicate event id then reads as an idempotent retry.
-        await wait(Math.random() * 3 * attempt);
+        await delay(Math.random() * 3 * attempt).promise;
         continue;
       }
       batch.forEach((append, index) => {

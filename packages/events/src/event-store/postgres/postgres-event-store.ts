@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Clock, systemClock } from '../../shared/clock';
 import { isLostRace } from '../../db/lost-races';
-import { wait } from '../../shared/backoff';
+import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
@@ -105,7 +105,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
           throw new ConflictError(`stream ${streamId} is contended (at version ${current}); retry the command`, current);
         }
         // The retry re-checks everything: a duplicate event id then reads as an idempotent retry.
-        await wait(Math.random() * 3 * attempt);
+        await delay(Math.random() * 3 * attempt).promise;
       }
     }
   }
@@ -166,7 +166,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
         return { events, nextPosition: events.at(-1)?.globalPosition ?? fromPosition };
       }
       // Committed events wait behind a transaction that is still open: nothing to await but its end.
-      await wait(pause);
+      await delay(pause).promise;
     }
   }
 
