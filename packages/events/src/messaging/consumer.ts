@@ -1,5 +1,4 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import type { Logger } from '../shared/logger';
 import type { AmqpConnection } from './amqp-connection';
 import { createConsumerGate } from './consumer-gate';
 import { delay } from '../shared/backoff';
