@@ -147,4 +147,3 @@ export async function waitUntilReady(apiUrl: string, api: SystemProcess, timeout
   }
   throw new Error(`${api.name} did not become ready${exited ? ' (it exited)' : ''}:\n${api.tail()}`);
 }
-

@@ -86,13 +86,14 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) =>
-        c.json(errorResponseBody('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, c.get('requestId')), 413),
+      onError: (c) => c.json(errorResponseBody('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, c.get('requestId')), 413),
     }),
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/metrics', metricsToken(deps.config.METRICS_TOKEN), async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', metricsToken(deps.config.METRICS_TOKEN), async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
 
   app.get('/readyz', async (c) => {
     const report = await checkReadiness(deps.checks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });

@@ -13,7 +13,15 @@ export {
 } from './trpc/trpc';
 export { formatError, formatIssuePath, type ErrorData, type InputIssue } from './trpc/error-formatter';
 export { ApiConfig, ConfigError, DEV_AUTH_SECRET, configWarnings, loadConfig } from './config/api-config';
-export { openAppDeps, type ApiDatabases, type ApiOrdersDatabase, type AppDeps, type DeliveryMetricsSource, type OpenAppDeps, type ReadinessCheck } from './deps/app-deps';
+export {
+  openAppDeps,
+  type ApiDatabases,
+  type ApiOrdersDatabase,
+  type AppDeps,
+  type DeliveryMetricsSource,
+  type OpenAppDeps,
+  type ReadinessCheck,
+} from './deps/app-deps';
 export { createApp, type AppEnv, type CreateAppOptions } from './app';
 export { startApiServer, type RunningServer } from './server';
 export { busReadiness, runApiMain, serveApi, startApiProcess, type RunningApi } from './api-process';

@@ -84,7 +84,9 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
       ];
   const limits =
     overrides.limits ??
-    (overrides.db ? memoryCustomerLimits(customerLimitsConfig(config)) : remember(opened, asResource(mysqlCustomerLimits(config.MYSQL_URL, customerLimitsConfig(config), logger))));
+    (overrides.db
+      ? memoryCustomerLimits(customerLimitsConfig(config))
+      : remember(opened, asResource(mysqlCustomerLimits(config.MYSQL_URL, customerLimitsConfig(config), logger))));
   const deps: AppDeps = {
     config,
     logger,

@@ -48,7 +48,8 @@ const json = { 'content-type': 'application/json' };
 const placements = {
   tRPC: () => app.request('/trpc/order.place', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ items }) }),
   REST: () => app.request('/api/v1/orders', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ items }) }),
-  legacy: () => app.request('/order/api/create', { method: 'POST', body: JSON.stringify({ items: [{ name: 'Bruschetta', quantity: 1 }], email: 'legacy@example.com' }) }),
+  legacy: () =>
+    app.request('/order/api/create', { method: 'POST', body: JSON.stringify({ items: [{ name: 'Bruschetta', quantity: 1 }], email: 'legacy@example.com' }) }),
 };
 const successStatus = { tRPC: 200, REST: 201, legacy: 201 } as const;
 

@@ -78,7 +78,11 @@ async function callTrpc(path: string, role: RoleName, input: Record<string, unkn
   }
   if (type === 'query') return codeOf(await api.request(`/trpc/${path}${query}`, { headers: api.auth[role] }));
   return codeOf(
-    await api.request(`/trpc/${path}`, { method: 'POST', headers: { ...api.auth[role], 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) }),
+    await api.request(`/trpc/${path}`, {
+      method: 'POST',
+      headers: { ...api.auth[role], 'content-type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    }),
   );
 }
 

@@ -72,7 +72,13 @@ async function waitForHealth(url: string, exited: Promise<number>): Promise<bool
   void exited.then(() => (gone = true));
   const deadline = Date.now() + API_BOOT_TIMEOUT_MS;
   while (!gone && Date.now() < deadline) {
-    if (await fetch(url).then((response) => response.ok, () => false)) return true;
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return true;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return false;

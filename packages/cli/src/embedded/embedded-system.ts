@@ -1,16 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  busReadiness,
-  loadConfig,
-  openAppDeps,
-  pingDatabase,
-  serveApi,
-  startOrderChangeFeed,
-  type ApiOrdersDatabase,
-  type MenuDatabase,
-} from '@delivery/api';
+import { busReadiness, loadConfig, openAppDeps, pingDatabase, serveApi, startOrderChangeFeed, type ApiOrdersDatabase, type MenuDatabase } from '@delivery/api';
 import {
   AutoRedriveTally,
   createInProcessBus,

@@ -38,8 +38,7 @@ export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Pro
     // Only a safety net here: every append wakes the relay.
     RELAY_POLL_INTERVAL_MS: 1_000,
     API_URL: options.apiUrl,
-    VENDOR_TOKEN:
-      options.workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL)),
+    VENDOR_TOKEN: options.workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL)),
   };
   const resources = (component: string) => ({ db, bus, store: eventStore, config: workersConfig, logger: logger.child({ component }) });
 

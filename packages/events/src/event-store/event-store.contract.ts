@@ -155,12 +155,8 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
       it('serialises concurrent appends under any into versions 1..n with no gaps', async () => {
         const streamId = newStreamId();
         const results = await Promise.all(Array.from({ length: 20 }, (_, caller) => storeOf(caller).appendToStream(streamId, events(1))));
-        expect(results.map((result) => result.nextExpectedVersion).sort((a, b) => a - b)).toEqual(
-          Array.from({ length: 20 }, (_, index) => index + 1),
-        );
-        expect((await store().readStream(streamId)).map((entry) => entry.streamVersion)).toEqual(
-          Array.from({ length: 20 }, (_, index) => index + 1),
-        );
+        expect(results.map((result) => result.nextExpectedVersion).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+        expect((await store().readStream(streamId)).map((entry) => entry.streamVersion)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
       });
     });
 
@@ -191,10 +187,7 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
       it('stores an event id that two appends to different streams repeat once, refusing the second', async () => {
         const [first, second] = [newStreamId(), newStreamId()];
         const shared = newEvent();
-        const attempts = await Promise.allSettled([
-          store().appendToStream(first, [shared]),
-          store().appendToStream(second, [shared]),
-        ]);
+        const attempts = await Promise.allSettled([store().appendToStream(first, [shared]), store().appendToStream(second, [shared])]);
         expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
         const refused = attempts.find((attempt) => attempt.status === 'rejected');
         expect(refused).toMatchObject({ reason: { code: 'CONFLICT' } });

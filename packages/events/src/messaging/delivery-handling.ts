@@ -16,8 +16,7 @@ export class NonRetryableError extends Error {
   }
 }
 
-export const isRetryableByDefault = (error: unknown): boolean =>
-  !(error instanceof NonRetryableError || error instanceof MalformedMessageError);
+export const isRetryableByDefault = (error: unknown): boolean => !(error instanceof NonRetryableError || error instanceof MalformedMessageError);
 
 /** 200 ms, 400 ms, 800 ms, ... capped at 5 s: the wait before a failed message goes back to its queue. */
 export const defaultRetryDelayMs = (deliveryCount: number): number => backoffDelayMs({ initialMs: 200, maxMs: 5_000 }, deliveryCount);
@@ -85,7 +84,8 @@ export async function handleDelivery(
     } catch (error) {
       const failure = gate ? dependencyFailureOf(error) : null;
       if (gate && failure && !stopSignal.aborted && Date.now() < deadline) {
-        if (!held) log.warn({ err: error, dependency: failure.dependency, reason: failure.reason }, 'a dependency is down; holding the message until it is back');
+        if (!held)
+          log.warn({ err: error, dependency: failure.dependency, reason: failure.reason }, 'a dependency is down; holding the message until it is back');
         held = true;
         gate.failed(permit, failure.dependency);
         continue;

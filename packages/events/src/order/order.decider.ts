@@ -3,13 +3,7 @@ import type { Money } from '../shared/money';
 import { priceLines } from './order-lines';
 import { ORDER_STATUS_AFTER } from './order-status';
 import type { OrderCommand, OrderCommandBase, PlaceOrder } from './order.commands';
-import {
-  CURRENT_SCHEMA_VERSION,
-  type EventMetadata,
-  type OrderEvent,
-  type OrderLine,
-  type OrderStatus,
-} from './order.events';
+import { CURRENT_SCHEMA_VERSION, type EventMetadata, type OrderEvent, type OrderLine, type OrderStatus } from './order.events';
 
 /** An order that has been placed: everything its events say, plus the stream version they reach. */
 export interface PlacedOrderState {
@@ -135,11 +129,7 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent {
 function checkExpectedVersion(command: OrderCommandBase, state: OrderState): void {
   if (command.expectedVersion === undefined || command.expectedVersion === state.version) return;
   const status = state.status === 'absent' ? undefined : state.status;
-  throw new ConflictError(
-    `order is at version ${state.version}, not the expected version ${command.expectedVersion}`,
-    state.version,
-    status,
-  );
+  throw new ConflictError(`order is at version ${state.version}, not the expected version ${command.expectedVersion}`, state.version, status);
 }
 
 function requireStatus(state: PlacedOrderState, required: OrderStatus, action: string): void {

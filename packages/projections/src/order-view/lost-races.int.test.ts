@@ -15,7 +15,11 @@ describe.each(sqlBackends)('lost races on $name', (backend) => {
     await env?.drop();
   });
 
-  const errorOf = (work: Promise<unknown>) => work.then(() => expect.fail('expected an error'), (error: unknown) => error);
+  const errorOf = (work: Promise<unknown>) =>
+    work.then(
+      () => expect.fail('expected an error'),
+      (error: unknown) => error,
+    );
 
   it('knows the duplicate first row of an order for a lost race', async () => {
     const row = foldOrderView(withVersions(orderHistory()))!;

@@ -90,13 +90,7 @@ async function applyOnce<DB>(trx: Kysely<DB>, message: OrderEventMessage, known:
   return { outcome: pending.length > 1 ? 'gap-filled' : 'applied' };
 }
 
-async function fetchMissing(
-  store: Pick<EventStore, 'readStream'>,
-  streamId: string,
-  from: number,
-  to: number,
-  known: Map<number, OrderEvent>,
-): Promise<void> {
+async function fetchMissing(store: Pick<EventStore, 'readStream'>, streamId: string, from: number, to: number, known: Map<number, OrderEvent>): Promise<void> {
   const recorded = await store.readStream(streamId, { fromVersion: from, maxCount: to - from + 1 });
   for (const entry of recorded) known.set(entry.streamVersion, parseOrderEvent(entry.event));
   for (let version = from; version <= to; version++) {

@@ -13,7 +13,12 @@ import { createMailer } from './mailer';
  * of the configuration (SMTP, Gmail, or a folder in embedded mode). Several may run at once as competing consumers.
  * @example const worker = await wireEmailWorker({ db, bus, config, logger });
  */
-export async function wireEmailWorker({ db, bus, config, logger }: Pick<WorkerResources<EmailLogDatabase>, 'db' | 'bus' | 'config' | 'logger'>): Promise<RunningWorker> {
+export async function wireEmailWorker({
+  db,
+  bus,
+  config,
+  logger,
+}: Pick<WorkerResources<EmailLogDatabase>, 'db' | 'bus' | 'config' | 'logger'>): Promise<RunningWorker> {
   const mail = mailConfigFrom(config);
   const mailer = createMailer({ transport: mail.transport, from: mail.from });
   try {

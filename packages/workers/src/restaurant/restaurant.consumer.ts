@@ -1,11 +1,4 @@
-import {
-  ORDER_QUEUES,
-  type MessageBus,
-  type Clock,
-  type Consumer,
-  type Logger,
-  type ReceivedEventMessage,
-} from '@delivery/events';
+import { ORDER_QUEUES, type MessageBus, type Clock, type Consumer, type Logger, type ReceivedEventMessage } from '@delivery/events';
 
 /** What the vendor does to an order: in production the API, called with a vendor token through the SDK. */
 export interface RestaurantActions {

@@ -34,6 +34,7 @@ export function startRestaurantWorker(context: { config: WorkersConfig; logger: 
 }
 
 function requireVendorToken(config: WorkersConfig): string {
-  if (!config.VENDOR_TOKEN) throw new ConfigError('invalid worker configuration:\n  VENDOR_TOKEN: required (a vendor token: pnpm delivery token --role vendor --sub vendor-worker)');
+  if (!config.VENDOR_TOKEN)
+    throw new ConfigError('invalid worker configuration:\n  VENDOR_TOKEN: required (a vendor token: pnpm delivery token --role vendor --sub vendor-worker)');
   return config.VENDOR_TOKEN;
 }

@@ -16,9 +16,16 @@ export interface ServiceDatabase<DB> {
  * Starts a worker that needs only RabbitMQ in its own process. `stop()` stops the worker, then closes the bus.
  * @example const worker = await startOnRabbitMq('vendor', { config, logger }, wireRestaurantWorker);
  */
-export function startOnRabbitMq(name: string, { config, logger }: ProcessContext, wire: WireWorker<never, 'bus' | 'config' | 'logger'>): Promise<RunningWorker> {
+export function startOnRabbitMq(
+  name: string,
+  { config, logger }: ProcessContext,
+  wire: WireWorker<never, 'bus' | 'config' | 'logger'>,
+): Promise<RunningWorker> {
   const bus = createAmqpBus({ url: config.AMQP_URL, logger, name });
-  return wireAndOwn(() => wire({ bus, config, logger }), () => bus.close());
+  return wireAndOwn(
+    () => wire({ bus, config, logger }),
+    () => bus.close(),
+  );
 }
 
 /**

@@ -64,12 +64,7 @@ describe('MySQL event store', () => {
     const before = (await db.selectFrom('event_positions').select('last_position').executeTakeFirstOrThrow()).last_position;
     const placed = sampleOrderPlaced();
     await store.appendToStream(orderStreamId(placed.data.orderId), [placed, sampleOrderAccepted(placed.data.orderId)]);
-    const positions = await db
-      .selectFrom('events')
-      .select('global_position')
-      .where('global_position', '>', before)
-      .orderBy('global_position')
-      .execute();
+    const positions = await db.selectFrom('events').select('global_position').where('global_position', '>', before).orderBy('global_position').execute();
     expect(positions.map((row) => BigInt(row.global_position))).toEqual([BigInt(before) + 1n, BigInt(before) + 2n]);
   });
 
@@ -142,7 +137,12 @@ describe('MySQL event store', () => {
   it('retries a batch that lost a race on an event id; the loser gets a conflict, its batch-mate commits', async () => {
     const shared = sampleOrderPlaced();
     const eventId = shared.metadata.eventId;
-    const [elsewhere, loser, mate, hastyLoser] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()].map(orderStreamId) as [string, string, string, string];
+    const [elsewhere, loser, mate, hastyLoser] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()].map(orderStreamId) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     // Another process's append of the same event, not yet committed: both stores' outbox inserts wait
     // on its unique key, then fail on it (ER_DUP_ENTRY) once it commits.
     const outcomes = await db.connection().execute(async (other) => {

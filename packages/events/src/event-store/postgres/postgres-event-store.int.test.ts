@@ -129,7 +129,14 @@ describe('PostgreSQL event store', () => {
         await late.query(
           `insert into events (global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at)
            values ($1::bigint * 1000000, $2, 1, $3, $4, $5, $6, now())`,
-          [rows[0]!.xid, `things-${randomUUID()}`, lateEvent.metadata.eventId, lateEvent.type, JSON.stringify(lateEvent.data), JSON.stringify(lateEvent.metadata)],
+          [
+            rows[0]!.xid,
+            `things-${randomUUID()}`,
+            lateEvent.metadata.eventId,
+            lateEvent.type,
+            JSON.stringify(lateEvent.data),
+            JSON.stringify(lateEvent.metadata),
+          ],
         );
         // A patient reader waits for the open transaction rather than report the end early.
         const reading = store.readAll(start, 10);

@@ -110,12 +110,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
     }
   }
 
-  async function appendOnce(
-    streamId: string,
-    events: readonly NewEvent[],
-    expectedVersion: ExpectedVersion,
-    checkStoredFirst: boolean,
-  ): Promise<AppendResult> {
+  async function appendOnce(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion, checkStoredFirst: boolean): Promise<AppendResult> {
     // Only a failed check or a lost race can mean "already stored", so the happy path skips this read.
     if (checkStoredFirst) {
       const stored = await findStoredEvents(db, events);
@@ -134,20 +129,10 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
     throw new Error('unreachable: the expected version both failed and held');
   }
 
-  async function readStream(
-    streamId: string,
-    { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {},
-  ): Promise<RecordedEvent[]> {
+  async function readStream(streamId: string, { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
     let query = db
       .selectFrom('events')
-      .select([
-        sql<string>`global_position::text`.as('global_position'),
-        'stream_id',
-        'stream_version',
-        'event_type',
-        'data',
-        'metadata',
-      ])
+      .select([sql<string>`global_position::text`.as('global_position'), 'stream_id', 'stream_version', 'event_type', 'data', 'metadata'])
       .where('stream_id', '=', streamId)
       .where('stream_version', '>=', fromVersion)
       .orderBy('stream_version');
