@@ -33,7 +33,7 @@ export default defineConfig([
     index: 'index.ts',
     'relay.main': 'relay/relay.main.ts',
     'email.main': 'email/email.main.ts',
-    'vendor.main': 'vendor/vendor.main.ts',
+    'restaurant.main': 'restaurant/restaurant.main.ts',
     'projection.main': 'projection/projection.main.ts',
   }),
   server('cli', { main: 'main.ts', embedded: 'embedded/index.ts' }),

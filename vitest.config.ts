@@ -19,6 +19,11 @@ export default defineConfig({
     // The tests wait on databases, the broker and child processes far more than they compute: four files at
     // once on these two cores took the unit and integration tiers from 253 s to 98 s, the e2e tier to 205 s.
     maxWorkers: 4,
-    projects: [tier('unit', 5_000), tier('int', 30_000), tier('e2e', 120_000), { ...tier('fault', 300_000), test: { ...tier('fault', 300_000).test, fileParallelism: false } }],
+    projects: [
+      tier('unit', 5_000),
+      tier('int', 30_000),
+      tier('e2e', 120_000),
+      { ...tier('fault', 300_000), test: { ...tier('fault', 300_000).test, fileParallelism: false } },
+    ],
   },
 });

@@ -73,7 +73,10 @@ const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOStr
 
 async function main(): Promise<number> {
   const { scenarios }: { scenarios: readonly Scenario[] } = await import('./scenarios');
-  const listed = env.BENCH_SCENARIOS?.split(',').map((name) => name.trim()).filter(Boolean) ?? [];
+  const listed =
+    env.BENCH_SCENARIOS?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean) ?? [];
   const wanted = listed.length > 0 ? listed : undefined;
   const unknown = wanted?.filter((name) => !scenarios.some((scenario) => scenario.name === name)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
@@ -104,7 +107,8 @@ async function main(): Promise<number> {
   });
 
   const merge = env.BENCH_MERGE === '1';
-  if (merge && (!wanted || quick)) throw new Error('BENCH_MERGE=1 replaces some scenarios of the published results: use it with BENCH_SCENARIOS, without BENCH_QUICK');
+  if (merge && (!wanted || quick))
+    throw new Error('BENCH_MERGE=1 replaces some scenarios of the published results: use it with BENCH_SCENARIOS, without BENCH_QUICK');
   const command = `${quick ? 'BENCH_QUICK=1 ' : ''}${env.BENCH_SCENARIOS ? `BENCH_SCENARIOS=${env.BENCH_SCENARIOS} ` : ''}${merge ? 'BENCH_MERGE=1 ' : ''}pnpm bench`;
   const started = performance.now();
   const loadAtStart = os.loadavg()[0] ?? 0;
@@ -122,7 +126,16 @@ async function main(): Promise<number> {
       const base = { name: scenario.name, title: scenario.title, rows: [], checks: [], notes: [] };
       try {
         const outcome = await scenario.run({ settings, databases, log, earlier: reports });
-        reports.push({ ...base, ...outcome, checks: outcome.checks ?? [], notes: outcome.notes ?? [], status: 'ok', durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop(), run: run() });
+        reports.push({
+          ...base,
+          ...outcome,
+          checks: outcome.checks ?? [],
+          notes: outcome.notes ?? [],
+          status: 'ok',
+          durationMs: performance.now() - scenarioStarted,
+          peakRssBytes: rss.stop(),
+          run: run(),
+        });
       } catch (error) {
         const status = error instanceof ScenarioSkipped ? 'skipped' : 'failed';
         const message = error instanceof Error ? error.message : String(error);
@@ -159,10 +172,21 @@ async function main(): Promise<number> {
   if (merge) {
     // Only scenarios that ran to the end replace their published section.
     const published = JSON.parse(await readFile(new URL('latest.json', folder), 'utf8')) as BenchReport;
-    const merged = mergeIntoPublished(published, report, scenarios.map((scenario) => scenario.name));
+    const merged = mergeIntoPublished(
+      published,
+      report,
+      scenarios.map((scenario) => scenario.name),
+    );
     await writeFile(new URL('latest.json', folder), `${JSON.stringify(merged, null, 2)}\n`);
     await writeFile(new URL('latest.md', folder), renderMarkdown(merged));
-    log(`merged ${report.scenarios.filter((scenario) => scenario.status === 'ok').map((scenario) => scenario.name).join(', ') || 'nothing'} into bench/results/latest.json and latest.md`);
+    log(
+      `merged ${
+        report.scenarios
+          .filter((scenario) => scenario.status === 'ok')
+          .map((scenario) => scenario.name)
+          .join(', ') || 'nothing'
+      } into bench/results/latest.json and latest.md`,
+    );
   }
   return reports.some((scenario) => scenario.status === 'failed') ? 1 : 0;
 }

@@ -36,13 +36,30 @@ if (stale([newestIn(pkg('sdk', 'src')), mtime(pkg('sdk', 'package.json')), mtime
   process.stderr.write('building the SDK (its sources changed)\n');
   run(['--filter', '@delivery/sdk', 'run', 'build']);
 }
-const webSources = [newestIn(pkg('web', 'src')), newestIn(pkg('sdk', 'src')), mtime(pkg('web', 'index.html')), mtime(pkg('web', 'vite.config.ts')), mtime(pkg('web', 'package.json'))];
+const webSources = [
+  newestIn(pkg('web', 'src')),
+  newestIn(pkg('sdk', 'src')),
+  mtime(pkg('web', 'index.html')),
+  mtime(pkg('web', 'vite.config.ts')),
+  mtime(pkg('web', 'package.json')),
+];
 if (stale(webSources, [pkg('web', 'dist/index.html')])) {
   process.stderr.write('building the web page (its sources changed)\n');
   run(['--filter', '@delivery/web', 'run', 'build']);
 }
-const serverSources = [mtime(join(root, 'tsup.config.ts')), ...SERVER_PACKAGES.flatMap((name) => [newestIn(pkg(name, 'src')), mtime(pkg(name, 'package.json'))])];
-if (stale(serverSources, [pkg('cli', 'dist/main.js'), pkg('api', 'dist/main.js'), pkg('workers', 'dist/index.js'), pkg('events', 'dist/index.js'), pkg('projections', 'dist/index.js')])) {
+const serverSources = [
+  mtime(join(root, 'tsup.config.ts')),
+  ...SERVER_PACKAGES.flatMap((name) => [newestIn(pkg(name, 'src')), mtime(pkg(name, 'package.json'))]),
+];
+if (
+  stale(serverSources, [
+    pkg('cli', 'dist/main.js'),
+    pkg('api', 'dist/main.js'),
+    pkg('workers', 'dist/index.js'),
+    pkg('events', 'dist/index.js'),
+    pkg('projections', 'dist/index.js'),
+  ])
+) {
   process.stderr.write('building the server packages (their sources changed)\n');
   run(['exec', 'tsup', '--silent']);
 }

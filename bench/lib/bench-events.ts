@@ -31,11 +31,7 @@ export type FollowUpType = 'OrderAccepted' | 'OrderDelivered' | 'OrderCancelled'
 /** An event after `OrderPlaced`: the store does not judge, so the append benchmark may repeat one. */
 export function orderFollowUp(type: FollowUpType, orderId: string, options: { eventId?: string; occurredAt?: string } = {}): NewEvent {
   const data =
-    type === 'OrderCancelled'
-      ? { orderId, reason: 'changed my mind' }
-      : type === 'OrderRejected'
-        ? { orderId, reason: 'kitchen closed' }
-        : { orderId };
+    type === 'OrderCancelled' ? { orderId, reason: 'changed my mind' } : type === 'OrderRejected' ? { orderId, reason: 'kitchen closed' } : { orderId };
   return { type, data, metadata: metadata(options.eventId ?? randomUUID(), orderId, options.occurredAt ?? new Date().toISOString()) };
 }
 

@@ -74,10 +74,9 @@ export async function generateOrderHistory(url: string, targetEvents: number, bu
       const chunk = nextChunk();
       if (chunk.events.length === 0) return;
       await pool.query('insert into streams (stream_id, version) values ?', [chunk.streams]);
-      await pool.query(
-        'insert into events (global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at) values ?',
-        [chunk.events],
-      );
+      await pool.query('insert into events (global_position, stream_id, stream_version, event_id, event_type, data, metadata, recorded_at) values ?', [
+        chunk.events,
+      ]);
     }
   };
 
@@ -135,10 +134,7 @@ export async function scanEventsInPages(url: string, pageSize: number, budgetMs:
   try {
     for (;;) {
       if (performance.now() - started > budgetMs) return { rows, elapsedMs: performance.now() - started, complete: false };
-      const [page] = await pool.query<RowDataPacket[]>(
-        'select * from events where global_position > ? order by global_position limit ?',
-        [after, pageSize],
-      );
+      const [page] = await pool.query<RowDataPacket[]>('select * from events where global_position > ? order by global_position limit ?', [after, pageSize]);
       if (page.length === 0) return { rows, elapsedMs: performance.now() - started, complete: true };
       rows += page.length;
       after = String(page[page.length - 1]?.global_position);

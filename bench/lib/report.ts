@@ -16,7 +16,16 @@ export interface BenchReport {
 const ROW_HEADERS = ['subject', 'workload', 'conc.', 'rate', 'unit', 'p50 ms', 'p99 ms', 'n', 'errors', 'vs baseline', 'note'];
 const SUMMARY_HEADERS = ['scenario', 'status', 'time s', 'bench peak RSS MiB', 'detail'];
 const CHECK_HEADERS = ['target', 'measured', 'met'];
-const PROCESS_HEADERS = ['process', 'phase', 'RSS at start MiB', 'peak RSS under load MiB', 'lifetime peak (VmHWM) MiB', 'esbuild helper MiB', 'CPU cores', 'note'];
+const PROCESS_HEADERS = [
+  'process',
+  'phase',
+  'RSS at start MiB',
+  'peak RSS under load MiB',
+  'lifetime peak (VmHWM) MiB',
+  'esbuild helper MiB',
+  'CPU cores',
+  'note',
+];
 
 const integer = (value: number) => Math.round(value).toLocaleString('en-US');
 const millis = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '' : value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -63,7 +72,11 @@ const checkCells = (scenarios: readonly ScenarioReport[]): string[][] =>
 /** A fixed-width table for the terminal. */
 export function textTable(headers: readonly string[], rows: readonly string[][]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -138,7 +151,7 @@ export function renderMarkdown(report: BenchReport): string {
     '## Scenarios',
     '',
     "Peak RSS is the bench process's while each scenario ran (sampled every 50 ms). The API and the workers run as child processes of " +
-      'their real entry points in the api and pipeline scenarios (their memory is in those scenarios\' process tables, not here); ' +
+      "their real entry points in the api and pipeline scenarios (their memory is in those scenarios' process tables, not here); " +
       'load generators run in child processes too.',
     '',
     markdownTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)),

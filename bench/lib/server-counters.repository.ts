@@ -24,10 +24,7 @@ export async function mariadbCounters(serverUrl: string): Promise<ServerCounters
   const connection = await createConnection({ uri: url.toString() });
   try {
     const names = Object.keys(MARIADB_COUNTERS);
-    const [rows] = await connection.query<RowDataPacket[]>(
-      `show global status where variable_name in (${names.map(() => '?').join(', ')})`,
-      names,
-    );
+    const [rows] = await connection.query<RowDataPacket[]>(`show global status where variable_name in (${names.map(() => '?').join(', ')})`, names);
     return Object.fromEntries(rows.map((row) => [MARIADB_COUNTERS[String(row.Variable_name)] ?? String(row.Variable_name), Number(row.Value)]));
   } finally {
     await connection.end();

@@ -56,7 +56,11 @@ export function resetStatementTrace(): void {
 export function diffProfiles(later: StatementProfile, earlier: StatementProfile): StatementProfile {
   const before = new Map(earlier.kinds.map((kind) => [kind.kind, kind]));
   const kinds = later.kinds
-    .map((kind) => ({ kind: kind.kind, count: kind.count - (before.get(kind.kind)?.count ?? 0), totalMs: kind.totalMs - (before.get(kind.kind)?.totalMs ?? 0) }))
+    .map((kind) => ({
+      kind: kind.kind,
+      count: kind.count - (before.get(kind.kind)?.count ?? 0),
+      totalMs: kind.totalMs - (before.get(kind.kind)?.totalMs ?? 0),
+    }))
     .filter((kind) => kind.count > 0);
   return summarize(kinds);
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { entryPointOf, runnerArgsFor, type ProcessName } from '../../packages/cli/src/entry-points';
+import { entryPointOf, runnerArgsFor, type ProcessName } from '@delivery/cli/entry-points';
 
 /** A process the bench started itself: it is ended by its own pid, never by name. */
 export interface SystemProcess {
@@ -147,4 +147,3 @@ export async function waitUntilReady(apiUrl: string, api: SystemProcess, timeout
   }
   throw new Error(`${api.name} did not become ready${exited ? ' (it exited)' : ''}:\n${api.tail()}`);
 }
-

@@ -34,9 +34,7 @@ export class ThrowawayDatabases {
 
   async mysql(): Promise<ThrowawayDatabase> {
     const name = newName();
-    await withMysql(this.urls.mysql, (connection) =>
-      connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`),
-    );
+    await withMysql(this.urls.mysql, (connection) => connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`));
     return this.remember(name, withDatabase(this.urls.mysql, name), () =>
       withMysql(this.urls.mysql, (connection) => connection.query(`DROP DATABASE IF EXISTS \`${name}\``)),
     );

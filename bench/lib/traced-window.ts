@@ -48,7 +48,13 @@ export async function traceWindow<T>(traced: SystemProcess, dir: string, load: (
 async function appears(file: string, traced: SystemProcess): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (await stat(file).then(() => true, () => false)) return;
+    if (
+      await stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await sleep(50);
   }
   throw new Error(`${traced.name} wrote no ${path.basename(file)} within 15 s:\n${traced.tail()}`);

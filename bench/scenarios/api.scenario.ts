@@ -153,7 +153,13 @@ export const apiScenario: Scenario = {
         row(BARE, peakPhase, connections, barePeak, cpuNote(subjects[0], peakPhase)),
         { ...row(API, peakPhase, connections, apiPeak, cpuNote(subjects[1], peakPhase)), ratio: { value: ratio, against: BARE } },
         row(BARE, halfPhase, undefined, bareHalf, cpuNote(subjects[0], halfPhase)),
-        row(API, halfPhase, undefined, apiHalf, `${cpuNote(subjects[1], halfPhase)}; p99 ${(apiHalf.p99Ms - bareHalf.p99Ms).toFixed(1)} ms above the bare route at the same rate`),
+        row(
+          API,
+          halfPhase,
+          undefined,
+          apiHalf,
+          `${cpuNote(subjects[1], halfPhase)}; p99 ${(apiHalf.p99Ms - bareHalf.p99Ms).toFixed(1)} ms above the bare route at the same rate`,
+        ),
       ];
       const checks: TargetCheck[] = [
         { target: `order.place ≥ ${TARGET_RATIO} × the bare route (requests/s)`, actual: `${ratio.toFixed(2)} ×`, met: ratio >= TARGET_RATIO },
@@ -185,7 +191,7 @@ export const apiScenario: Scenario = {
           'The API runs as a process of its own from its entry point (packages/api/src/main.ts under node --import tsx, as `pnpm delivery start api` ' +
             'runs it; NODE_ENV=production, logs at info as JSON lines to a file), on throwaway MariaDB/PostgreSQL databases and a RabbitMQ vhost; ' +
             'the bare route in another process (bench/targets/bare-order-route.main.ts). Memory: VmRSS of each pid sampled every 50 ms while it is ' +
-            'loaded, and VmHWM, the kernel\'s lifetime high-water mark (start-up included); tsx\'s esbuild service, when it runs (not when ' +
+            "loaded, and VmHWM, the kernel's lifetime high-water mark (start-up included); tsx's esbuild service, when it runs (not when " +
             "tsx's cache holds every file compiled), is a child process of each, reported apart. CPU per request: the server process's user+system time over the load divided by the requests answered.",
           ...diagnostics,
         ],
@@ -225,7 +231,8 @@ async function profiledPass(options: {
     const window = await traceWindow(traced.process, dir, () => load(seconds));
     // The API's own count: autocannon leaves out the answers still in flight when it stops.
     const requests = window.requests;
-    const databaseOf = (name: string) => (env.MYSQL_URL?.endsWith(`/${name}`) ? 'MariaDB (events, read model)' : env.POSTGRES_URL?.endsWith(`/${name}`) ? 'PostgreSQL (menu)' : name);
+    const databaseOf = (name: string) =>
+      env.MYSQL_URL?.endsWith(`/${name}`) ? 'MariaDB (events, read model)' : env.POSTGRES_URL?.endsWith(`/${name}`) ? 'PostgreSQL (menu)' : name;
     const statements = Object.entries(window.statements)
       .filter(([, profile]) => profile.statements > 0)
       .map(([database, profile]) => `${databaseOf(database)}: ${describePerUnit(profile, requests, 'order.place')}`);

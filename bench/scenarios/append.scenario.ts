@@ -37,8 +37,8 @@ export const appendScenario: Scenario = {
 /** How the profile lines of the append and peer scenarios are measured. */
 export const PROFILE_METHOD = [
   'Profile lines: statements counted and timed in this process as they are sent (mysql2 tracing channel, a wrapper of pg.Client#query), by ' +
-    "the target's own database, over all its rounds and the warm-up; \"ms waiting\" = from sending a statement to its answer, so a lock wait " +
+    'the target\'s own database, over all its rounds and the warm-up; "ms waiting" = from sending a statement to its answer, so a lock wait ' +
     'or a commit flush shows up in the statement that waits. CPU: this process (the client: store code, Kysely, driver) and every process of ' +
-    'the server (/proc), during the target\'s own rounds. Server counters are global (SHOW GLOBAL STATUS; pg_current_wal_lsn), so anything else ' +
+    "the server (/proc), during the target's own rounds. Server counters are global (SHOW GLOBAL STATUS; pg_current_wal_lsn), so anything else " +
     'using the server then is counted too.',
 ];

@@ -88,7 +88,9 @@ export const growthScenario: Scenario = {
           log(`growth: round ${round + 1}/${settings.rounds}, ${step.size.toLocaleString('en-US')} events`);
           for (const [queryIndex, query] of QUERIES.entries()) {
             await timeCalls(WARM_UP_CALLS, (index) => query.call(step, settings.growthQueryCalls + round * WARM_UP_CALLS + index));
-            queryTimes[stepIndex]?.[queryIndex]?.push(...(await timeCalls(callsPerTurn, (index) => query.call(step, (index + round * callsPerTurn) % settings.growthQueryCalls))));
+            queryTimes[stepIndex]?.[queryIndex]?.push(
+              ...(await timeCalls(callsPerTurn, (index) => query.call(step, (index + round * callsPerTurn) % settings.growthQueryCalls))),
+            );
           }
           appendRounds[stepIndex]?.push(
             await runClosedLoop({
@@ -127,7 +129,10 @@ export const growthScenario: Scenario = {
             ...(stepIndex === 0
               ? {}
               : {
-                  ratio: { value: (1000 / mean(queryTimes[stepIndex]?.[queryIndex] ?? [])) / (1000 / mean(queryTimes[0]?.[queryIndex] ?? [])), against: `${shortSize(reference.size)} events` },
+                  ratio: {
+                    value: 1000 / mean(queryTimes[stepIndex]?.[queryIndex] ?? []) / (1000 / mean(queryTimes[0]?.[queryIndex] ?? [])),
+                    against: `${shortSize(reference.size)} events`,
+                  },
                   note: `p50 ${(summary.p50Ms / first.p50Ms).toFixed(2)} ×, p99 ${(summary.p99Ms / first.p99Ms).toFixed(2)} × the ${shortSize(reference.size)} figure`,
                 }),
           });

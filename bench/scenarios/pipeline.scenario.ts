@@ -120,7 +120,15 @@ export const pipelineScenario: Scenario = {
           const cpu = cpuWindow(pids);
           let measured: Omit<Phase, 'peaks' | 'cpu'> | undefined;
           try {
-            measured = await measurePhase(configuration.label, { rate: settings.pipelineRate, durationMs: settings.pipelineMs }, place, pollDb, probe, emails, settings);
+            measured = await measurePhase(
+              configuration.label,
+              { rate: settings.pipelineRate, durationMs: settings.pipelineMs },
+              place,
+              pollDb,
+              probe,
+              emails,
+              settings,
+            );
           } finally {
             const peaks = tracker.stop();
             const used = cpu.stop();
@@ -131,9 +139,7 @@ export const pipelineScenario: Scenario = {
         }
       }
 
-      const diagnostics = settings.profile
-        ? await profiledPass({ folder, env, workers, place, pollDb, probe, emails, settings, log })
-        : [];
+      const diagnostics = settings.profile ? await profiledPass({ folder, env, workers, place, pollDb, probe, emails, settings, log }) : [];
 
       const rows: BenchRow[] = [];
       const checks: TargetCheck[] = [];
@@ -325,7 +331,12 @@ async function measurePhase<DB>(
   return { label, placement, returnedAt, visibleAt };
 }
 
-function lagRow(subject: string, workload: string, phase: Omit<Phase, 'peaks' | 'cpu'>, arrivals: ReadonlyMap<string, number>): { row: BenchRow; p99Ms: number; missing: number } {
+function lagRow(
+  subject: string,
+  workload: string,
+  phase: Omit<Phase, 'peaks' | 'cpu'>,
+  arrivals: ReadonlyMap<string, number>,
+): { row: BenchRow; p99Ms: number; missing: number } {
   const lags: number[] = [];
   let missing = 0;
   for (const [orderId, returned] of phase.returnedAt) {

@@ -61,11 +61,17 @@ export const replayScenario: Scenario = {
           row(
             'replayOrderView',
             replay,
-            viewRows === undefined ? `batch ${REPLAY_DEFAULT_BATCH_SIZE}` : `batch ${REPLAY_DEFAULT_BATCH_SIZE}; ${viewRows.toLocaleString('en-US')} read-model rows for ${generated.orders.toLocaleString('en-US')} orders`,
+            viewRows === undefined
+              ? `batch ${REPLAY_DEFAULT_BATCH_SIZE}`
+              : `batch ${REPLAY_DEFAULT_BATCH_SIZE}; ${viewRows.toLocaleString('en-US')} read-model rows for ${generated.orders.toLocaleString('en-US')} orders`,
           ),
         ],
         checks: [
-          { target: `replay ≥ ${TARGET_RATE.toLocaleString('en-US')} events/s`, actual: `${Math.round(replayRate).toLocaleString('en-US')} events/s`, met: replayRate >= TARGET_RATE },
+          {
+            target: `replay ≥ ${TARGET_RATE.toLocaleString('en-US')} events/s`,
+            actual: `${Math.round(replayRate).toLocaleString('en-US')} events/s`,
+            met: replayRate >= TARGET_RATE,
+          },
           {
             target: `replay ≥ ${TARGET_RATIO} × the raw scan`,
             actual: `${(replayRate / scanRate).toFixed(2)} ×`,

@@ -44,19 +44,43 @@ export const runtimeScenario: Scenario = {
       log(`runtime: services mode, ${RUNNER[code]}, ${settings.pipelineRate} orders/s for ${settings.pipelineMs / 1000} s`);
       const services = await measureServices(code, settings, databases);
       processes.push(...services.processes);
-      rows.push({ subject: `API ready, ${RUNNER[code]}`, workload: 'spawn -> /readyz answers (databases migrated)', rate: services.readyMs / 1000, unit: 's', count: 1 });
+      rows.push({
+        subject: `API ready, ${RUNNER[code]}`,
+        workload: 'spawn -> /readyz answers (databases migrated)',
+        rate: services.readyMs / 1000,
+        unit: 's',
+        count: 1,
+      });
       if (code === 'built') {
         for (const row of services.processes) {
-          checks.push({ target: `${row.process} ≤ ${TARGET_SERVICE_MIB} MiB RSS under load (built)`, actual: `${(row.peakRssBytes / MiB).toFixed(0)} MiB`, met: row.peakRssBytes <= TARGET_SERVICE_MIB * MiB });
+          checks.push({
+            target: `${row.process} ≤ ${TARGET_SERVICE_MIB} MiB RSS under load (built)`,
+            actual: `${(row.peakRssBytes / MiB).toFixed(0)} MiB`,
+            met: row.peakRssBytes <= TARGET_SERVICE_MIB * MiB,
+          });
         }
       }
       log(`runtime: embedded mode, ${RUNNER[code]}: start, /healthz, ${EMBEDDED_ORDERS} orders`);
       const embedded = await measureEmbedded(code);
       processes.push(embedded.row);
-      rows.push({ subject: `embedded ready, ${RUNNER[code]}`, workload: 'spawn -> /healthz answers (PGlite started, migrated, seeded)', rate: embedded.readyMs / 1000, unit: 's', count: 1 });
+      rows.push({
+        subject: `embedded ready, ${RUNNER[code]}`,
+        workload: 'spawn -> /healthz answers (PGlite started, migrated, seeded)',
+        rate: embedded.readyMs / 1000,
+        unit: 's',
+        count: 1,
+      });
       if (code === 'built') {
-        checks.push({ target: `embedded peak ≤ ${TARGET_EMBEDDED_PEAK_MIB} MiB (VmHWM at ready, built)`, actual: `${(embedded.hwmAtReady / MiB).toFixed(0)} MiB`, met: embedded.hwmAtReady <= TARGET_EMBEDDED_PEAK_MIB * MiB });
-        checks.push({ target: `embedded ready ≤ ${TARGET_EMBEDDED_READY_MS / 1000} s (built)`, actual: `${(embedded.readyMs / 1000).toFixed(1)} s`, met: embedded.readyMs <= TARGET_EMBEDDED_READY_MS });
+        checks.push({
+          target: `embedded peak ≤ ${TARGET_EMBEDDED_PEAK_MIB} MiB (VmHWM at ready, built)`,
+          actual: `${(embedded.hwmAtReady / MiB).toFixed(0)} MiB`,
+          met: embedded.hwmAtReady <= TARGET_EMBEDDED_PEAK_MIB * MiB,
+        });
+        checks.push({
+          target: `embedded ready ≤ ${TARGET_EMBEDDED_READY_MS / 1000} s (built)`,
+          actual: `${(embedded.readyMs / 1000).toFixed(1)} s`,
+          met: embedded.readyMs <= TARGET_EMBEDDED_READY_MS,
+        });
       }
     }
     return {
@@ -82,7 +106,15 @@ async function measureServices(code: Code, settings: BenchSettings, databases: T
   const started: SystemProcess[] = [];
   try {
     const authSecret = randomBytes(32).toString('hex');
-    const env = await systemEnv({ mysqlUrl: mysql.url, postgresUrl: postgres.url, amqpUrl: vhost.url, authSecret, apiPort: await freePort(), smtpUrl: capture.url, deliveryDelayMs: 1_000 });
+    const env = await systemEnv({
+      mysqlUrl: mysql.url,
+      postgresUrl: postgres.url,
+      amqpUrl: vhost.url,
+      authSecret,
+      apiPort: await freePort(),
+      smtpUrl: capture.url,
+      deliveryDelayMs: 1_000,
+    });
     const spawnedAt = performance.now();
     const api = await startApi(folder, env, [], code);
     const readyMs = performance.now() - spawnedAt;
@@ -90,7 +122,13 @@ async function measureServices(code: Code, settings: BenchSettings, databases: T
     for (const name of WORKERS) started.push(await startWorker(name, folder, env, code));
     const place = await orderPlaceRequest(api.url, authSecret);
     const tracker = trackProcesses(Object.fromEntries(started.map((running) => [running.name, running.pid])));
-    const placed = await runAtFixedRate({ rate: settings.pipelineRate, durationMs: settings.pipelineMs, maxInFlight: 64, operation: () => placeOrder(place), onDone: () => undefined });
+    const placed = await runAtFixedRate({
+      rate: settings.pipelineRate,
+      durationMs: settings.pipelineMs,
+      maxInFlight: 64,
+      operation: () => placeOrder(place),
+      onDone: () => undefined,
+    });
     await Promise.race([capture.waitForMessages(placed.succeeded), sleep(settings.pipelineDrainMs)]);
     const peaks = tracker.stop();
     const phase = `${RUNNER[code]}, ${placed.succeeded} orders at ${settings.pipelineRate}/s`;
@@ -120,12 +158,25 @@ async function measureEmbedded(code: Code): Promise<{ readyMs: number; hwmAtRead
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const authSecret = randomBytes(32).toString('hex');
-  const env = { NODE_ENV: 'production', DELIVERY_MODE: 'embedded', DATA_DIR: `${folder.path}/data`, PORT: String(port), AUTH_SECRET: authSecret, LOG_FORMAT: 'json', LOG_LEVEL: 'warn' };
+  const env = {
+    NODE_ENV: 'production',
+    DELIVERY_MODE: 'embedded',
+    DATA_DIR: `${folder.path}/data`,
+    PORT: String(port),
+    AUTH_SECRET: authSecret,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'warn',
+  };
   const spawnedAt = performance.now();
   const embedded = startNodeProcess('embedded', CLI_MAIN[code], folder, { env, args: ['start', 'all'] });
   try {
     const deadline = spawnedAt + 120_000;
-    while (!(await fetch(`${apiUrl}/healthz`).then((response) => response.ok, () => false))) {
+    while (
+      !(await fetch(`${apiUrl}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      ))
+    ) {
       if (performance.now() > deadline) throw new Error(`embedded (${code}) did not answer /healthz:\n${embedded.tail()}`);
       await sleep(20);
     }

@@ -32,7 +32,11 @@ const eventStoreTarget =
   (backend: StoreBackend) =>
   (databases: ThrowawayDatabases): AppendTargetFactory =>
   async ({ poolSize }) => {
-    const { database, client: db, close } = await openTargetDatabase(
+    const {
+      database,
+      client: db,
+      close,
+    } = await openTargetDatabase(
       () => backend.database(databases),
       (url) => backend.open(url, poolSize),
       (opened) => backend.migrate(opened),

@@ -1,5 +1,5 @@
 import { createMysqlDb, migrateEventStore, type NewEvent } from '@delivery/events';
-import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import { createPool, type PoolConnection } from 'mysql2/promise';
 import { mariadbCounters } from '../lib/server-counters.repository';
 import type { ThrowawayDatabases } from '../lib/throwaway-databases';
 import type { AppendTargetFactory } from './append-target';
@@ -22,7 +22,11 @@ const INSERT_OUTBOX = `insert into outbox (event_id, stream_id, stream_version, 
 export const rawMysqlTarget =
   (databases: ThrowawayDatabases): AppendTargetFactory =>
   async ({ poolSize }) => {
-    const { database, client: pool, close } = await openTargetDatabase(
+    const {
+      database,
+      client: pool,
+      close,
+    } = await openTargetDatabase(
       () => databases.mysql(),
       // The settings of createMysqlDb, so both sides pay the same client costs.
       (url) => createPool({ uri: url, connectionLimit: poolSize, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' }),

@@ -1,8 +1,18 @@
-import { createAmqpBus, createLogger, handleProcessLifecycle, listParked, orderQueueNames, startTracing, type AmqpBus, type Logger, type MessageBus } from '@delivery/events';
+import {
+  createAmqpBus,
+  createLogger,
+  handleProcessLifecycle,
+  listParked,
+  orderQueueNames,
+  startTracing,
+  type AmqpBus,
+  type Logger,
+  type MessageBus,
+} from '@delivery/events';
 import type { Hono } from 'hono';
-import { openAppDeps, type AppDeps, type DeliveryMetricsSource, type ReadinessCheck } from './app-deps';
+import { openAppDeps, type AppDeps, type DeliveryMetricsSource, type ReadinessCheck } from './deps/app-deps';
 import { startOrderChangeFeed } from './live/order-change-feed';
-import { configWarnings, loadConfig } from './config';
+import { configWarnings, loadConfig } from './config/api-config';
 import { ensureApiDatabases, migrateApiDatabases } from './db/prepare-databases';
 import { seedMenu } from './menu/seed/menu-seed';
 import { startApiServer, type RunningServer } from './server';
@@ -41,10 +51,7 @@ export async function startApiProcess(env: Record<string, string | undefined>, l
  * (or when it could not start).
  * @example const api = await serveApi(deps, { release: () => closeEverything() });
  */
-export async function serveApi(
-  deps: AppDeps,
-  options: { hostname?: string; extraRoutes?: Hono; release(): Promise<void> },
-): Promise<RunningApi> {
+export async function serveApi(deps: AppDeps, options: { hostname?: string; extraRoutes?: Hono; release(): Promise<void> }): Promise<RunningApi> {
   const log = deps.logger;
   let server: RunningServer;
   try {

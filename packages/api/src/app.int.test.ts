@@ -196,7 +196,12 @@ describe('api over HTTP', () => {
     });
 
     it('answers 400 for a quantity out of range in a quote', async () => {
-      const response = await get('menu.quote', { items: [{ kind: 'food', id: 1, quantity: 1 }, { kind: 'bar', id: 1, quantity: 0 }] });
+      const response = await get('menu.quote', {
+        items: [
+          { kind: 'food', id: 1, quantity: 1 },
+          { kind: 'bar', id: 1, quantity: 0 },
+        ],
+      });
       expect(response.status).toBe(400);
       expect((await errorOf(response)).message).toBe('items[1].quantity: must be at least 1');
     });

@@ -6,7 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppDeps } from './app-deps';
+import type { AppDeps } from './deps/app-deps';
 import { checkReadiness } from './health/readiness';
 import { errorResponseBody } from './http/error-body';
 import { RETRY_AFTER_SECONDS, serviceUnavailableError } from './http/service-unavailable';
@@ -24,7 +24,7 @@ import { restError } from './rest/rest-error';
 import { retryAfterHeaders } from './limits/retry-after';
 import { subscriptionSlots } from './limits/subscription-slots';
 import { DEFAULT_WEB_APP_DIR, webAppRoutes } from './web/web-app.routes';
-import { appRouter } from './trpc/root.router';
+import { appRouter } from './router/root.router';
 import { registerDeliveryMetrics } from './http/delivery-metrics';
 import { createHttpMetrics } from './http/metrics';
 import { registerOutboxMetrics } from './http/outbox-metrics';
@@ -86,13 +86,14 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) =>
-        c.json(errorResponseBody('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, c.get('requestId')), 413),
+      onError: (c) => c.json(errorResponseBody('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, c.get('requestId')), 413),
     }),
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/metrics', metricsToken(deps.config.METRICS_TOKEN), async (c) => c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  app.get('/metrics', metricsToken(deps.config.METRICS_TOKEN), async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  );
 
   app.get('/readyz', async (c) => {
     const report = await checkReadiness(deps.checks, { timeoutMs: options.readinessTimeoutMs ?? 2_000, logger: c.get('logger') });

@@ -1,5 +1,5 @@
 // The API package's public surface. Clients (the SDK) import only `type AppRouter` from here.
-export { appRouter, createCaller, type AppRouter } from './trpc/root.router';
+export { appRouter, createCaller, type AppRouter } from './router/root.router';
 export { createInnerContext, createRequestContext, type Context } from './trpc/context';
 export {
   adminProcedure,
@@ -12,8 +12,16 @@ export {
   vendorProcedure,
 } from './trpc/trpc';
 export { formatError, formatIssuePath, type ErrorData, type InputIssue } from './trpc/error-formatter';
-export { ApiConfig, ConfigError, DEV_AUTH_SECRET, configWarnings, loadConfig } from './config';
-export { openAppDeps, type ApiDatabases, type ApiOrdersDatabase, type AppDeps, type DeliveryMetricsSource, type OpenAppDeps, type ReadinessCheck } from './app-deps';
+export { ApiConfig, ConfigError, DEV_AUTH_SECRET, configWarnings, loadConfig } from './config/api-config';
+export {
+  openAppDeps,
+  type ApiDatabases,
+  type ApiOrdersDatabase,
+  type AppDeps,
+  type DeliveryMetricsSource,
+  type OpenAppDeps,
+  type ReadinessCheck,
+} from './deps/app-deps';
 export { createApp, type AppEnv, type CreateAppOptions } from './app';
 export { startApiServer, type RunningServer } from './server';
 export { busReadiness, runApiMain, serveApi, startApiProcess, type RunningApi } from './api-process';
@@ -28,7 +36,7 @@ export type { MenuDatabase, FoodItemsTable, BarItemsTable } from './menu/menu.ta
 export { getMenuItem, listMenuItems, findMenuItemsByIds } from './menu/menu.repository';
 export { restRoutes } from './rest/rest.routes';
 export { createOpenApiDocument, type OpenApiDocumentOptions } from './rest/openapi-document';
-export type { ProcedureMeta } from './rest/procedure-meta';
+export type { ProcedureMeta } from './trpc/procedure-meta';
 export type { RestErrorBody } from './rest/rest-error';
 export { panelRoutes } from './panel/panel.routes';
 export { legacyRoutes } from './legacy/legacy.routes';

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ConfigError, DEV_AUTH_SECRET, isLoopbackHost } from '@delivery/events';
-import type { AppDeps } from './app-deps';
+import type { AppDeps } from './deps/app-deps';
 import { createApp, type CreateAppOptions } from './app';
 
 export interface RunningServer {
@@ -23,11 +23,7 @@ export interface RunningServer {
  * bodies cannot hold connections open (answers and SSE streams are not limited by these).
  * @example const server = await startApiServer(deps, 3000); ... await server.close();
  */
-export async function startApiServer(
-  deps: AppDeps,
-  port: number,
-  options: CreateAppOptions & { hostname?: string } = {},
-): Promise<RunningServer> {
+export async function startApiServer(deps: AppDeps, port: number, options: CreateAppOptions & { hostname?: string } = {}): Promise<RunningServer> {
   const app = createApp(deps, options);
   const hostname = options.hostname ?? deps.config.HOST;
   // The configuration refuses this for HOST; a hostname handed in here must not slip past it.

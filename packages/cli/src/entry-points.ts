@@ -15,7 +15,7 @@ const SOURCE_ENTRY_POINTS = {
   api: 'packages/api/src/main.ts',
   relay: 'packages/workers/src/relay/relay.main.ts',
   email: 'packages/workers/src/email/email.main.ts',
-  vendor: 'packages/workers/src/vendor/vendor.main.ts',
+  vendor: 'packages/workers/src/restaurant/restaurant.main.ts',
   projection: 'packages/workers/src/projection/projection.main.ts',
 } as const;
 
@@ -23,7 +23,7 @@ const BUILT_ENTRY_POINTS: Record<keyof typeof SOURCE_ENTRY_POINTS, string> = {
   api: 'packages/api/dist/main.js',
   relay: 'packages/workers/dist/relay.main.js',
   email: 'packages/workers/dist/email.main.js',
-  vendor: 'packages/workers/dist/vendor.main.js',
+  vendor: 'packages/workers/dist/restaurant.main.js',
   projection: 'packages/workers/dist/projection.main.js',
 };
 

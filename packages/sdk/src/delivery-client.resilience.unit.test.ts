@@ -5,8 +5,6 @@ import { clientFailureOf, conflictOf, deliveryErrorCode } from './delivery-error
 import { allOrders } from './order-pages';
 import { failure, ok, placed, scriptedFetch, silentFetch } from './testing/scripted-fetch';
 
-const items = [{ kind: 'food' as const, id: 1, quantity: 2 }];
-
 /** How long a promise takes to settle, and how: a failed call is caught, not thrown. */
 async function settle<T>(promise: Promise<T>): Promise<{ error: unknown; elapsedMs: number }> {
   const started = performance.now();

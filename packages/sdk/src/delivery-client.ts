@@ -108,8 +108,7 @@ export function createDeliveryClient(options: DeliveryClientOptions): DeliveryCl
         true: httpSubscriptionLink({ url, EventSource, eventSourceOptions: () => ({ fetch: subscriptionFetch }) }),
         false: httpBatchLink({
           url,
-          headers: ({ opList }) =>
-            authorizationHeader(tokenSource, { refresh: opList.some((op) => op.context[REFRESH_TOKEN_CONTEXT_KEY] === true) }),
+          headers: ({ opList }) => authorizationHeader(tokenSource, { refresh: opList.some((op) => op.context[REFRESH_TOKEN_CONTEXT_KEY] === true) }),
           fetch: baseFetch,
           maxURLLength: MAX_URL_LENGTH,
           maxItems: MAX_BATCH_ITEMS,

@@ -7,9 +7,7 @@ const PLACE_ORDER_PATH = 'order.place';
  * A random idempotency key: a UUID where `crypto.randomUUID` exists, else 32 random hex digits (browsers
  * expose `randomUUID` on https and localhost only, `getRandomValues` everywhere).
  */
-export function randomIdempotencyKey(
-  random: { getRandomValues(array: Uint8Array): Uint8Array; randomUUID?: () => string } = globalThis.crypto,
-): string {
+export function randomIdempotencyKey(random: { getRandomValues(array: Uint8Array): Uint8Array; randomUUID?: () => string } = globalThis.crypto): string {
   if (random.randomUUID) return random.randomUUID();
   return Array.from(random.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

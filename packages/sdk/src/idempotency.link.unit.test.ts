@@ -7,17 +7,19 @@ import type { AppRouter } from './router-types';
 /** The end of the chain: records every operation it is given and fails the first `failures` of them. */
 function recordingLink(failures = 0): { link: TRPCLink<AppRouter>; seen: Operation[] } {
   const seen: Operation[] = [];
-  const link: TRPCLink<AppRouter> = () => ({ op }) =>
-    observable((observer) => {
-      seen.push(op);
-      if (seen.length <= failures) {
-        observer.error(TRPCClientError.from(new Error('connection reset')));
-      } else {
-        observer.next({ result: { type: 'data', data: { orderId: 'o-1', status: 'pending', total: '1.00', version: 1 } } });
-        observer.complete();
-      }
-      return () => {};
-    });
+  const link: TRPCLink<AppRouter> =
+    () =>
+    ({ op }) =>
+      observable((observer) => {
+        seen.push(op);
+        if (seen.length <= failures) {
+          observer.error(TRPCClientError.from(new Error('connection reset')));
+        } else {
+          observer.next({ result: { type: 'data', data: { orderId: 'o-1', status: 'pending', total: '1.00', version: 1 } } });
+          observer.complete();
+        }
+        return () => {};
+      });
   return { link, seen };
 }
 

@@ -14,8 +14,7 @@ function errorWithCode(code?: string): TRPCClientError<AnyRouter> {
   return TRPCClientError.from({ error: { message: code, code: -32000, data: { code, httpStatus: 500 } } });
 }
 
-const decide = (op: Op, code: string | undefined, attempts = 1, maxAttempts = 3) =>
-  shouldRetry({ op, error: errorWithCode(code), attempts }, maxAttempts);
+const decide = (op: Op, code: string | undefined, attempts = 1, maxAttempts = 3) => shouldRetry({ op, error: errorWithCode(code), attempts }, maxAttempts);
 
 describe('retry policy', () => {
   describe('for a query', () => {

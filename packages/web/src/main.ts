@@ -34,7 +34,10 @@ function describeError(error: unknown): string {
 function renderMenu(food: readonly MenuItem[], bar: readonly MenuItem[]): void {
   const menu = element('menu');
   menu.replaceChildren();
-  for (const [kind, items] of [['food', food], ['bar', bar]] as const) {
+  for (const [kind, items] of [
+    ['food', food],
+    ['bar', bar],
+  ] as const) {
     const categories = new Map<string, MenuItem[]>();
     for (const item of items) categories.set(item.category, [...(categories.get(item.category) ?? []), item]);
     for (const [category, inCategory] of categories) {

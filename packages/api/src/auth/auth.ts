@@ -5,12 +5,7 @@ import { type AuthUser, InvalidTokenError, type VerifyOptions, verifyToken } fro
  * malformed or carries a bad or expired token is refused, never silently treated as anonymous.
  * @throws InvalidTokenError
  */
-export async function authenticate(
-  authorization: string | null | undefined,
-  secret: string,
-  now: Date,
-  options: VerifyOptions = {},
-): Promise<AuthUser | null> {
+export async function authenticate(authorization: string | null | undefined, secret: string, now: Date, options: VerifyOptions = {}): Promise<AuthUser | null> {
   if (authorization === null || authorization === undefined || authorization.trim() === '') return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw new InvalidTokenError('Authorization header must be "Bearer <token>"');

@@ -11,7 +11,11 @@ import { InvalidTokenError } from './jwt';
  * everyone else is refused before the route runs: 401 without a valid token, 403 with another role.
  * @example app.use('/dev/mail/*', loopbackOrAdmin({ secret, maxLifetimeSeconds, clock }));
  */
-export function loopbackOrAdmin(options: { secret: string; maxLifetimeSeconds: number; clock: Clock }): MiddlewareHandler<{ Variables: RequestLoggerVariables }> {
+export function loopbackOrAdmin(options: {
+  secret: string;
+  maxLifetimeSeconds: number;
+  clock: Clock;
+}): MiddlewareHandler<{ Variables: RequestLoggerVariables }> {
   return async function loopbackOrAdmin(c, next) {
     if (isDirectLoopback(c)) return next();
     const requestId = c.get('requestId');

@@ -1,7 +1,7 @@
 import { ensureMysqlDatabase, ensurePostgresDatabase, migrateEventStore, migratePostgresEventStore, sqlFamilyOf } from '@delivery/events';
 import { migrateProjections } from '@delivery/projections';
-import type { ApiDatabases } from '../app-deps';
-import type { ApiConfig } from '../config';
+import type { ApiDatabases } from './api-databases';
+import type { ApiConfig } from '../config/api-config';
 import { migrateMenu } from '../menu/migrations/migrate-menu';
 
 /** Creates the MySQL and PostgreSQL databases named in the configuration when they are missing. */

@@ -77,7 +77,9 @@ export function createReadModelReads<DB>(options: ReadModelReadsOptions<DB>): Re
   };
   const check = async () => {
     try {
-      judge(replicaHealthOf(await withTimeout(readReplicaStatus(replica), readTimeoutMs, `the replica did not answer within ${readTimeoutMs} ms`), maxLagSeconds));
+      judge(
+        replicaHealthOf(await withTimeout(readReplicaStatus(replica), readTimeoutMs, `the replica did not answer within ${readTimeoutMs} ms`), maxLagSeconds),
+      );
     } catch (error) {
       if (health.state !== 'down') logger.warn({ err: error }, 'read-model replica check failed');
       judge({ state: 'down', lagSeconds: null });

@@ -15,7 +15,11 @@ const HEAD_BYTES = 16 * 1024;
 /** The emails kept in `folder`, newest first, with their headers. A missing folder holds none. */
 export async function listKeptEmails(folder: string, limit = 200): Promise<KeptEmail[]> {
   const names = await readdir(folder).catch(() => [] as string[]);
-  const newest = names.filter((name) => EML_NAME.test(name)).sort().reverse().slice(0, limit);
+  const newest = names
+    .filter((name) => EML_NAME.test(name))
+    .sort()
+    .reverse()
+    .slice(0, limit);
   return Promise.all(newest.map(async (name) => ({ name, ...(await readHeaders(join(folder, name))) })));
 }
 
@@ -30,10 +34,18 @@ async function readHeaders(path: string): Promise<Omit<KeptEmail, 'name'>> {
   try {
     const buffer = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
-    const head = buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n\r?\n/)[0] ?? '';
+    const head =
+      buffer
+        .subarray(0, bytesRead)
+        .toString('utf8')
+        .split(/\r?\n\r?\n/)[0] ?? '';
     // Unfold continuation lines, then take the first value of each header we show.
     const lines = head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
-    const header = (name: string) => lines.find((line) => line.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? null;
+    const header = (name: string) =>
+      lines
+        .find((line) => line.toLowerCase().startsWith(`${name}:`))
+        ?.slice(name.length + 1)
+        .trim() ?? null;
     return { date: header('date'), to: header('to'), subject: header('subject') };
   } finally {
     await file.close();

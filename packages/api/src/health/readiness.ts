@@ -1,5 +1,10 @@
 import type { Logger } from '@delivery/events';
-import type { ReadinessCheck } from '../app-deps';
+
+/** One thing `/readyz` checks: resolves when reachable, throws (or times out) when not. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
 
 export interface ReadinessReport {
   ready: boolean;

@@ -1,5 +1,13 @@
+import type { AutoRedrive } from '@delivery/events';
 import { Gauge, type Registry } from 'prom-client';
-import type { DeliveryMetricsSource } from '../app-deps';
+
+/** What `/metrics` tells of the message flow: parked messages, and those the consumers put back by themselves. */
+export interface DeliveryMetricsSource {
+  /** Messages parked now in each work queue's parking queue. */
+  parkedCounts(): Promise<Record<string, number>>;
+  /** Messages put back by consumers of this process after the dependency that parked them came back. */
+  autoRedrives(): readonly AutoRedrive[];
+}
 
 /**
  * Parked messages per queue (read from the bus at each scrape) and the messages consumers put back by

@@ -34,5 +34,9 @@ export function registerOutboxMetrics<DB>(registry: Registry, options: { db: Kys
     });
   gauge('outbox_pending_rows', 'Outbox rows waiting for the relay', (status) => status.pending);
   gauge('outbox_oldest_pending_age_seconds', 'How long the oldest pending outbox row has waited', (status) => (status.oldestPendingAgeMs ?? 0) / 1000);
-  gauge('outbox_set_aside_rows', 'Outbox rows the relay set aside as unpublishable, waiting for an operator (pnpm delivery outbox)', (status) => status.setAside);
+  gauge(
+    'outbox_set_aside_rows',
+    'Outbox rows the relay set aside as unpublishable, waiting for an operator (pnpm delivery outbox)',
+    (status) => status.setAside,
+  );
 }

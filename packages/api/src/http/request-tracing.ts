@@ -10,10 +10,14 @@ import { routePath } from 'hono/route';
 export function requestTracing(): MiddlewareHandler {
   return async (c, next) => {
     const parent = contextOfTraceparent(c.req.header('traceparent'));
-    await inSpan(`${c.req.method} ${c.req.path}`, { kind: SpanKind.SERVER, parent, attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path } }, async (span) => {
-      await next();
-      span.updateName(`${c.req.method} ${routePath(c, -1)}`);
-      span.setAttribute('http.response.status_code', c.res.status);
-    });
+    await inSpan(
+      `${c.req.method} ${c.req.path}`,
+      { kind: SpanKind.SERVER, parent, attributes: { 'http.request.method': c.req.method, 'url.path': c.req.path } },
+      async (span) => {
+        await next();
+        span.updateName(`${c.req.method} ${routePath(c, -1)}`);
+        span.setAttribute('http.response.status_code', c.res.status);
+      },
+    );
   };
 }

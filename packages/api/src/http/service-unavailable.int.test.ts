@@ -2,9 +2,9 @@ import { silentLogger } from '@delivery/events';
 import { createTestMysqlDatabase, createTestPostgresDatabase, startTcpProxy, type TcpProxy } from '@delivery/events/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
-import { openAppDeps, type OpenAppDeps } from '../app-deps';
+import { openAppDeps, type OpenAppDeps } from '../deps/app-deps';
 import { signToken } from '../auth/jwt';
-import { loadConfig } from '../config';
+import { loadConfig } from '../config/api-config';
 import { migrateApiDatabases } from '../db/prepare-databases';
 import { seedMenu } from '../menu/seed/menu-seed';
 import { TEST_AUTH_SECRET } from '../testing';
@@ -48,7 +48,8 @@ const json = { 'content-type': 'application/json' };
 const placements = {
   tRPC: () => app.request('/trpc/order.place', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ items }) }),
   REST: () => app.request('/api/v1/orders', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: JSON.stringify({ items }) }),
-  legacy: () => app.request('/order/api/create', { method: 'POST', body: JSON.stringify({ items: [{ name: 'Bruschetta', quantity: 1 }], email: 'legacy@example.com' }) }),
+  legacy: () =>
+    app.request('/order/api/create', { method: 'POST', body: JSON.stringify({ items: [{ name: 'Bruschetta', quantity: 1 }], email: 'legacy@example.com' }) }),
 };
 const successStatus = { tRPC: 200, REST: 201, legacy: 201 } as const;
 

@@ -1,7 +1,7 @@
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import type { AuthUser } from '../auth/jwt';
 import { createInnerContext } from '../trpc/context';
-import { createCaller } from '../trpc/root.router';
+import { createCaller } from '../router/root.router';
 
 /**
  * The original paths carry no token, so each call runs as a fixed synthetic actor with the least role

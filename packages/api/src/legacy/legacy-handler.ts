@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import type { Context as HonoContext } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import type { RequestLoggerVariables } from '../http/request-logger';
 import { legacyCallers, type LegacyCallers } from './legacy-actors';
 import { legacyError } from './legacy-error';

@@ -1,6 +1,6 @@
 import { MenuKind, ValidationError } from '@delivery/events';
 import { Hono } from 'hono';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import { BarCategory, FoodCategory } from '../menu/menu.schemas';
 import type { LegacyCaller } from './legacy-actors';
 import { legacyHandler, withSlash, type LegacyEnv } from './legacy-handler';
@@ -20,8 +20,7 @@ function categoryOf(kind: MenuKind, text: string): string {
 const menuOf = (caller: LegacyCaller, kind: MenuKind) => (kind === 'food' ? caller.menu.food : caller.menu.bar);
 
 /** `items[2].alcoholContent` (procedure) -> `[2].alcohol_content` (the legacy body). */
-const fromItems = (prefix: string) => (path: string) =>
-  path.replace(/^items(?=\[|$)/, prefix).replace(/\balcoholContent\b/g, 'alcohol_content');
+const fromItems = (prefix: string) => (path: string) => path.replace(/^items(?=\[|$)/, prefix).replace(/\balcoholContent\b/g, 'alcohol_content');
 
 /**
  * The original menu paths, `/menu/api/{food,bar}/...` and `/menu/api/total/cost`, over the menu

@@ -3,7 +3,7 @@ import type { Order } from '@delivery/projections';
 import { TRPCError } from '@trpc/server';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import type { LegacyCallers } from './legacy-actors';
 import { legacyHandler, withSlash, type LegacyEnv } from './legacy-handler';
 import { resolveMenuNames } from './legacy-names';

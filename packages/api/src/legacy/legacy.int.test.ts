@@ -30,7 +30,10 @@ async function json<T>(response: Response, status: number): Promise<T> {
 async function project(orderId: string) {
   const recorded = await readOrderStream(api.deps.eventStore, orderId);
   const last = recorded.at(-1)!;
-  await applyOrderEvent({ db: api.deps.db.orders, store: api.deps.eventStore }, { streamId: orderStreamId(orderId), streamVersion: last.streamVersion, event: last.event });
+  await applyOrderEvent(
+    { db: api.deps.db.orders, store: api.deps.eventStore },
+    { streamId: orderStreamId(orderId), streamVersion: last.streamVersion, event: last.event },
+  );
 }
 
 const placeLegacyOrder = async (items = [{ name: 'Bruschetta', quantity: 2 }]) =>
@@ -113,7 +116,12 @@ describe('the original REST paths', () => {
       const foodMojito = (await json<LegacyMenuItem[]>(await call('GET', '/menu/api/food/getall/beverages'), 200)).find((item) => item.name === 'Mojito')!;
       const martini = (await json<LegacyMenuItem[]>(await call('GET', '/menu/api/bar/getall/Cocktails'), 200)).find((item) => item.name === 'Martini')!;
       const cost = await json<{ total_cost: string }>(
-        await call('POST', '/menu/api/total/cost', { items: [{ name: 'mojito', quantity: 2 }, { name: 'Martini', quantity: 1 }] }),
+        await call('POST', '/menu/api/total/cost', {
+          items: [
+            { name: 'mojito', quantity: 2 },
+            { name: 'Martini', quantity: 1 },
+          ],
+        }),
         200,
       );
       const cents = (price: string) => Math.round(Number(price) * 100);
@@ -145,7 +153,10 @@ describe('the original REST paths', () => {
     it('answers 400 for a missing email or an unknown item', async () => {
       const noEmail = await json<LegacyErrorBody>(await call('POST', '/order/api/create', { items: [{ name: 'Bruschetta', quantity: 1 }] }), 400);
       expect(noEmail.detail).toMatch(/^email: /);
-      const unknown = await json<LegacyErrorBody>(await call('POST', '/order/api/create', { items: [{ name: 'Nope', quantity: 1 }], email: 'a@example.com' }), 400);
+      const unknown = await json<LegacyErrorBody>(
+        await call('POST', '/order/api/create', { items: [{ name: 'Nope', quantity: 1 }], email: 'a@example.com' }),
+        400,
+      );
       expect(unknown.issues?.[0]?.path).toBe('items[0].name');
     });
 
@@ -179,7 +190,9 @@ describe('the original REST paths', () => {
 
     it('cancels and rejects through the commands, and refuses unknown statuses and ids', async () => {
       const cancelled = await placeLegacyOrder();
-      expect(await json<LegacyOrder>(await call('PUT', `/order/api/update/${cancelled.id}`, { status: 'cancelled' }), 200)).toMatchObject({ status: 'cancelled' });
+      expect(await json<LegacyOrder>(await call('PUT', `/order/api/update/${cancelled.id}`, { status: 'cancelled' }), 200)).toMatchObject({
+        status: 'cancelled',
+      });
       const rejected = await placeLegacyOrder();
       expect(await json<LegacyOrder>(await call('PUT', `/order/api/update/${rejected.id}`, { status: 'rejected' }), 200)).toMatchObject({ status: 'rejected' });
       const bogus = await json<LegacyErrorBody>(await call('PUT', `/order/api/update/${rejected.id}`, { status: 'eaten' }), 400);
@@ -187,8 +200,10 @@ describe('the original REST paths', () => {
       expect((await call('PUT', `/order/api/update/${crypto.randomUUID()}`, { status: 'accepted' })).status).toBe(404);
     });
 
-    it("answers 403 when asked to cancel an order placed outside the original paths", async () => {
-      const placed = await api.caller({ sub: 'alice', role: 'customer', email: 'alice@example.com' }).order.place({ items: [{ kind: 'food', id: 1, quantity: 1 }] });
+    it('answers 403 when asked to cancel an order placed outside the original paths', async () => {
+      const placed = await api
+        .caller({ sub: 'alice', role: 'customer', email: 'alice@example.com' })
+        .order.place({ items: [{ kind: 'food', id: 1, quantity: 1 }] });
       const refused = await json<LegacyErrorBody>(await call('PUT', `/order/api/update/${placed.orderId}`, { status: 'cancelled' }), 403);
       expect(refused.code).toBe('FORBIDDEN');
       expect(await json<LegacyOrder>(await call('GET', `/order/api/get/${placed.orderId}`), 200)).toMatchObject({ status: 'pending' });

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import type { LegacyEnv } from './legacy-handler';
 import { legacyMenuRoutes } from './legacy-menu.routes';
 import { legacyOrderRoutes } from './legacy-order.routes';

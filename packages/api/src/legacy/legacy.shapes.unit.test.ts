@@ -17,7 +17,10 @@ describe('legacy shapes', () => {
     });
 
     it('renames alcohol_content for bar items and drops fields the original did not have', () => {
-      expect(menuFieldsFromLegacy('bar', { id: 4, name: 'Stout', alcohol_content: 'Strong', colour: 'black' })).toEqual({ name: 'Stout', alcoholContent: 'Strong' });
+      expect(menuFieldsFromLegacy('bar', { id: 4, name: 'Stout', alcohol_content: 'Strong', colour: 'black' })).toEqual({
+        name: 'Stout',
+        alcoholContent: 'Strong',
+      });
       expect(menuFieldsFromLegacy('food', { name: 'Soup', alcohol_content: 'None' })).toEqual({ name: 'Soup' });
       expect(menuPatchFromLegacy('bar', { id: 4, alcohol_content: 'None' })).toEqual({ id: 4, alcoholContent: 'None' });
     });
@@ -25,8 +28,24 @@ describe('legacy shapes', () => {
 
   describe('going out', () => {
     it('writes menu items in snake_case', () => {
-      const bar = { id: 1, name: 'Martini', description: '', price: '8.50', available: true, category: 'Cocktails' as const, alcoholContent: 'Medium' as const };
-      expect(legacyMenuItem(bar)).toEqual({ id: 1, name: 'Martini', description: '', price: '8.50', available: true, category: 'Cocktails', alcohol_content: 'Medium' });
+      const bar = {
+        id: 1,
+        name: 'Martini',
+        description: '',
+        price: '8.50',
+        available: true,
+        category: 'Cocktails' as const,
+        alcoholContent: 'Medium' as const,
+      };
+      expect(legacyMenuItem(bar)).toEqual({
+        id: 1,
+        name: 'Martini',
+        description: '',
+        price: '8.50',
+        available: true,
+        category: 'Cocktails',
+        alcohol_content: 'Medium',
+      });
     });
 
     it('writes an order with its UUID as id and its lines as named items', () => {

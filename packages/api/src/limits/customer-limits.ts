@@ -44,9 +44,7 @@ function limitsOn(
   return {
     async placeOrder(customerId) {
       await options.ready;
-      await orders
-        .consume(customerId)
-        .catch(refused(`at most ${limits.ordersPerWindow} orders per ${limits.windowSeconds} s per customer`));
+      await orders.consume(customerId).catch(refused(`at most ${limits.ordersPerWindow} orders per ${limits.windowSeconds} s per customer`));
     },
     async openSubscription(customerId) {
       await options.ready;

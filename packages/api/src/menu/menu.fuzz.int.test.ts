@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../testing';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 
 let api: TestApi;
 let adminToken: string;
@@ -24,7 +24,23 @@ const edgyNumber = fc.oneof(
 const edgyString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary', maxLength: 50 }),
-  fc.constantFrom('', ' ', '\u0000', '\ud800', '8.50', '8.5', '-1.00', '1e3', '99999999.99', '100000000.00', 'Entrees', 'Beer', 'food', 'bar', 'x'.repeat(10_001)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    '8.50',
+    '8.5',
+    '-1.00',
+    '1e3',
+    '99999999.99',
+    '100000000.00',
+    'Entrees',
+    'Beer',
+    'food',
+    'bar',
+    'x'.repeat(10_001),
+  ),
 );
 const anyValue = fc.oneof(edgyNumber, edgyString, fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
 
@@ -35,7 +51,13 @@ function templateFor(path: string): unknown {
     kind === 'bar'
       ? { name: 'Pint', description: 'd', price: '4.50', available: true, category: 'Beer', alcoholContent: 'Medium' }
       : { name: 'Chips', description: 'd', price: '2.50', available: true, category: 'Sides' };
-  if (kind === 'quote') return { items: [{ kind: 'food', id: 1, quantity: 2 }, { kind: 'bar', id: 2, quantity: 1 }] };
+  if (kind === 'quote')
+    return {
+      items: [
+        { kind: 'food', id: 1, quantity: 2 },
+        { kind: 'bar', id: 2, quantity: 1 },
+      ],
+    };
   switch (name) {
     case 'list':
       return { category: item.category, available: true };

@@ -16,10 +16,7 @@ export interface PricedItem {
  * item, or of an order past its limits (`priceLines`).
  * @example const { lines, total } = await priceOrderLines(db, [{ kind: 'food', id: 3, quantity: 2 }]);
  */
-export async function priceOrderLines(
-  db: Kysely<MenuDatabase>,
-  items: readonly PricedItem[],
-): Promise<{ lines: OrderLine[]; total: Money }> {
+export async function priceOrderLines(db: Kysely<MenuDatabase>, items: readonly PricedItem[]): Promise<{ lines: OrderLine[]; total: Money }> {
   // The limits that need no menu come first, so input that can never be an order costs no query.
   checkLineCount(items.length);
   items.forEach((item, index) => checkQuantity(item.quantity, index));

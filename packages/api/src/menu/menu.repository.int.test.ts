@@ -26,11 +26,12 @@ describe('menu migrations', () => {
   });
 
   it('keep a negative price or an unknown category out even if a query skips the schemas', async () => {
+    await expect(db.insertInto('food_items').values({ name: 'x', price: '-1.00', category: 'Sides' }).execute()).rejects.toThrow(/check constraint/);
     await expect(
-      db.insertInto('food_items').values({ name: 'x', price: '-1.00', category: 'Sides' }).execute(),
-    ).rejects.toThrow(/check constraint/);
-    await expect(
-      db.insertInto('food_items').values({ name: 'x', price: '1.00', category: 'Beer' as never }).execute(),
+      db
+        .insertInto('food_items')
+        .values({ name: 'x', price: '1.00', category: 'Beer' as never })
+        .execute(),
     ).rejects.toThrow(/check constraint/);
   });
 });

@@ -52,8 +52,7 @@ function toColumns(fields: object) {
   };
 }
 
-const notFound = (kind: MenuKind, id: number, field?: string) =>
-  new NotFoundError(`${field ? `${field}: ` : ''}no ${kind} item with id ${id}`);
+const notFound = (kind: MenuKind, id: number, field?: string) => new NotFoundError(`${field ? `${field}: ` : ''}no ${kind} item with id ${id}`);
 
 export interface MenuListFilter {
   category?: string | undefined;
@@ -75,22 +74,18 @@ export async function getMenuItem<K extends MenuKind>(db: Kysely<MenuDatabase>, 
 }
 
 /** The items with these ids that exist, by id. */
-export async function findMenuItemsByIds<K extends MenuKind>(
-  db: Kysely<MenuDatabase>,
-  kind: K,
-  ids: readonly number[],
-): Promise<Map<number, MenuItemOf<K>>> {
+export async function findMenuItemsByIds<K extends MenuKind>(db: Kysely<MenuDatabase>, kind: K, ids: readonly number[]): Promise<Map<number, MenuItemOf<K>>> {
   if (ids.length === 0) return new Map();
-  const rows = await anyMenu(db).selectFrom(tableOf(kind)).selectAll().where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await anyMenu(db)
+    .selectFrom(tableOf(kind))
+    .selectAll()
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
   return new Map(rows.map((row) => [row.id, toItem(kind, row)]));
 }
 
 /** Inserts every item or none (one statement); returns them with their ids, in input order. */
-export async function createMenuItems<K extends MenuKind>(
-  db: Kysely<MenuDatabase>,
-  kind: K,
-  items: readonly MenuItemInputOf<K>[],
-): Promise<MenuItemOf<K>[]> {
+export async function createMenuItems<K extends MenuKind>(db: Kysely<MenuDatabase>, kind: K, items: readonly MenuItemInputOf<K>[]): Promise<MenuItemOf<K>[]> {
   if (items.length === 0) return [];
   const rows = await anyMenu(db)
     .insertInto(tableOf(kind))
@@ -137,17 +132,16 @@ export async function updateMenuItems<K extends MenuKind>(
 }
 
 /** Applies one patch to every item of the kind, locking rows in id order as `updateMenuItems` does. */
-export async function updateAllMenuItems<K extends MenuKind>(
-  db: Kysely<MenuDatabase>,
-  kind: K,
-  patch: MenuItemPatchOf<K>,
-): Promise<{ updated: number }> {
+export async function updateAllMenuItems<K extends MenuKind>(db: Kysely<MenuDatabase>, kind: K, patch: MenuItemPatchOf<K>): Promise<{ updated: number }> {
   const table = tableOf(kind);
   return anyMenu(db)
     .transaction()
     .execute(async (trx) => {
       await trx.selectFrom(table).select('id').orderBy('id').forUpdate().execute();
-      const result = await trx.updateTable(table).set({ ...toColumns(patch), updated_at: sql<Date>`now()` }).executeTakeFirst();
+      const result = await trx
+        .updateTable(table)
+        .set({ ...toColumns(patch), updated_at: sql<Date>`now()` })
+        .executeTakeFirst();
       return { updated: Number(result.numUpdatedRows) };
     });
 }
@@ -163,11 +157,7 @@ export async function deleteMenuItem(db: Kysely<MenuDatabase>, kind: MenuKind, i
  * Inserts the items only when the kind's table is empty. The table lock makes two processes seeding at
  * once insert the items once.
  */
-export async function insertMenuItemsIfEmpty<K extends MenuKind>(
-  db: Kysely<MenuDatabase>,
-  kind: K,
-  items: readonly MenuItemInputOf<K>[],
-): Promise<number> {
+export async function insertMenuItemsIfEmpty<K extends MenuKind>(db: Kysely<MenuDatabase>, kind: K, items: readonly MenuItemInputOf<K>[]): Promise<number> {
   const table = tableOf(kind);
   return db.transaction().execute(async (trx) => {
     await sql`LOCK TABLE ${sql.table(table)} IN SHARE ROW EXCLUSIVE MODE`.execute(trx);

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthUser } from '../auth/jwt';
 import { createTestApi, type TestApi } from '../testing';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -81,7 +81,15 @@ describe('menu router', () => {
       });
       expect(created).toEqual([
         { id: expect.any(Number), name: 'House lager', description: '', price: '4.10', available: true, category: 'Beer', alcoholContent: 'Medium' },
-        { id: expect.any(Number), name: 'Virgin mule', description: 'Ginger and lime', price: '0.20', available: false, category: 'Mocktails', alcoholContent: 'None' },
+        {
+          id: expect.any(Number),
+          name: 'Virgin mule',
+          description: 'Ginger and lime',
+          price: '0.20',
+          available: false,
+          category: 'Mocktails',
+          alcoholContent: 'None',
+        },
       ]);
       expect(created[1]!.id).toBeGreaterThan(created[0]!.id);
       await expect(api.caller(null).menu.bar.get({ id: created[0]!.id })).resolves.toEqual(created[0]);
@@ -124,16 +132,19 @@ describe('menu router', () => {
     it('refuses the same id twice in one batch', async () => {
       const [item] = await api.caller(admin).menu.food.create({ items: [newFood('Gravy')] });
       const message = await messageOf(
-        api.caller(admin).menu.food.update({ items: [{ id: item!.id, price: '1.00' }, { id: item!.id, price: '2.00' }] }),
+        api.caller(admin).menu.food.update({
+          items: [
+            { id: item!.id, price: '1.00' },
+            { id: item!.id, price: '2.00' },
+          ],
+        }),
       );
       expect(message).toBe(`items[1].id: id ${item!.id} appears more than once`);
     });
 
     it('refuses a patch that changes nothing', async () => {
       const [item] = await api.caller(admin).menu.food.create({ items: [newFood('Mash')] });
-      expect(await messageOf(api.caller(admin).menu.food.update({ items: [{ id: item!.id }] }))).toBe(
-        'items[0]: must change at least one field',
-      );
+      expect(await messageOf(api.caller(admin).menu.food.update({ items: [{ id: item!.id }] }))).toBe('items[0]: must change at least one field');
     });
 
     it('updates a bar item alcohol content', async () => {
@@ -192,7 +203,12 @@ describe('menu router', () => {
 
     it('refuses an unknown item, naming its place', async () => {
       const [item] = await api.caller(null).menu.food.list();
-      const call = api.caller(null).menu.quote({ items: [{ kind: 'food', id: item!.id, quantity: 1 }, { kind: 'bar', id: 999_997, quantity: 1 }] });
+      const call = api.caller(null).menu.quote({
+        items: [
+          { kind: 'food', id: item!.id, quantity: 1 },
+          { kind: 'bar', id: 999_997, quantity: 1 },
+        ],
+      });
       await expect(call).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'items[1].id: no bar item with id 999997' });
     });
 
@@ -209,7 +225,10 @@ describe('menu router', () => {
         { kind: 'food' as const, id: item!.id, quantity: 1 },
         { kind: 'food' as const, id: item!.id, quantity },
       ];
-      await expect(api.caller(null).menu.quote({ items })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^items\[2\]\.quantity: /) });
+      await expect(api.caller(null).menu.quote({ items })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(/^items\[2\]\.quantity: /),
+      });
     });
 
     it('is what the order side prices with', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { adminProcedure, publicProcedure, router } from '../trpc/trpc';
 import { priceOrderLines } from './menu.pricing';
 import { createMenuItems, deleteMenuItem, getMenuItem, listMenuItems, updateAllMenuItems, updateMenuItems } from './menu.repository';
-import { menuSchemas, MenuItemId, Quote, QuoteInput, type MenuItemOf, type MenuKindSchemas } from './menu.schemas';
+import { menuSchemas, MenuItemId, Quote, QuoteInput, type MenuKindSchemas } from './menu.schemas';
 
 /** The procedures of one menu (`menu.food.*` or `menu.bar.*`): reads are public, writes are for admins. */
 function createMenuKindRouter<K extends MenuKind>(kind: K) {

@@ -51,14 +51,10 @@ export type MenuItem = FoodItem | BarItem;
 const foodFields = { name: Name, description: Description, price: Price, available: z.boolean(), category: FoodCategory };
 const barFields = { ...foodFields, category: BarCategory, alcoholContent: AlcoholContent };
 
-export const FoodItemInput = z
-  .object({ ...foodFields, description: Description.default(''), available: z.boolean().default(true) })
-  .strict();
+export const FoodItemInput = z.object({ ...foodFields, description: Description.default(''), available: z.boolean().default(true) }).strict();
 export type FoodItemInput = z.output<typeof FoodItemInput>;
 
-export const BarItemInput = z
-  .object({ ...barFields, description: Description.default(''), available: z.boolean().default(true) })
-  .strict();
+export const BarItemInput = z.object({ ...barFields, description: Description.default(''), available: z.boolean().default(true) }).strict();
 export type BarItemInput = z.output<typeof BarItemInput>;
 
 export type MenuItemInputOf<K extends MenuKind> = K extends 'food' ? FoodItemInput : BarItemInput;
@@ -92,8 +88,7 @@ export interface MenuKindSchemas<K extends MenuKind> {
   delete: z.ZodType<{ id: number }, { id: number }>;
 }
 
-const ItemsOf = <T extends z.ZodType>(item: T) =>
-  z.array(item).min(1, 'must hold at least one item').max(500, 'must hold at most 500 items');
+const ItemsOf = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must hold at least one item').max(500, 'must hold at most 500 items');
 
 /** An update's items: each changes something, and no id appears twice (its last patch would silently win). */
 const UpdateItems = <T extends z.ZodType<{ id: number }>>(item: T) =>
@@ -139,9 +134,7 @@ export const QuoteItem = z
   .strict();
 export type QuoteItem = z.infer<typeof QuoteItem>;
 
-export const QuoteInput = z
-  .object({ items: z.array(QuoteItem).min(1, 'must hold at least one item').max(50, 'must hold at most 50 items') })
-  .strict();
+export const QuoteInput = z.object({ items: z.array(QuoteItem).min(1, 'must hold at least one item').max(50, 'must hold at most 50 items') }).strict();
 
 export const Quote = z.object({ lines: z.array(OrderLine), total: Money });
 export type Quote = z.infer<typeof Quote>;

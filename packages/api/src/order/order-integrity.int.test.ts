@@ -16,7 +16,13 @@ describe('what order.place accepts, the read side can read', () => {
 
   beforeAll(async () => {
     api = await createTestApi();
-    const dear = Array.from({ length: 50 }, (_, n) => ({ name: `Banquet ${n}`, description: 'for a hundred', price: '20000.00', available: true, category: 'Entrees' as const }));
+    const dear = Array.from({ length: 50 }, (_, n) => ({
+      name: `Banquet ${n}`,
+      description: 'for a hundred',
+      price: '20000.00',
+      available: true,
+      category: 'Entrees' as const,
+    }));
     dearIds = (await api.caller(admin).menu.food.create({ items: dear })).map((item) => item.id);
   });
   afterAll(() => api?.close());
@@ -42,7 +48,11 @@ describe('what order.place accepts, the read side can read', () => {
   });
 
   it('refuses the same item in two lines, which would pass the cap of one line', async () => {
-    const items = [{ kind: 'food' as const, id: 1, quantity: 100 }, { kind: 'bar' as const, id: 1, quantity: 1 }, { kind: 'food' as const, id: 1, quantity: 100 }];
+    const items = [
+      { kind: 'food' as const, id: 1, quantity: 100 },
+      { kind: 'bar' as const, id: 1, quantity: 1 },
+      { kind: 'food' as const, id: 1, quantity: 100 },
+    ];
     await expect(api.caller(alice).order.place({ items })).rejects.toThrow(/^items\[2\]\.id: the same food item as items\[0\]/);
   });
 
@@ -75,7 +85,9 @@ describe('what order.place accepts, the read side can read', () => {
   it('gives every loser of a race for the same order the real status in its CONFLICT, not the stream', async () => {
     const { orderId } = await api.caller(alice).order.place({ items: [{ kind: 'food', id: 1, quantity: 1 }] });
     const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => api.caller(vendor).order.accept({ orderId, expectedVersion: 1 })));
-    const losers = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as { code: string; message: string; cause: { currentStatus?: string } }] : []));
+    const losers = outcomes.flatMap((outcome) =>
+      outcome.status === 'rejected' ? [outcome.reason as { code: string; message: string; cause: { currentStatus?: string } }] : [],
+    );
     expect(losers).toHaveLength(7);
     for (const loser of losers) {
       expect(loser.code).toBe('CONFLICT');

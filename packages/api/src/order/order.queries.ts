@@ -4,7 +4,7 @@ import type { Context } from '../trpc/context';
 import { orderFromState } from './order.dto';
 import type { OrderHistoryEntry } from './order.schemas';
 import { requireReadable } from './order-access';
-import { VersionNotReachedError } from './version-not-reached.error';
+import { VersionNotReachedError } from '../trpc/version-not-reached.error';
 
 type QueryContext = Pick<Context, 'readModel' | 'eventStore'> & { user: NonNullable<Context['user']> };
 type WaitingContext = QueryContext & Pick<Context, 'waits'> & { config: Pick<Context['config'], 'MIN_VERSION_WAIT_MS'> };

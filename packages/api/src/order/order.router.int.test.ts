@@ -21,9 +21,7 @@ describe('order router', () => {
       const placed = await api.caller(alice).order.place(twoBurgers);
       expect(placed).toMatchObject({ status: 'pending', version: 1 });
       const order = await api.caller(alice).order.get({ orderId: placed.orderId });
-      expect(order.lines).toEqual([
-        { kind: 'food', itemId: 1, name: item.name, unitPrice: item.price, quantity: 2, lineTotal: expect.any(String) },
-      ]);
+      expect(order.lines).toEqual([{ kind: 'food', itemId: 1, name: item.name, unitPrice: item.price, quantity: 2, lineTotal: expect.any(String) }]);
       expect(order.total).toBe(order.lines[0]?.lineTotal);
       expect(order.email).toBe('alice@example.com');
     });
@@ -96,7 +94,10 @@ describe('order router', () => {
 
     it('refuses delivery before acceptance with a CONFLICT naming the current status and version', async () => {
       const { orderId } = await api.caller(alice).order.place(twoBurgers);
-      const error = await api.caller(vendor).order.markDelivered({ orderId }).catch((caught: unknown) => caught);
+      const error = await api
+        .caller(vendor)
+        .order.markDelivered({ orderId })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(TRPCError);
       expect((error as TRPCError).code).toBe('CONFLICT');
       expect((error as TRPCError).message).toMatch(/pending/);

@@ -2,10 +2,9 @@ import { ValidationError } from '@delivery/events';
 import { Order, OrderPage } from '@delivery/projections';
 import { z } from 'zod';
 import { priceOrderLines } from '../menu/menu.pricing';
-import { orderStatusChanges } from '../live/order-status.subscription';
+import { orderStatusChanges } from './order-status.subscription';
 import { authedProcedure, customerProcedure, router, vendorProcedure } from '../trpc/trpc';
-import { changeOrder } from './order-commands';
-import { placeOrder } from './place-order.handler';
+import { changeOrder, placeOrder } from './order.mutations';
 import { getOrderForUser, listOrdersForUser, orderHistoryForUser } from './order.queries';
 import {
   ChangeOrderInput,
@@ -53,7 +52,12 @@ export const orderRouter = router({
         summary: 'Place an order, priced from the menu',
         description:
           'Limited per customer (ORDER_RATE_LIMIT orders per ORDER_RATE_WINDOW_S seconds, 30 per 60 s by default): over it, 429 TOO_MANY_REQUESTS with a Retry-After header (seconds).',
-        errorResponses: { 400: 'Invalid input (the message names the field)', 401: 'No or bad token', 403: 'Wrong role', 429: 'Too many orders: wait the Retry-After seconds' },
+        errorResponses: {
+          400: 'Invalid input (the message names the field)',
+          401: 'No or bad token',
+          403: 'Wrong role',
+          429: 'Too many orders: wait the Retry-After seconds',
+        },
       },
     })
     .input(PlaceOrderInput)
@@ -93,25 +97,37 @@ export const orderRouter = router({
     .query(({ ctx, input }) => orderHistoryForUser(ctx, input.orderId)),
 
   cancel: customerProcedure
-    .meta({ roles: ['customer (owner)'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/cancel', tags, summary: 'Cancel a pending order', errorResponses: commandErrors } })
+    .meta({
+      roles: ['customer (owner)'],
+      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/cancel', tags, summary: 'Cancel a pending order', errorResponses: commandErrors },
+    })
     .input(ChangeOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'CancelOrder', input, { reason: null }, { ownerOnly: true })),
 
   accept: vendorProcedure
-    .meta({ roles: ['vendor'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/accept', tags, summary: 'Accept a pending order', errorResponses: commandErrors } })
+    .meta({
+      roles: ['vendor'],
+      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/accept', tags, summary: 'Accept a pending order', errorResponses: commandErrors },
+    })
     .input(ChangeOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'AcceptOrder', input, {})),
 
   reject: vendorProcedure
-    .meta({ roles: ['vendor'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/reject', tags, summary: 'Reject a pending order', errorResponses: commandErrors } })
+    .meta({
+      roles: ['vendor'],
+      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/reject', tags, summary: 'Reject a pending order', errorResponses: commandErrors },
+    })
     .input(RejectOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'RejectOrder', input, { reason: input.reason })),
 
   markDelivered: vendorProcedure
-    .meta({ roles: ['vendor'], openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/deliver', tags, summary: 'Mark an accepted order delivered', errorResponses: commandErrors } })
+    .meta({
+      roles: ['vendor'],
+      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/deliver', tags, summary: 'Mark an accepted order delivered', errorResponses: commandErrors },
+    })
     .input(ChangeOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'MarkOrderDelivered', input, {})),

@@ -28,10 +28,7 @@ export const OrderItemInput = z
 
 export const PlaceOrderInput = z
   .object({
-    items: z
-      .array(OrderItemInput)
-      .min(1, 'an order needs at least one item')
-      .max(ORDER_LIMITS.maxLines, `at most ${ORDER_LIMITS.maxLines} lines`),
+    items: z.array(OrderItemInput).min(1, 'an order needs at least one item').max(ORDER_LIMITS.maxLines, `at most ${ORDER_LIMITS.maxLines} lines`),
     email: z.email().max(254).optional(),
     idempotencyKey: z.string().min(1).max(200).optional(),
   })
@@ -39,9 +36,7 @@ export const PlaceOrderInput = z
 
 export const OrderIdInput = z.object({ orderId: OrderId }).strict();
 
-export const GetOrderInput = z
-  .object({ orderId: OrderId, minVersion: StreamVersion.min(1).optional() })
-  .strict();
+export const GetOrderInput = z.object({ orderId: OrderId, minVersion: StreamVersion.min(1).optional() }).strict();
 
 export const ListOrdersInput = z
   .object({
@@ -54,9 +49,7 @@ export const ListOrdersInput = z
 
 export const ChangeOrderInput = z.object({ orderId: OrderId, expectedVersion: ExpectedVersion }).strict();
 
-export const RejectOrderInput = z
-  .object({ orderId: OrderId, reason: z.string().trim().min(1).max(500), expectedVersion: ExpectedVersion })
-  .strict();
+export const RejectOrderInput = z.object({ orderId: OrderId, reason: z.string().trim().min(1).max(500), expectedVersion: ExpectedVersion }).strict();
 
 export const PlacedOrder = z.object({
   orderId: z.string(),

@@ -21,7 +21,8 @@ export interface PanelProcedure {
 }
 
 /** The subscription declares no output schema: what it yields, as API.md says. */
-const SUBSCRIPTION_OUTPUT = '{ id: string; data: { orderId: string; status: "pending" | "accepted" | "delivered" | "cancelled" | "rejected"; version: number; at: string } } (one per change)';
+const SUBSCRIPTION_OUTPUT =
+  '{ id: string; data: { orderId: string; status: "pending" | "accepted" | "delivered" | "cancelled" | "rejected"; version: number; at: string } } (one per change)';
 
 export function panelProcedure(entry: ProcedureEntry): PanelProcedure {
   const openapi = entry.meta.openapi;

@@ -4,8 +4,7 @@ import type { PanelProcedure } from './panel.catalog';
 export const PANEL_SCRIPT_PATH = '/panel/panel.js';
 export const PANEL_STYLE_PATH = '/panel/panel.css';
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 export const PANEL_STYLE = `
   :root { color-scheme: light dark; --muted: #6b7280; --line: #d1d5db; --accent: #2563eb; }

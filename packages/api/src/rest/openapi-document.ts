@@ -1,6 +1,6 @@
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { z } from 'zod';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 import { procedureExamples } from './procedure-examples';
 import { codeSamplesFor } from './code-samples';
 import { CREATING_PROCEDURES } from './rest.handler';
@@ -37,7 +37,11 @@ const RestErrorSchema = z.object({
     issues: z.array(InputIssueSchema).optional(),
     currentVersion: z.number().int().optional().meta({ description: 'CONFLICT: the version the command ran into' }),
     currentStatus: z.string().nullable().optional().meta({ description: 'CONFLICT: the status the command ran into' }),
-    retryAfterSeconds: z.number().int().optional().meta({ description: 'TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE (a database is down): seconds to wait (also the Retry-After header)' }),
+    retryAfterSeconds: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE (a database is down): seconds to wait (also the Retry-After header)' }),
     requestId: z.string().optional().meta({ description: 'Matches the x-request-id header and the server logs' }),
   }),
 });
@@ -45,8 +49,7 @@ const RestErrorSchema = z.object({
 type JsonObject = Record<string, unknown>;
 type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
 
-const asObject = (value: unknown): JsonObject | undefined =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
+const asObject = (value: unknown): JsonObject | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined);
 
 /** Puts each procedure's example on its operation: the body without path fields, and each parameter. */
 function addExamples(document: OpenAPIObject, routes: readonly RestRoute[]): void {
@@ -98,7 +101,7 @@ const errorResponse = (code: string, description: string) => ({
  * -9007199254740991 as the example of every id).
  */
 function completeOperations(document: OpenAPIObject, routes: readonly RestRoute[]): void {
-  const schemas = (document.components ??= {}).schemas ??= {};
+  const schemas = ((document.components ??= {}).schemas ??= {});
   schemas['error.PAYLOAD_TOO_LARGE'] ??= { title: 'Payload too large error (413)', description: 'The error information' } as SchemaObject;
   schemas['error.TOO_MANY_REQUESTS'] ??= { title: 'Too many requests error (429)', description: 'The error information' } as SchemaObject;
   for (const route of routes) {

@@ -1,7 +1,7 @@
 import type { AnyTRPCProcedure, AnyTRPCRouter, TRPCProcedureType } from '@trpc/server';
 import { z } from 'zod';
-import { appRouter } from '../trpc/root.router';
-import type { ProcedureMeta } from './procedure-meta';
+import { appRouter } from '../router/root.router';
+import type { ProcedureMeta } from '../trpc/procedure-meta';
 
 /** One procedure as the REST handler, the OpenAPI document and the panel see it. */
 export interface ProcedureEntry {

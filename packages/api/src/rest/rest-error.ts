@@ -3,7 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { serviceUnavailableError } from '../http/service-unavailable';
 import type { Context } from '../trpc/context';
 import type { ErrorData, InputIssue } from '../trpc/error-formatter';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 
 /**
  * A REST error body: `message` and `code` as the OpenAPI document describes them (`trpc-to-openapi`'s

@@ -16,7 +16,21 @@ afterAll(async () => {
 
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', '0', '-1', '1.5', '1e3', 'true', 'false', 'null', '9007199254740993', '2147483648', '%00', 'Entrees', '7d3f0a52-1c2e-4b8a-9f10-3e5d6c7b8a90'),
+  fc.constantFrom(
+    '',
+    '0',
+    '-1',
+    '1.5',
+    '1e3',
+    'true',
+    'false',
+    'null',
+    '9007199254740993',
+    '2147483648',
+    '%00',
+    'Entrees',
+    '7d3f0a52-1c2e-4b8a-9f10-3e5d6c7b8a90',
+  ),
 );
 const query = fc.dictionary(fc.constantFrom('id', 'category', 'available', 'limit', 'cursor', 'status', 'minVersion', 'x'), text, { maxKeys: 3 });
 const body = fc.oneof(

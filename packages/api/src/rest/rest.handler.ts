@@ -1,11 +1,11 @@
 import { callTRPCProcedure, TRPCError } from '@trpc/server';
 import type { Context as HonoContext } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import type { RequestLoggerVariables } from '../http/request-logger';
 import type { AuthVariables } from '../auth/authenticate-first';
 import { createInnerContext, type Context } from '../trpc/context';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 import { restError } from './rest-error';
 import { buildRouteTable, matchRoute, valueFromUrl, type RestRoute } from './rest-route-table';
 

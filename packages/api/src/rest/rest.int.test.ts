@@ -37,10 +37,7 @@ async function json<T>(response: Response, status: number): Promise<T> {
 }
 
 const placeOrder = async () =>
-  json<{ orderId: string; version: number }>(
-    await rest('POST', '/orders', { token: customer, body: { items: [{ kind: 'food', id: 1, quantity: 2 }] } }),
-    201,
-  );
+  json<{ orderId: string; version: number }>(await rest('POST', '/orders', { token: customer, body: { items: [{ kind: 'food', id: 1, quantity: 2 }] } }), 201);
 
 describe('REST /api/v1', () => {
   describe('menu', () => {
@@ -74,7 +71,7 @@ describe('REST /api/v1', () => {
       expect(Number(quote.total)).toBeCloseTo(Number(item.price) * 2, 2);
     });
 
-    it('lets only an admin write, and creates, updates and deletes in the procedures\' shapes', async () => {
+    it("lets only an admin write, and creates, updates and deletes in the procedures' shapes", async () => {
       const newItem = { items: [{ name: 'REST Soup', price: '4.50', category: 'Appetizers' }] };
       expect((await json<RestErrorBody>(await rest('POST', '/menu/food', { body: newItem }), 401)).code).toBe('UNAUTHORIZED');
       expect((await json<RestErrorBody>(await rest('POST', '/menu/food', { token: customer, body: newItem }), 403)).code).toBe('FORBIDDEN');
@@ -121,7 +118,9 @@ describe('REST /api/v1', () => {
 
     it('takes the vendor from pending through accepted to delivered, and refuses to reject a delivered order', async () => {
       const { orderId } = await placeOrder();
-      expect(await json(await rest('POST', `/orders/${orderId}/accept`, { token: vendor, body: { expectedVersion: 1 } }), 200)).toMatchObject({ status: 'accepted' });
+      expect(await json(await rest('POST', `/orders/${orderId}/accept`, { token: vendor, body: { expectedVersion: 1 } }), 200)).toMatchObject({
+        status: 'accepted',
+      });
       expect(await json(await rest('POST', `/orders/${orderId}/deliver`, { token: vendor }), 200)).toMatchObject({ status: 'delivered' });
       const refused = await json<RestErrorBody>(await rest('POST', `/orders/${orderId}/reject`, { token: vendor, body: { reason: 'too late' } }), 409);
       expect(refused.data).toMatchObject({ currentStatus: 'delivered', currentVersion: 3 });
@@ -175,7 +174,10 @@ describe('REST /api/v1', () => {
   });
 
   it('serves the docs pages (Scalar at /docs, Swagger UI at /docs/swagger) and every file they load from this server', async () => {
-    for (const [path, files] of [['/docs', 2], ['/docs/swagger', 3]] as const) {
+    for (const [path, files] of [
+      ['/docs', 2],
+      ['/docs/swagger', 3],
+    ] as const) {
       const page = await api.request(path);
       const html = await page.text();
       expect(page.status, path).toBe(200);

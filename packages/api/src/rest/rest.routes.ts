@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import type { RequestLoggerVariables } from '../http/request-logger';
 import { docsRoutes } from './docs.routes';
 import { createOpenApiDocument } from './openapi-document';

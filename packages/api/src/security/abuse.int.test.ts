@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app';
-import { customerLimitsConfig } from '../app-deps';
+import { customerLimitsConfig } from '../deps/app-deps';
 import { mysqlCustomerLimits } from '../limits/customer-limits';
 import { waitSlots, type WaitSlots } from '../limits/wait-slots';
 import { startApiServer } from '../server';
@@ -68,11 +68,16 @@ describe('one client cannot take the service', () => {
     afterAll(() => api?.closeAll());
 
     const follow = async (who: 'alice' | 'bob' | 'vendor', orderId: string) =>
-      api.request(`/trpc/order.onStatusChange?input=${encodeURIComponent(JSON.stringify({ orderId }))}`, { headers: { ...api.auth[who], accept: 'text/event-stream' } });
+      api.request(`/trpc/order.onStatusChange?input=${encodeURIComponent(JSON.stringify({ orderId }))}`, {
+        headers: { ...api.auth[who], accept: 'text/event-stream' },
+      });
 
     it('answers 429 with Retry-After past the limit, frees a slot when a client leaves, and serves others meanwhile', async () => {
       const orderId = await api.placeAlicesOrder();
-      const open = [await firstSseEvent(await follow('alice', orderId), { cancel: false }), await firstSseEvent(await follow('alice', orderId), { cancel: false })];
+      const open = [
+        await firstSseEvent(await follow('alice', orderId), { cancel: false }),
+        await firstSseEvent(await follow('alice', orderId), { cancel: false }),
+      ];
       expect(open.map(sseOutcome)).toEqual(['OK', 'OK']);
 
       const refused = await follow('alice', orderId);
@@ -103,9 +108,15 @@ describe('one client cannot take the service', () => {
     afterAll(() => api?.closeAll());
 
     it("refuses to send a confirmation to an address other than the token's", async () => {
-      const response = await api.request('/api/v1/orders', { method: 'POST', headers: { ...json, ...api.auth.alice }, body: JSON.stringify({ ...ITEMS, email: 'victim@example.com' }) });
+      const response = await api.request('/api/v1/orders', {
+        method: 'POST',
+        headers: { ...json, ...api.auth.alice },
+        body: JSON.stringify({ ...ITEMS, email: 'victim@example.com' }),
+      });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { issues: { path: string }[] }).issues).toEqual([{ path: 'email', message: expect.stringMatching(/your token's address/) }]);
+      expect(((await response.json()) as { issues: { path: string }[] }).issues).toEqual([
+        { path: 'email', message: expect.stringMatching(/your token's address/) },
+      ]);
     });
 
     it("takes the token's own address, in any case, or none", async () => {
@@ -134,7 +145,10 @@ describe('one client cannot take the service', () => {
     afterAll(() => api?.closeAll());
 
     const get = (who: 'alice' | 'bob', orderId: string, minVersion: number, signal?: AbortSignal) =>
-      api.request(`/trpc/order.get?input=${encodeURIComponent(JSON.stringify({ orderId, minVersion }))}`, { headers: api.auth[who], ...(signal ? { signal } : {}) });
+      api.request(`/trpc/order.get?input=${encodeURIComponent(JSON.stringify({ orderId, minVersion }))}`, {
+        headers: api.auth[who],
+        ...(signal ? { signal } : {}),
+      });
 
     it('answers an unknown order and a foreign one alike, at once, without waiting', async () => {
       taken = 0;
@@ -142,7 +156,8 @@ describe('one client cannot take the service', () => {
       const foreign = await get('bob', orderId, 5);
       const unknown = await get('bob', crypto.randomUUID(), 5);
       expect([foreign.status, unknown.status]).toEqual([404, 404]);
-      const messageOf = async (response: Response) => ((await response.json()) as { error: { message: string } }).error.message.replace(/[0-9a-f-]{36}/, '<id>');
+      const messageOf = async (response: Response) =>
+        ((await response.json()) as { error: { message: string } }).error.message.replace(/[0-9a-f-]{36}/, '<id>');
       expect(await messageOf(foreign)).toBe(await messageOf(unknown));
       expect(taken).toBe(0);
     });
@@ -183,7 +198,11 @@ describe('one client cannot take the service', () => {
 
     it('ends with NOT_FOUND after UNKNOWN_ORDER_WAIT_MS, the same for unknown and foreign orders', async () => {
       const follow = async (orderId: string) =>
-        firstSseEvent(await api.request(`/trpc/order.onStatusChange?input=${encodeURIComponent(JSON.stringify({ orderId }))}`, { headers: { ...api.auth.bob, accept: 'text/event-stream' } }));
+        firstSseEvent(
+          await api.request(`/trpc/order.onStatusChange?input=${encodeURIComponent(JSON.stringify({ orderId }))}`, {
+            headers: { ...api.auth.bob, accept: 'text/event-stream' },
+          }),
+        );
       const unknown = await follow(crypto.randomUUID());
       const foreign = await follow(await api.placeAlicesOrder());
       expect([sseOutcome(unknown), sseOutcome(foreign)]).toEqual(['NOT_FOUND', 'NOT_FOUND']);

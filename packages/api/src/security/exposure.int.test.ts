@@ -6,7 +6,7 @@ import { applyOrderEvent } from '@delivery/projections';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveApi } from '../api-process';
-import { DEV_AUTH_SECRET } from '../config';
+import { DEV_AUTH_SECRET } from '../config/api-config';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../auth/jwt';
 import { createTestApi, type TestApi } from '../testing';
 import { ADMIN, ALICE, codeOf, VENDOR } from './security-harness';
@@ -200,7 +200,14 @@ describe('who reaches what', () => {
     const secret = () => new TextEncoder().encode(api.deps.config.AUTH_SECRET);
     const now = () => Math.floor(Date.now() / 1000);
     const token = (iat: number, exp: number) =>
-      new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setIssuedAt(iat).setExpirationTime(exp).sign(secret());
+      new SignJWT({ role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('mallory')
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(TOKEN_AUDIENCE)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(secret());
     const list = async (bearer: string) => api.request('/trpc/order.list', { headers: { authorization: `Bearer ${bearer}` } });
 
     it('accepts a token within the cap', async () => {
@@ -215,7 +222,13 @@ describe('who reaches what', () => {
 
     it('refuses a token issued in the future, or with no issue time', async () => {
       expect((await list(await token(now() + 3600, now() + 7200))).status).toBe(401);
-      const noIat = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE).setExpirationTime(now() + 60).sign(secret());
+      const noIat = await new SignJWT({ role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('mallory')
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(TOKEN_AUDIENCE)
+        .setExpirationTime(now() + 60)
+        .sign(secret());
       expect((await list(noIat)).status).toBe(401);
     });
   });

@@ -2,7 +2,7 @@ import { orderStreamId, readOrderStream } from '@delivery/events';
 import { applyOrderEvent } from '@delivery/projections';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRouteTable, type RestRoute } from '../rest/rest-route-table';
-import { appRouter } from '../trpc/root.router';
+import { appRouter } from '../router/root.router';
 import { ADMIN, ROLE_NAMES, VENDOR, codeOf, createSecurityApi, firstSseEvent, sseOutcome, type RoleName, type SecurityApi } from './security-harness';
 
 /**
@@ -78,7 +78,11 @@ async function callTrpc(path: string, role: RoleName, input: Record<string, unkn
   }
   if (type === 'query') return codeOf(await api.request(`/trpc/${path}${query}`, { headers: api.auth[role] }));
   return codeOf(
-    await api.request(`/trpc/${path}`, { method: 'POST', headers: { ...api.auth[role], 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}) }),
+    await api.request(`/trpc/${path}`, {
+      method: 'POST',
+      headers: { ...api.auth[role], 'content-type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    }),
   );
 }
 

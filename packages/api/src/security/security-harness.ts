@@ -62,7 +62,10 @@ export interface SseEvent {
  * The first event of an SSE answer that is not tRPC's `connected` or a ping; the stream stays open unless
  * `cancel` is true (the default), as a client that read what it wanted and left.
  */
-export async function firstSseEvent(response: Response, options: { cancel?: boolean } = {}): Promise<SseEvent & { reader: ReadableStreamDefaultReader<Uint8Array> }> {
+export async function firstSseEvent(
+  response: Response,
+  options: { cancel?: boolean } = {},
+): Promise<SseEvent & { reader: ReadableStreamDefaultReader<Uint8Array> }> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffered = '';

@@ -2,14 +2,14 @@ import { silentLogger } from '@delivery/events';
 import { createTestMysqlDatabase, createTestPostgresDatabase } from '@delivery/events/testing';
 import type { Hono } from 'hono';
 import { createApp, type AppEnv, type CreateAppOptions } from '../app';
-import { openAppDeps, type AppDeps } from '../app-deps';
+import { openAppDeps, type AppDeps } from '../deps/app-deps';
 import type { AuthUser } from '../auth/jwt';
 import { signToken } from '../auth/jwt';
-import { loadConfig, type ApiConfig } from '../config';
+import { loadConfig, type ApiConfig } from '../config/api-config';
 import { migrateApiDatabases } from '../db/prepare-databases';
 import { seedMenu } from '../menu/seed/menu-seed';
 import { createInnerContext } from '../trpc/context';
-import { createCaller } from '../trpc/root.router';
+import { createCaller } from '../router/root.router';
 
 export const TEST_AUTH_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 

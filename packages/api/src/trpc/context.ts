@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps } from '../deps/app-deps';
 import { authenticate } from '../auth/auth';
 import { type AuthUser, InvalidTokenError } from '../auth/jwt';
 

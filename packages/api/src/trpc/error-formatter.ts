@@ -4,7 +4,7 @@ export { formatIssuePath };
 
 import type { TRPCDefaultErrorShape, TRPCError } from '@trpc/server';
 import { retryAfterSecondsOf } from '../limits/retry-after';
-import { VersionNotReachedError } from '../order/version-not-reached.error';
+import { VersionNotReachedError } from './version-not-reached.error';
 
 /** One problem with the input: the field's path as a client writes it (`items[2].quantity`) and why. */
 export interface InputIssue {

@@ -42,7 +42,12 @@ describe('error formatter', () => {
 
   it('keeps a long list of problems short in the message', () => {
     const schema = z.array(z.string());
-    const formatted = format(zodFailure(schema, Array.from({ length: 9 }, (_, index) => index)));
+    const formatted = format(
+      zodFailure(
+        schema,
+        Array.from({ length: 9 }, (_, index) => index),
+      ),
+    );
     expect(formatted.message).toMatch(/; and 4 more$/);
     expect(formatted.data.issues).toHaveLength(9);
   });

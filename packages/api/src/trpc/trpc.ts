@@ -2,9 +2,9 @@ import { DomainError } from '@delivery/events';
 import type { Role } from '@delivery/events';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { TooManyRequestsError } from '../limits/too-many-requests.error';
-import { VersionNotReachedError } from '../order/version-not-reached.error';
+import { VersionNotReachedError } from './version-not-reached.error';
 import { serviceUnavailableError } from '../http/service-unavailable';
-import type { ProcedureMeta } from '../rest/procedure-meta';
+import type { ProcedureMeta } from './procedure-meta';
 import type { Context } from './context';
 import { describeIssues, formatError, inputIssues } from './error-formatter';
 

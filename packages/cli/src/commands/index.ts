@@ -8,12 +8,4 @@ import { startCommand } from './start.command';
 import { tokenCommand } from './token.command';
 
 /** Every command of `pnpm delivery`; add one by writing `<name>.command.ts` and listing it here. */
-export const commands: readonly Command[] = [
-  migrateCommand,
-  seedMenuCommand,
-  tokenCommand,
-  startCommand,
-  replayCommand,
-  outboxCommand,
-  parkedCommand,
-];
+export const commands: readonly Command[] = [migrateCommand, seedMenuCommand, tokenCommand, startCommand, replayCommand, outboxCommand, parkedCommand];

@@ -33,7 +33,9 @@ async function showOutbox(env: Record<string, string | undefined>): Promise<numb
   const age = status.oldestPendingAgeMs === null ? '-' : `${(status.oldestPendingAgeMs / 1000).toFixed(1)} s`;
   console.log(`pending: ${status.pending}\noldest pending: ${age}\nset aside: ${status.setAside}`);
   for (const row of setAside) {
-    console.log(`  #${row.id} ${row.eventType} ${row.streamId} v${row.streamVersion} (event ${row.eventId}), set aside ${row.setAsideAt.toISOString()}: ${oneLine(row.error ?? 'no error recorded')}`);
+    console.log(
+      `  #${row.id} ${row.eventType} ${row.streamId} v${row.streamVersion} (event ${row.eventId}), set aside ${row.setAsideAt.toISOString()}: ${oneLine(row.error ?? 'no error recorded')}`,
+    );
   }
   if (status.setAside > 0) console.log('fix what the errors name, then: pnpm delivery outbox retry --all');
   return 0;

@@ -39,8 +39,11 @@ export const replayCommand: Command = {
     for (const event of result.skipped) {
       console.log(`skipped position ${event.globalPosition}: ${event.streamId} version ${event.streamVersion} (${event.eventType}): ${event.reason}`);
     }
-    if (result.skipped.length > 0) console.log(`${result.skipped.length} unreadable or dependent event(s) skipped; their orders stop before them in the read model`);
-    console.log(`replayed ${result.processed} events${result.resumedFrom ? ` (resumed from position ${result.resumedFrom})` : ''}; the read model is switched over`);
+    if (result.skipped.length > 0)
+      console.log(`${result.skipped.length} unreadable or dependent event(s) skipped; their orders stop before them in the read model`);
+    console.log(
+      `replayed ${result.processed} events${result.resumedFrom ? ` (resumed from position ${result.resumedFrom})` : ''}; the read model is switched over`,
+    );
     return 0;
   },
 };

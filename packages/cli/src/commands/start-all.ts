@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '@delivery/api';
 import { handleProcessLifecycle, STOP_TIMEOUT_MS } from '@delivery/events';
-import { resolveDeliveryMode } from '../embedded/delivery-mode';
+import { resolveDeliveryMode } from '../mode/delivery-mode';
 import { nodeSupportWarning } from '../node-support';
 import { startDevMailbox } from '../supervisor/dev-mailbox';
 import { startSupervisor } from '../supervisor/supervisor';
@@ -72,7 +72,13 @@ async function waitForHealth(url: string, exited: Promise<number>): Promise<bool
   void exited.then(() => (gone = true));
   const deadline = Date.now() + API_BOOT_TIMEOUT_MS;
   while (!gone && Date.now() < deadline) {
-    if (await fetch(url).then((response) => response.ok, () => false)) return true;
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return true;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return false;

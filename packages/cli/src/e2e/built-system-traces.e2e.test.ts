@@ -34,7 +34,15 @@ describe('the built system (node on dist/, as production runs it), traced by OTL
     const { placed } = await placeSampleOrder(customer);
     expect(await followUntilFinal(customer, placed.orderId)).toEqual(['pending', 'accepted', 'delivered']);
 
-    const placement = await receiver.waitFor((spans) => spans.find((span) => span.service === 'api' && span.name === 'order append' && span.attributes['order.id'] === placed.orderId && span.attributes['order.event_types'] === 'OrderPlaced'));
+    const placement = await receiver.waitFor((spans) =>
+      spans.find(
+        (span) =>
+          span.service === 'api' &&
+          span.name === 'order append' &&
+          span.attributes['order.id'] === placed.orderId &&
+          span.attributes['order.event_types'] === 'OrderPlaced',
+      ),
+    );
     const inTrace = (spans: readonly ReceivedSpan[]) => spans.filter((span) => span.traceId === placement.traceId);
     const trace = await receiver.waitFor((spans) => {
       const mine = inTrace(spans);

@@ -151,7 +151,8 @@ async function waitUntilDelivered(orderIds: readonly string[]): Promise<void> {
     let waiting = [...orderIds];
     const deadline = Date.now() + 120_000;
     while (waiting.length > 0) {
-      if (Date.now() > deadline) throw new Error(`${waiting.length} orders answered 2xx are not delivered in the read model: ${waiting.slice(0, 5).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`${waiting.length} orders answered 2xx are not delivered in the read model: ${waiting.slice(0, 5).join(', ')}`);
       const views = await Promise.all(waiting.map((orderId) => getOrder(readModel, orderId)));
       for (const view of views) if (view) expect(['pending', 'accepted', 'delivered']).toContain(view.status);
       waiting = waiting.filter((_, index) => views[index]?.status !== 'delivered');
@@ -204,7 +205,20 @@ async function outage(name: string, seconds: number, service: { stop(): Promise<
     ),
     spentDeliveries: Object.fromEntries(
       system.processes
-        .map((managed) => [managed.name, [...new Set(managed.logs.slice(logsBefore.get(managed) ?? 0).filter((line) => SPENT.has(String(line.msg))).map(errorOf))]] as const)
+        .map(
+          (managed) =>
+            [
+              managed.name,
+              [
+                ...new Set(
+                  managed.logs
+                    .slice(logsBefore.get(managed) ?? 0)
+                    .filter((line) => SPENT.has(String(line.msg)))
+                    .map(errorOf),
+                ),
+              ],
+            ] as const,
+        )
         .filter(([, errors]) => errors.length > 0),
     ),
   };

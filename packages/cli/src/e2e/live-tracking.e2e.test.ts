@@ -22,10 +22,7 @@ describe('live order tracking over SSE', () => {
     const { placed } = await placeSampleOrder(client);
     const seen: { status: string; version: number }[] = [];
     await new Promise<void>((resolve, reject) => {
-      client.order.onStatusChange.subscribe(
-        { orderId: placed.orderId },
-        { onData: ({ data }) => seen.push(data), onComplete: resolve, onError: reject },
-      );
+      client.order.onStatusChange.subscribe({ orderId: placed.orderId }, { onData: ({ data }) => seen.push(data), onComplete: resolve, onError: reject });
     });
     // The first message is the state at subscription time, which may already be accepted.
     expect(['pending', 'accepted']).toContain(seen[0]?.status);

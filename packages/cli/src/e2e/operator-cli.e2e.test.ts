@@ -61,9 +61,13 @@ describe('the operators\u2019 CLI against a running system', () => {
     const db = createMysqlDb<EventStoreDatabase>(system.env.MYSQL_URL ?? '');
     const damaged = sampleOrderPlaced();
     try {
-      await createMysqlEventStore({ db }).appendToStream(orderStreamId(damaged.data.orderId), [{ ...damaged, data: { ...damaged.data, total: '100000000.00' } }], {
-        expectedVersion: 'no_stream',
-      });
+      await createMysqlEventStore({ db }).appendToStream(
+        orderStreamId(damaged.data.orderId),
+        [{ ...damaged, data: { ...damaged.data, total: '100000000.00' } }],
+        {
+          expectedVersion: 'no_stream',
+        },
+      );
     } finally {
       await db.destroy();
     }
@@ -78,7 +82,9 @@ describe('the operators\u2019 CLI against a running system', () => {
 
     const stopped = await runCli(['replay', 'orders'], system.env);
     expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(new RegExp(`the event at position \\d+ \\(${orderStreamId(damaged.data.orderId)} version 1, OrderPlaced\\) cannot be read: data\\.total`));
+    expect(stopped.stderr).toMatch(
+      new RegExp(`the event at position \\d+ \\(${orderStreamId(damaged.data.orderId)} version 1, OrderPlaced\\) cannot be read: data\\.total`),
+    );
     expect(stopped.stderr).toContain('--skip-unreadable');
 
     const skipped = await runCli(['replay', 'orders', '--skip-unreadable'], system.env);

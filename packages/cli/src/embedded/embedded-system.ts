@@ -1,16 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  busReadiness,
-  loadConfig,
-  openAppDeps,
-  pingDatabase,
-  serveApi,
-  startOrderChangeFeed,
-  type ApiOrdersDatabase,
-  type MenuDatabase,
-} from '@delivery/api';
+import { busReadiness, loadConfig, openAppDeps, pingDatabase, serveApi, startOrderChangeFeed, type ApiOrdersDatabase, type MenuDatabase } from '@delivery/api';
 import {
   AutoRedriveTally,
   createInProcessBus,
@@ -26,7 +17,7 @@ import { loadWorkersConfig, migrateWorkers, type EmailLogDatabase, type OutboxRe
 import type { Kysely } from 'kysely';
 import { ordersOperator, storedParked } from '../operator/operator-actions';
 import { operatorRoutes } from '../operator/operator.routes';
-import { embeddedPaths, lockDataDir, type DataDirLock } from './data-dir';
+import { embeddedPaths, lockDataDir, type DataDirLock } from '../mode/data-dir';
 import { startEmbeddedWorkers } from './embedded-workers';
 
 /** Every table of the system in one database: menu, event store and outbox, read model, email log. */

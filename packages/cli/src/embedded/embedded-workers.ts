@@ -1,18 +1,13 @@
 import { signToken, type ApiConfig } from '@delivery/api';
-import { systemClock, type EventStore, type InProcessBus, type Logger } from '@delivery/events';
-import { createDeliveryClient } from '@delivery/sdk';
+import type { EventStore, InProcessBus, Logger } from '@delivery/events';
 import {
-  createMailer,
-  domainOfAddress,
-  mailConfigFrom,
-  sdkVendorActions,
-  startEmailConsumer,
-  startOutboxRelay,
-  startProjectionConsumer,
-  startVendorConsumer,
-  type EmailLogDatabase,
+  wireEmailWorker,
+  wireProjectionWorker,
+  wireRelayWorker,
+  wireRestaurantWorker,
   type OutboxRelay,
   type WorkersConfig,
+  type EmailLogDatabase,
 } from '@delivery/workers';
 import type { Kysely } from 'kysely';
 
@@ -31,49 +26,31 @@ export interface EmbeddedWorkersOptions {
 }
 
 /**
- * The four workers of the system in this process: the outbox relay onto the in-process bus, and the
- * projection, email (into the mail folder) and vendor consumers on it. Returns the relay so that appends
- * can wake it.
+ * The four workers of the system in this process, wired as their own processes wire them, on the resources
+ * of this one: the outbox relay onto the in-process bus, and the projection, email (into the mail folder) and
+ * vendor consumers on it. Returns the relay so that appends can wake it.
  * @example const relay = await startEmbeddedWorkers({ db, bus, eventStore, apiUrl, config, workersConfig, logger, onStop });
  */
 export async function startEmbeddedWorkers(options: EmbeddedWorkersOptions): Promise<OutboxRelay> {
-  const { db, bus, eventStore, config, workersConfig, logger, onStop } = options;
-  const relay = startOutboxRelay({
-    db,
-    bus,
-    logger: logger.child({ component: 'relay' }),
-    batchSize: workersConfig.RELAY_BATCH_SIZE,
+  const { db, bus, eventStore, config, logger, onStop } = options;
+  const workersConfig: WorkersConfig = {
+    ...options.workersConfig,
     // Only a safety net here: every append wakes the relay.
-    pollIntervalMs: 1_000,
-  });
+    RELAY_POLL_INTERVAL_MS: 1_000,
+    API_URL: options.apiUrl,
+    VENDOR_TOKEN: options.workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL)),
+  };
+  const resources = (component: string) => ({ db, bus, store: eventStore, config: workersConfig, logger: logger.child({ component }) });
+
+  const relay = await wireRelayWorker(resources('relay'));
   onStop(() => relay.stop());
-
-  const projection = await startProjectionConsumer({ bus, db, store: eventStore, logger: logger.child({ component: 'projection' }) });
-  onStop(() => projection.stop());
-
-  const mail = mailConfigFrom(workersConfig);
-  const mailer = createMailer({ transport: mail.transport, from: mail.from });
-  onStop(async () => mailer.close());
-  const email = await startEmailConsumer({
-    bus,
-    db,
-    mailer,
-    logger: logger.child({ component: 'email' }),
-    prefetch: workersConfig.EMAIL_CONCURRENCY,
-    publicUrl: mail.publicUrl,
-    messageIdDomain: domainOfAddress(mail.from),
-  });
-  onStop(() => email.stop());
-
-  const vendorToken = workersConfig.VENDOR_TOKEN ?? (await signToken(config.AUTH_SECRET, { sub: 'vendor-worker', role: 'vendor' }, config.TOKEN_MAX_TTL));
-  const client = createDeliveryClient({ url: options.apiUrl, token: vendorToken, retry: { attempts: 1 } });
-  const vendor = await startVendorConsumer({
-    bus,
-    actions: sdkVendorActions(client),
-    clock: systemClock,
-    logger: logger.child({ component: 'vendor' }),
-    deliveryDelayMs: config.DELIVERY_DELAY_MS,
-  });
-  onStop(() => vendor.stop());
+  for (const [component, wire] of [
+    ['projection', wireProjectionWorker],
+    ['email', wireEmailWorker],
+    ['vendor', wireRestaurantWorker],
+  ] as const) {
+    const worker = await wire(resources(component));
+    onStop(() => worker.stop());
+  }
   return relay;
 }

@@ -3,7 +3,7 @@ import { createLogger, silentLogger } from '@delivery/events';
 import { startEmbeddedSystem, type RunningEmbeddedSystem } from './embedded-system';
 
 export { startEmbeddedSystem, type EmbeddedSystemOptions, type RunningEmbeddedSystem } from './embedded-system';
-export { resolveDeliveryMode, type DeliveryMode } from './delivery-mode';
+export { resolveDeliveryMode, type DeliveryMode } from '../mode/delivery-mode';
 
 export interface EmbeddedServerOptions {
   /** 0 (the default) picks a free port. */

@@ -1,6 +1,6 @@
 import { createLogger, handleProcessLifecycle, startTracing } from '@delivery/events';
 import { readableLogLine } from '../supervisor/readable-log';
-import { dataDirOf } from './data-dir';
+import { dataDirOf } from '../mode/data-dir';
 import { startEmbeddedSystem } from './embedded-system';
 
 const COMPONENTS = ['api', 'relay', 'projection', 'email', 'vendor', 'bus', 'event-store'];
@@ -14,16 +14,19 @@ export async function startEmbedded(env: Record<string, string | undefined>, wri
   const dataDir = dataDirOf(env);
   const color = Boolean(process.stdout.isTTY);
   const level = env.LOG_LEVEL ?? 'info';
-  const logger = env.LOG_FORMAT === 'json' ? createLogger({ name: 'embedded', level }) : createLogger({
-    name: 'embedded',
-    level,
-    destination: {
-      write(line) {
-        const component = /"component":"([a-z-]+)"/.exec(line)?.[1] ?? 'embedded';
-        write(readableLogLine(component, line.trimEnd(), { color, index: Math.max(0, COMPONENTS.indexOf(component)) }));
-      },
-    },
-  });
+  const logger =
+    env.LOG_FORMAT === 'json'
+      ? createLogger({ name: 'embedded', level })
+      : createLogger({
+          name: 'embedded',
+          level,
+          destination: {
+            write(line) {
+              const component = /"component":"([a-z-]+)"/.exec(line)?.[1] ?? 'embedded';
+              write(readableLogLine(component, line.trimEnd(), { color, index: Math.max(0, COMPONENTS.indexOf(component)) }));
+            },
+          },
+        });
   // A signal while PGlite starts ends the process at once; once up, SIGTERM/SIGINT stop the system within the
   // bound every process keeps.
   const lifecycle = handleProcessLifecycle({ logger });
@@ -33,7 +36,9 @@ export async function startEmbedded(env: Record<string, string | undefined>, wri
     await system.stop();
     await tracing.shutdown();
   });
-  write(`delivery-system is up (embedded): API on ${system.url} (listening on ${system.listening}; try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`);
+  write(
+    `delivery-system is up (embedded): API on ${system.url} (listening on ${system.listening}; try /trpc/menu.food.list), emails in ${system.mailFolder} and at ${system.url}/dev/mail, data in ${dataDir}; Ctrl-C stops it`,
+  );
   // `start` keeps the process running; the lifecycle ends it.
   return 0;
 }

@@ -9,8 +9,8 @@ import {
   silentLogger,
   type AmqpConnection,
 } from '@delivery/events';
-import { DataDirInUseError, dataDirOf, embeddedPaths, lockDataDir } from '../embedded/data-dir';
-import { resolveDeliveryMode } from '../embedded/delivery-mode';
+import { DataDirInUseError, dataDirOf, embeddedPaths, lockDataDir } from '../mode/data-dir';
+import { resolveDeliveryMode } from '../mode/delivery-mode';
 import { amqpParked, ordersOperator, storedParked, type OperatorActions } from './operator-actions';
 import { remoteOperator } from './remote-operator';
 

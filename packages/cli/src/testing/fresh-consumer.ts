@@ -34,10 +34,7 @@ export async function installFreshConsumer(options: {
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(folder, '.npmrc'), options.npmrc);
 
-  const install =
-    packageManager === 'npm'
-      ? ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']
-      : ['install', '--prefer-offline'];
+  const install = packageManager === 'npm' ? ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'] : ['install', '--prefer-offline'];
   await runCommand(packageManager, install, { cwd: folder, timeoutMs: INSTALL_TIMEOUT_MS });
   await runCommand(packageManager, ['run', 'build'], { cwd: folder, timeoutMs: BUILD_TIMEOUT_MS });
   return {

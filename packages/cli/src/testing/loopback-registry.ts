@@ -28,7 +28,10 @@ async function waitForRegistry(url: string, exited: Promise<unknown>, output: ()
   void exited.then(() => (gone = true));
   while (Date.now() < deadline) {
     if (gone) throw new Error(`verdaccio exited before it answered:\n${output()}`);
-    const answered = await fetch(`${url}/-/ping`).then((response) => response.ok, () => false);
+    const answered = await fetch(`${url}/-/ping`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (answered) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -86,7 +89,8 @@ export async function startLoopbackRegistry(folder: string): Promise<LoopbackReg
     return {
       url,
       npmrc,
-      publish: (tarball) => runCommand('npm', ['publish', tarball, '--registry', `${url}/`, '--userconfig', join(folder, '.npmrc')], { cwd: folder, timeoutMs: 60_000 }),
+      publish: (tarball) =>
+        runCommand('npm', ['publish', tarball, '--registry', `${url}/`, '--userconfig', join(folder, '.npmrc')], { cwd: folder, timeoutMs: 60_000 }),
       stop,
     };
   } catch (error) {

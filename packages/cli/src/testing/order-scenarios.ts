@@ -2,10 +2,7 @@ import type { DeliveryClient } from '@delivery/sdk';
 
 /** Places an order of two food items and a drink at menu prices, with the quote for comparison. */
 export async function placeSampleOrder(client: DeliveryClient) {
-  const [food, bar] = await Promise.all([
-    client.menu.food.list.query({ available: true }),
-    client.menu.bar.list.query({ available: true }),
-  ]);
+  const [food, bar] = await Promise.all([client.menu.food.list.query({ available: true }), client.menu.bar.list.query({ available: true })]);
   const items = [
     { kind: 'food' as const, id: food[0]!.id, quantity: 2 },
     { kind: 'food' as const, id: food[1]!.id, quantity: 1 },

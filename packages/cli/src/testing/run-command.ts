@@ -19,7 +19,13 @@ export function runCommand(
     execFile(
       command,
       args,
-      { cwd: options.cwd, timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024, env: { ...withoutPackageManagerVariables(process.env), ...options.env } },
+      {
+        cwd: options.cwd,
+        timeout: options.timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...withoutPackageManagerVariables(process.env), ...options.env },
+      },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`${command} ${args.join(' ')} failed in ${options.cwd}: ${error.message}\n${stdout}\n${stderr}`.trim()));
         else resolve(stdout);

@@ -6,7 +6,10 @@ export async function waitUntilReady(apiUrl: string, process: ManagedProcess): P
   let exited = false;
   void process.exited.then(() => (exited = true));
   while (Date.now() < deadline && !exited) {
-    const ready = await fetch(`${apiUrl}/readyz`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${apiUrl}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

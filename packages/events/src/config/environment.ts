@@ -75,7 +75,12 @@ export function networkList(networks: readonly string[]): BlockList {
 
 const networks = z
   .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .refine((parts) => parts.every((part) => parseNetwork(part) !== null), {
     error: 'must be networks such as 10.0.0.0/8 or addresses such as 192.168.1.7, comma-separated',
   });
@@ -94,13 +99,19 @@ const EnvironmentSchema = z
     HOST: unsetWhenEmpty(
       z
         .string()
-        .refine((value) => isIP(value.replace(/^\[|\]$/g, '')) !== 0 || value === 'localhost', { error: 'must be an IP address (such as 127.0.0.1 or 0.0.0.0) or localhost' })
+        .refine((value) => isIP(value.replace(/^\[|\]$/g, '')) !== 0 || value === 'localhost', {
+          error: 'must be an IP address (such as 127.0.0.1 or 0.0.0.0) or localhost',
+        })
         .default('127.0.0.1'),
     ),
     PORT: unsetWhenEmpty(wholeNumber({ min: 0, max: 65_535 }).default(3000)),
     // The base URL people reach: OpenAPI `servers`, links in emails. Never taken from a request's Host header;
     // unset, the document names its own origin relatively (`/`) and emails link to the API's own address.
-    PUBLIC_URL: unsetWhenEmpty(url(['http:', 'https:']).transform((value) => value.replace(/\/+$/, '')).optional()),
+    PUBLIC_URL: unsetWhenEmpty(
+      url(['http:', 'https:'])
+        .transform((value) => value.replace(/\/+$/, ''))
+        .optional(),
+    ),
     MYSQL_URL: unsetWhenEmpty(url(['mysql:']).default('mysql://root@127.0.0.1:3306/delivery_system')),
     // A replica of MYSQL_URL's server for read-model reads (order.get, order.list); unset, the primary serves them.
     MYSQL_READ_URL: unsetWhenEmpty(url(['mysql:']).optional()),
@@ -113,9 +124,7 @@ const EnvironmentSchema = z
     MAIL_FROM: unsetWhenEmpty(z.string().optional()),
     // Where development emails are kept as .eml files (no mail server): listed at /dev/mail outside production.
     MAIL_DIR: unsetWhenEmpty(z.string().optional()),
-    AUTH_SECRET: unsetWhenEmpty(
-      z.string().min(32, { error: 'must be at least 32 characters (HS256 needs a 256-bit key)' }).default(DEV_AUTH_SECRET),
-    ),
+    AUTH_SECRET: unsetWhenEmpty(z.string().min(32, { error: 'must be at least 32 characters (HS256 needs a 256-bit key)' }).default(DEV_AUTH_SECRET)),
     // The longest life a token may have (exp - iat): a leaked token dies within it.
     TOKEN_MAX_TTL: unsetWhenEmpty(
       z

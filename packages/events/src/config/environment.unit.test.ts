@@ -142,9 +142,7 @@ describe('environment', () => {
   });
 
   it('warns about the original paths and names who may call them', () => {
-    const warnings = environmentWarnings(
-      loadEnvironment({ NODE_ENV: 'production', AUTH_SECRET: secret, LEGACY_API: 'on', LEGACY_API_ALLOW: '10.0.0.0/8' }),
-    );
+    const warnings = environmentWarnings(loadEnvironment({ NODE_ENV: 'production', AUTH_SECRET: secret, LEGACY_API: 'on', LEGACY_API_ALLOW: '10.0.0.0/8' }));
     expect(warnings).toEqual([expect.stringMatching(/LEGACY_API=on.*loopback, 10\.0\.0\.0\/8/)]);
   });
 

@@ -24,8 +24,7 @@ export function assertExpectedVersion(streamId: string, expected: ExpectedVersio
 
 /** The error of an append whose expected version does not hold. */
 export function expectedVersionConflict(streamId: string, expected: ExpectedVersion, current: number): ConflictError {
-  const wanted =
-    expected === 'no_stream' ? 'no stream' : expected === 'stream_exists' ? 'an existing stream' : `version ${expected}`;
+  const wanted = expected === 'no_stream' ? 'no stream' : expected === 'stream_exists' ? 'an existing stream' : `version ${expected}`;
   return new ConflictError(`stream ${streamId} is at version ${current}; expected ${wanted}`, current);
 }
 
@@ -67,12 +66,7 @@ export interface StoredEventRef {
  * An append some of whose event ids are stored already: an idempotent retry when all of them are,
  * in this stream; otherwise a conflict.
  */
-export function resolveStored(
-  streamId: string,
-  events: readonly NewEvent[],
-  stored: readonly StoredEventRef[],
-  current: number,
-): AppendResult {
+export function resolveStored(streamId: string, events: readonly NewEvent[], stored: readonly StoredEventRef[], current: number): AppendResult {
   const wholeAppend = stored.length === events.length && stored.every((row) => row.stream_id === streamId);
   if (!wholeAppend) {
     const ids = stored.map((row) => row.event_id).join(', ');

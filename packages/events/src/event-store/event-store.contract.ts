@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CURRENT_SCHEMA_VERSION } from '../order/order.events';
+import { sampleOrderPlaced } from '../messaging/testing/order-events';
+import { CURRENT_SCHEMA_VERSION, orderStreamId } from '../order/order.events';
+import type { OutboxRow } from '../outbox/outbox.table';
+import type { Clock } from '../shared/clock';
 import { ConflictError } from '../shared/errors';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, RecordedEvent } from './event-store';
 
@@ -14,6 +17,10 @@ export interface EventStoreHarness {
   otherStore?: EventStore;
   /** The event ids of a stream's outbox rows, in outbox order. */
   outboxEventIds(streamId: string): Promise<string[]>;
+  /** A store over the same tables whose time is `clock`'s (the outbox row's created_at). */
+  storeWithClock(clock: Clock): EventStore;
+  /** The outbox row of one event, as the database keeps it. */
+  outboxRow(eventId: string): Promise<OutboxRow>;
   teardown(): Promise<void>;
 }
 
@@ -148,12 +155,8 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
       it('serialises concurrent appends under any into versions 1..n with no gaps', async () => {
         const streamId = newStreamId();
         const results = await Promise.all(Array.from({ length: 20 }, (_, caller) => storeOf(caller).appendToStream(streamId, events(1))));
-        expect(results.map((result) => result.nextExpectedVersion).sort((a, b) => a - b)).toEqual(
-          Array.from({ length: 20 }, (_, index) => index + 1),
-        );
-        expect((await store().readStream(streamId)).map((entry) => entry.streamVersion)).toEqual(
-          Array.from({ length: 20 }, (_, index) => index + 1),
-        );
+        expect(results.map((result) => result.nextExpectedVersion).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
+        expect((await store().readStream(streamId)).map((entry) => entry.streamVersion)).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
       });
     });
 
@@ -184,10 +187,7 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
       it('stores an event id that two appends to different streams repeat once, refusing the second', async () => {
         const [first, second] = [newStreamId(), newStreamId()];
         const shared = newEvent();
-        const attempts = await Promise.allSettled([
-          store().appendToStream(first, [shared]),
-          store().appendToStream(second, [shared]),
-        ]);
+        const attempts = await Promise.allSettled([store().appendToStream(first, [shared]), store().appendToStream(second, [shared])]);
         expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(1);
         const refused = attempts.find((attempt) => attempt.status === 'rejected');
         expect(refused).toMatchObject({ reason: { code: 'CONFLICT' } });
@@ -264,6 +264,25 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
         await store().appendToStream(streamId, first);
         await store().appendToStream(streamId, second);
         expect(await harness.outboxEventIds(streamId)).toEqual([...first, ...second].map((event) => event.metadata.eventId));
+      });
+
+      it('writes the whole event, its place and its correlation id into the outbox', async () => {
+        const recordedAt = new Date('2025-03-04T05:06:07.890Z');
+        const placed = sampleOrderPlaced();
+        const streamId = orderStreamId(placed.data.orderId);
+        await harness.storeWithClock({ now: () => recordedAt }).appendToStream(streamId, [placed]);
+        const row = await harness.outboxRow(placed.metadata.eventId);
+        expect(row).toMatchObject({
+          stream_id: streamId,
+          stream_version: 1,
+          event_type: 'OrderPlaced',
+          correlation_id: placed.metadata.correlationId,
+          created_at: recordedAt,
+          published_at: null,
+          attempts: 0,
+          last_error: null,
+        });
+        expect(JSON.parse(row.payload)).toEqual(placed);
       });
 
       it('gets no row when the append conflicts', async () => {

@@ -44,11 +44,7 @@ export interface EventStore {
    * @example
    * const { nextExpectedVersion } = await store.appendToStream('order-42', [placed], { expectedVersion: 'no_stream' });
    */
-  appendToStream(
-    streamId: string,
-    events: readonly NewEvent[],
-    options?: { expectedVersion?: ExpectedVersion },
-  ): Promise<AppendResult>;
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
 
   /**
    * Reads one stream in version order.

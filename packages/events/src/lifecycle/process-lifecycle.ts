@@ -23,7 +23,11 @@ export interface ProcessLifecycle {
  * Entry points call it once, first thing.
  * @example const lifecycle = handleProcessLifecycle({ logger }); lifecycle.setStop(() => worker.stop());
  */
-export function handleProcessLifecycle(options: { logger: Pick<Logger, 'info' | 'warn' | 'error'>; stopTimeoutMs?: number; process?: LifecycleProcess }): ProcessLifecycle {
+export function handleProcessLifecycle(options: {
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  stopTimeoutMs?: number;
+  process?: LifecycleProcess;
+}): ProcessLifecycle {
   const { logger, stopTimeoutMs = STOP_TIMEOUT_MS } = options;
   const proc: LifecycleProcess = options.process ?? process;
   let stop: ((signal: NodeJS.Signals) => Promise<void>) | null = null;

@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '../shared/backoff';
+
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitBreakerOptions {
@@ -51,7 +53,7 @@ export class CircuitBreaker {
     const wasClosed = !this.opened;
     if (this.trial || wasClosed) {
       if (!wasClosed) this.failedTrials++;
-      this.openUntil = now + Math.min(this.options.maxCooldownMs, this.options.baseCooldownMs * 2 ** Math.min(this.failedTrials, 20));
+      this.openUntil = now + backoffDelayMs({ initialMs: this.options.baseCooldownMs, maxMs: this.options.maxCooldownMs }, this.failedTrials);
     }
     this.opened = true;
     this.trial = false;

@@ -51,7 +51,9 @@ export function createConsumerGate(options: {
           logger.info({ dependency, moved, messageIds }, 'put back messages parked while a dependency was down');
           options.onAutoRedrive?.({ queue, dependency, moved });
         })
-        .catch((error: unknown) => logger.error({ err: error, dependency, messageIds }, 'could not put back messages parked during an outage; redrive them by hand'));
+        .catch((error: unknown) =>
+          logger.error({ err: error, dependency, messageIds }, 'could not put back messages parked during an outage; redrive them by hand'),
+        );
     },
   });
 }

@@ -1,8 +1,8 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
-import type { Logger } from '../shared/logger';
 import type { AmqpConnection } from './amqp-connection';
 import { createConsumerGate } from './consumer-gate';
-import { delay, handleDelivery, type DeliveryOutcome } from './delivery-handling';
+import { delay } from '../shared/backoff';
+import { handleDelivery, type DeliveryOutcome } from './delivery-handling';
 import type { ConsumeOptions, Consumer } from './message-bus';
 import { redriveParked } from './parked';
 import { assertTopology } from './topology';

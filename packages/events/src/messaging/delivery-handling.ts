@@ -1,3 +1,4 @@
+import { backoffDelayMs, delay } from '../shared/backoff';
 import { dependencyFailureOf } from '../shared/dependency-failure';
 import { tracedHandler } from '../tracing/traced-messaging';
 import type { Logger } from '../shared/logger';
@@ -15,11 +16,10 @@ export class NonRetryableError extends Error {
   }
 }
 
-export const isRetryableByDefault = (error: unknown): boolean =>
-  !(error instanceof NonRetryableError || error instanceof MalformedMessageError);
+export const isRetryableByDefault = (error: unknown): boolean => !(error instanceof NonRetryableError || error instanceof MalformedMessageError);
 
 /** 200 ms, 400 ms, 800 ms, ... capped at 5 s: the wait before a failed message goes back to its queue. */
-export const defaultRetryDelayMs = (deliveryCount: number): number => Math.min(5_000, 200 * 2 ** Math.min(deliveryCount, 10));
+export const defaultRetryDelayMs = (deliveryCount: number): number => backoffDelayMs({ initialMs: 200, maxMs: 5_000 }, deliveryCount);
 
 /** What becomes of a delivery: done, parked for an operator, or back to the queue for another try. */
 export type DeliveryOutcome = 'ack' | 'park' | 'retry';
@@ -84,7 +84,8 @@ export async function handleDelivery(
     } catch (error) {
       const failure = gate ? dependencyFailureOf(error) : null;
       if (gate && failure && !stopSignal.aborted && Date.now() < deadline) {
-        if (!held) log.warn({ err: error, dependency: failure.dependency, reason: failure.reason }, 'a dependency is down; holding the message until it is back');
+        if (!held)
+          log.warn({ err: error, dependency: failure.dependency, reason: failure.reason }, 'a dependency is down; holding the message until it is back');
         held = true;
         gate.failed(permit, failure.dependency);
         continue;
@@ -120,21 +121,4 @@ async function retryLater(
   if (lastTry && gate && dependency) gate.noteParked(received.messageId, dependency);
   await delay(delayMs, stopSignal).promise;
   return 'retry';
-}
-
-/** A wait that ends early when `signal` aborts or `cancel()` is called, and never holds the process open after. */
-export function delay(ms: number, signal?: AbortSignal): { promise: Promise<void>; cancel(): void } {
-  let cancel!: () => void;
-  const promise = new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-    if (signal?.aborted) done();
-    cancel = done;
-  });
-  return { promise, cancel };
 }

@@ -34,7 +34,16 @@ const vhosts: TestVhost[] = [];
 /** Publishes once the publisher's channel is up (it opens in the background). */
 async function publish(bus: MessageBus, messages: Parameters<EventPublisher['publishEvents']>[0]): Promise<void> {
   const publisher = bus.createPublisher();
-  await expect.poll(() => publisher.publishEvents(messages).then(() => true, () => false), { timeout: 5_000 }).toBe(true);
+  await expect
+    .poll(
+      () =>
+        publisher.publishEvents(messages).then(
+          () => true,
+          () => false,
+        ),
+      { timeout: 5_000 },
+    )
+    .toBe(true);
   await publisher.close();
 }
 const buses: MessageBus[] = [];
@@ -74,7 +83,16 @@ describe.each(transports)('a dependency outage on $name', (transport) => {
     const { bus, parkedCount } = await transport.open();
     buses.push(bus);
     const dependency = dependentHandler();
-    consumers.push(await bus.consume({ queue: ORDER_QUEUES.confirmation, prefetch: 4, logger: silentLogger, handler: dependency.handler, retryDelayMs: () => 0, breaker: fastBreaker }));
+    consumers.push(
+      await bus.consume({
+        queue: ORDER_QUEUES.confirmation,
+        prefetch: 4,
+        logger: silentLogger,
+        handler: dependency.handler,
+        retryDelayMs: () => 0,
+        breaker: fastBreaker,
+      }),
+    );
     const placed = sampleOrderPlaced();
     await publish(bus, [sampleEventMessage(placed)]);
     // More failures than the delivery limit allows deliveries: only a hold survives them.

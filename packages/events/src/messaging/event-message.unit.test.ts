@@ -50,9 +50,7 @@ describe('event message', () => {
 
     it('refuses an event that breaks its schema', () => {
       const broken = { ...event, data: { ...event.data, total: 'twelve' } };
-      expect(() => encodeEventMessage({ streamId: `order-${event.data.orderId}`, streamVersion: 1, event: broken })).toThrow(
-        MalformedMessageError,
-      );
+      expect(() => encodeEventMessage({ streamId: `order-${event.data.orderId}`, streamVersion: 1, event: broken })).toThrow(MalformedMessageError);
     });
 
     it('refuses a stream id that is not the order of the event', () => {

@@ -167,9 +167,9 @@ describe('publisher and consumer', () => {
 
   it('refuses to publish an invalid event and sends nothing', async () => {
     const broken = { ...sampleOrderPlaced(), type: 'OrderTeleported' };
-    await expect(publisher.publishEvents([sampleEventMessage(sampleOrderPlaced()), { ...sampleEventMessage(sampleOrderPlaced()), event: broken }])).rejects.toThrow(
-      /invalid/,
-    );
+    await expect(
+      publisher.publishEvents([sampleEventMessage(sampleOrderPlaced()), { ...sampleEventMessage(sampleOrderPlaced()), event: broken }]),
+    ).rejects.toThrow(/invalid/);
     expect((await channel.checkQueue(ORDER_QUEUES.process)).messageCount).toBe(0);
   });
 
@@ -306,7 +306,10 @@ async function closeConnectionsOf(vhostName: string): Promise<void> {
   const run = promisify(execFile);
   // Tab-separated "pid<TAB>vhost" lines: the JSON formatter prints pids in a form close_connection refuses.
   const { stdout } = await run('rabbitmqctl', ['-q', '--no-table-headers', 'list_connections', 'pid', 'vhost']);
-  const connections = stdout.split('\n').map((line) => line.split('\t')).map(([pid = '', vhost = '']) => ({ pid, vhost }));
+  const connections = stdout
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .map(([pid = '', vhost = '']) => ({ pid, vhost }));
   const mine = connections.filter((entry) => entry.vhost === vhostName);
   expect(mine.length).toBeGreaterThan(0);
   for (const { pid } of mine) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: forced close']);

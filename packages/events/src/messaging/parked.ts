@@ -62,11 +62,7 @@ export async function listParked(connection: AmqpConnection, queue: string, limi
  * the messages of those ids (the others stay parked, in their place).
  * @example const { moved } = await redriveParked(connection, 'orders.confirmation');
  */
-export async function redriveParked(
-  connection: AmqpConnection,
-  queue: string,
-  options: { only?: ReadonlySet<string> } = {},
-): Promise<{ moved: number }> {
+export async function redriveParked(connection: AmqpConnection, queue: string, options: { only?: ReadonlySet<string> } = {}): Promise<{ moved: number }> {
   assertWorkQueue(queue);
   const channel = await openChannel<ConfirmChannel>(connection, true);
   const parked = parkedQueueName(queue);

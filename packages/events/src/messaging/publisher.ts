@@ -35,11 +35,7 @@ interface PublisherChannel {
  * A confirm-channel publisher over a reconnecting connection. Its setup declares the topology before
  * the first publish on every connection, so a confirmed message always has its queues to land in.
  */
-export function createEventPublisher(options: {
-  connection: AmqpConnection;
-  logger: Logger;
-  confirmTimeoutMs?: number;
-}): EventPublisher {
+export function createEventPublisher(options: { connection: AmqpConnection; logger: Logger; confirmTimeoutMs?: number }): EventPublisher {
   const { connection, logger } = options;
   const confirmTimeoutMs = options.confirmTimeoutMs ?? 30_000;
   let open: PublisherChannel | null = null;
@@ -64,10 +60,7 @@ export function createEventPublisher(options: {
   function publishOne(entry: PublisherChannel, message: EncodedEventMessage): { confirmed: Promise<void>; written: boolean } {
     let written = true;
     const confirmed = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new PublishError(`no confirm for event ${message.eventId} within ${confirmTimeoutMs} ms`)),
-        confirmTimeoutMs,
-      );
+      const timer = setTimeout(() => reject(new PublishError(`no confirm for event ${message.eventId} within ${confirmTimeoutMs} ms`)), confirmTimeoutMs);
       try {
         written = entry.channel.publish(
           ORDERS_EXCHANGE,

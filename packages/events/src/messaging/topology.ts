@@ -88,7 +88,11 @@ async function assertParkingQueue(model: TopologyConnection, name: string, logge
     await channel.assertQueue(name, { durable: true, arguments: PARKED_QUEUE_ARGUMENTS });
   });
   if (upgraded) logger?.info({ queue: name }, 'upgraded an empty classic parking queue to a quorum queue');
-  else logger?.warn({ queue: name }, 'parking queue is a classic queue holding messages: redrive them (pnpm delivery parked redrive) so it can become a quorum queue');
+  else
+    logger?.warn(
+      { queue: name },
+      'parking queue is a classic queue holding messages: redrive them (pnpm delivery parked redrive) so it can become a quorum queue',
+    );
 }
 
 /** Runs `declare` on a fresh channel: true when it succeeds, false when the broker refuses it (PRECONDITION_FAILED). */

@@ -1,14 +1,9 @@
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import type { Money } from '../shared/money';
 import { priceLines } from './order-lines';
+import { ORDER_STATUS_AFTER } from './order-status';
 import type { OrderCommand, OrderCommandBase, PlaceOrder } from './order.commands';
-import {
-  CURRENT_SCHEMA_VERSION,
-  type EventMetadata,
-  type OrderEvent,
-  type OrderLine,
-  type OrderStatus,
-} from './order.events';
+import { CURRENT_SCHEMA_VERSION, type EventMetadata, type OrderEvent, type OrderLine, type OrderStatus } from './order.events';
 
 /** An order that has been placed: everything its events say, plus the stream version they reach. */
 export interface PlacedOrderState {
@@ -41,7 +36,7 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
   if (event.type === 'OrderPlaced') {
     const { data, metadata } = event;
     return {
-      status: 'pending',
+      status: ORDER_STATUS_AFTER.OrderPlaced,
       version,
       orderId: data.orderId,
       customerId: data.customerId,
@@ -56,16 +51,15 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
     };
   }
   if (state.status === 'absent') return { status: 'absent', version };
-  const updatedAt = event.metadata.occurredAt;
+  const changed: PlacedOrderState = { ...state, status: ORDER_STATUS_AFTER[event.type], version, updatedAt: event.metadata.occurredAt };
   switch (event.type) {
     case 'OrderAccepted':
-      return { ...state, status: 'accepted', version, updatedAt };
-    case 'OrderRejected':
-      return { ...state, status: 'rejected', version, updatedAt, rejectionReason: event.data.reason };
-    case 'OrderCancelled':
-      return { ...state, status: 'cancelled', version, updatedAt, cancellationReason: event.data.reason };
     case 'OrderDelivered':
-      return { ...state, status: 'delivered', version, updatedAt };
+      return changed;
+    case 'OrderRejected':
+      return { ...changed, rejectionReason: event.data.reason };
+    case 'OrderCancelled':
+      return { ...changed, cancellationReason: event.data.reason };
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -135,11 +129,7 @@ function placeOrder(command: PlaceOrder, state: OrderState): OrderEvent {
 function checkExpectedVersion(command: OrderCommandBase, state: OrderState): void {
   if (command.expectedVersion === undefined || command.expectedVersion === state.version) return;
   const status = state.status === 'absent' ? undefined : state.status;
-  throw new ConflictError(
-    `order is at version ${state.version}, not the expected version ${command.expectedVersion}`,
-    state.version,
-    status,
-  );
+  throw new ConflictError(`order is at version ${state.version}, not the expected version ${command.expectedVersion}`, state.version, status);
 }
 
 function requireStatus(state: PlacedOrderState, required: OrderStatus, action: string): void {

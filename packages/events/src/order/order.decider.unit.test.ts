@@ -57,7 +57,14 @@ function expectedEvent(command: OrderCommand): OrderEvent {
     case 'PlaceOrder':
       return {
         type: 'OrderPlaced',
-        data: { orderId, customerId: command.customerId, email: command.email, lines: command.lines, total: command.total, idempotencyKey: command.idempotencyKey },
+        data: {
+          orderId,
+          customerId: command.customerId,
+          email: command.email,
+          lines: command.lines,
+          total: command.total,
+          idempotencyKey: command.idempotencyKey,
+        },
         metadata,
       };
     case 'AcceptOrder':
@@ -86,54 +93,76 @@ describe('order decider', () => {
   describe('when the order does not exist', () => {
     it('places it as pending with the metadata the command carries', () => {
       const command = place();
-      given([]).when(command).then([expectedEvent(command)]);
+      given([])
+        .when(command)
+        .then([expectedEvent(command)]);
     });
 
     it.each(Object.entries(commands))('refuses to %s it as not found', (_action, make) => {
-      given([]).when(make()).then(new NotFoundError(`order ${orderId} not found`));
+      given([])
+        .when(make())
+        .then(new NotFoundError(`order ${orderId} not found`));
     });
 
     it('refuses an order without lines', () => {
-      given([]).when(place({ lines: [], total: '0.00' })).then(new ValidationError('items', 'an order needs at least one item'));
+      given([])
+        .when(place({ lines: [], total: '0.00' }))
+        .then(new ValidationError('items', 'an order needs at least one item'));
     });
 
     it('refuses a total that is not the sum of the lines', () => {
-      given([]).when(place({ total: '30.00' })).then(new ValidationError('total', 'must be the sum of the line totals'));
+      given([])
+        .when(place({ total: '30.00' }))
+        .then(new ValidationError('total', 'must be the sum of the line totals'));
     });
 
     it('refuses a line total that is not unit price times quantity', () => {
       const wrong = [{ ...lines[0]!, lineTotal: '12.50' }];
-      given([]).when(place({ lines: wrong, total: '12.50' })).then(new ValidationError('lines[0].lineTotal', 'must be unitPrice × quantity'));
+      given([])
+        .when(place({ lines: wrong, total: '12.50' }))
+        .then(new ValidationError('lines[0].lineTotal', 'must be unitPrice × quantity'));
     });
   });
 
   describe('when pending', () => {
     it('accepts', () => {
       const command = accept();
-      given(history.pending()).when(command).then([expectedEvent(command)]);
+      given(history.pending())
+        .when(command)
+        .then([expectedEvent(command)]);
     });
 
     it('rejects with the reason', () => {
       const command = reject();
-      given(history.pending()).when(command).then([expectedEvent(command)]);
+      given(history.pending())
+        .when(command)
+        .then([expectedEvent(command)]);
     });
 
     it('cancels', () => {
       const command = cancel();
-      given(history.pending()).when(command).then([expectedEvent(command)]);
+      given(history.pending())
+        .when(command)
+        .then([expectedEvent(command)]);
     });
 
     it('refuses to mark it delivered before it is accepted', () => {
-      given(history.pending()).when(deliver()).then(new ConflictError('order is pending; cannot mark delivered', 1, 'pending'));
+      given(history.pending())
+        .when(deliver())
+        .then(new ConflictError('order is pending; cannot mark delivered', 1, 'pending'));
     });
 
     it('refuses to place it again', () => {
-      given(history.pending()).when(place()).then(new ConflictError(`order ${orderId} already exists (pending)`, 1, 'pending'));
+      given(history.pending())
+        .when(place())
+        .then(new ConflictError(`order ${orderId} already exists (pending)`, 1, 'pending'));
     });
 
     it('accepts at the expected version', () => {
       const command = accept({ expectedVersion: 1 });
-      given(history.pending()).when(command).then([expectedEvent(command)]);
+      given(history.pending())
+        .when(command)
+        .then([expectedEvent(command)]);
     });
 
     it('refuses a stale expected version, naming the current version and status', () => {
@@ -146,15 +175,21 @@ describe('order decider', () => {
   describe('when accepted', () => {
     it('marks it delivered', () => {
       const command = deliver();
-      given(history.accepted()).when(command).then([expectedEvent(command)]);
+      given(history.accepted())
+        .when(command)
+        .then([expectedEvent(command)]);
     });
 
     it.each(['accept', 'reject', 'cancel'] as const)('refuses to %s it', (action) => {
-      given(history.accepted()).when(commands[action]()).then(new ConflictError(`order is accepted; cannot ${action}`, 2, 'accepted'));
+      given(history.accepted())
+        .when(commands[action]())
+        .then(new ConflictError(`order is accepted; cannot ${action}`, 2, 'accepted'));
     });
 
     it('refuses to place it again', () => {
-      given(history.accepted()).when(place()).then(new ConflictError(`order ${orderId} already exists (accepted)`, 2, 'accepted'));
+      given(history.accepted())
+        .when(place())
+        .then(new ConflictError(`order ${orderId} already exists (accepted)`, 2, 'accepted'));
     });
   });
 
@@ -162,11 +197,15 @@ describe('order decider', () => {
     const version = history[status]().length;
 
     it.each(Object.entries(commands))('refuses to %s it, naming the current status', (action, make) => {
-      given(history[status]()).when(make()).then(new ConflictError(`order is ${status}; cannot ${action}`, version, status));
+      given(history[status]())
+        .when(make())
+        .then(new ConflictError(`order is ${status}; cannot ${action}`, version, status));
     });
 
     it('refuses to place it again', () => {
-      given(history[status]()).when(place()).then(new ConflictError(`order ${orderId} already exists (${status})`, version, status));
+      given(history[status]())
+        .when(place())
+        .then(new ConflictError(`order ${orderId} already exists (${status})`, version, status));
     });
   });
 });

@@ -16,11 +16,7 @@ export const Actor = z.object({ sub: z.string().min(1).max(200), role: Role });
 export type Actor = z.infer<typeof Actor>;
 
 /** A menu item's id: a PostgreSQL serial, so a larger number must never reach SQL. */
-export const MenuItemId = z
-  .number()
-  .int()
-  .positive()
-  .max(ORDER_LIMITS.maxMenuItemId, `must be at most ${ORDER_LIMITS.maxMenuItemId}`);
+export const MenuItemId = z.number().int().positive().max(ORDER_LIMITS.maxMenuItemId, `must be at most ${ORDER_LIMITS.maxMenuItemId}`);
 
 export const LineQuantity = z
   .number()
@@ -53,8 +49,7 @@ export const EventMetadata = z.object({
 });
 export type EventMetadata = z.infer<typeof EventMetadata>;
 
-const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
-  z.object({ type: z.literal(type), data, metadata: EventMetadata });
+const event = <T extends string, D extends z.ZodType>(type: T, data: D) => z.object({ type: z.literal(type), data, metadata: EventMetadata });
 
 export const OrderPlaced = event(
   'OrderPlaced',
@@ -72,28 +67,16 @@ export type OrderPlaced = z.infer<typeof OrderPlaced>;
 export const OrderAccepted = event('OrderAccepted', z.object({ orderId: z.uuid() }));
 export type OrderAccepted = z.infer<typeof OrderAccepted>;
 
-export const OrderRejected = event(
-  'OrderRejected',
-  z.object({ orderId: z.uuid(), reason: z.string().min(1).max(500) }),
-);
+export const OrderRejected = event('OrderRejected', z.object({ orderId: z.uuid(), reason: z.string().min(1).max(500) }));
 export type OrderRejected = z.infer<typeof OrderRejected>;
 
-export const OrderCancelled = event(
-  'OrderCancelled',
-  z.object({ orderId: z.uuid(), reason: z.string().max(500).nullable() }),
-);
+export const OrderCancelled = event('OrderCancelled', z.object({ orderId: z.uuid(), reason: z.string().max(500).nullable() }));
 export type OrderCancelled = z.infer<typeof OrderCancelled>;
 
 export const OrderDelivered = event('OrderDelivered', z.object({ orderId: z.uuid() }));
 export type OrderDelivered = z.infer<typeof OrderDelivered>;
 
-export const OrderEvent = z.discriminatedUnion('type', [
-  OrderPlaced,
-  OrderAccepted,
-  OrderRejected,
-  OrderCancelled,
-  OrderDelivered,
-]);
+export const OrderEvent = z.discriminatedUnion('type', [OrderPlaced, OrderAccepted, OrderRejected, OrderCancelled, OrderDelivered]);
 export type OrderEvent = z.infer<typeof OrderEvent>;
 export type OrderEventType = OrderEvent['type'];
 

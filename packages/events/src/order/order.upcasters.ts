@@ -22,10 +22,7 @@ export interface UpcasterOptions {
  * const parse = createUpcaster({ 2: (event) => ({ ...event, data: { ...event.data as object, note: null } }) });
  * const placed = parse(JSON.parse(row.payload));
  */
-export function createUpcaster(
-  upcasters: Readonly<Record<number, Upcaster>>,
-  options: UpcasterOptions = {},
-): (raw: RawEvent) => OrderEvent {
+export function createUpcaster(upcasters: Readonly<Record<number, Upcaster>>, options: UpcasterOptions = {}): (raw: RawEvent) => OrderEvent {
   const currentVersion = options.currentVersion ?? CURRENT_SCHEMA_VERSION;
   return (raw) => {
     let event = raw;

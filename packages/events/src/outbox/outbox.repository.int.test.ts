@@ -5,16 +5,10 @@ import type { EventStoreDatabase } from '../event-store/mysql/event.table';
 import { createMysqlEventStore } from '../event-store/mysql/mysql-event-store';
 import type { EventStore } from '../event-store/event-store';
 import { sampleOrderAccepted, sampleOrderPlaced } from '../messaging/testing/order-events';
-import { migrateEventStore } from '../migrations/migrate-event-store';
+import { migrateEventStore } from '../event-store/mysql/migrations/migrate-event-store';
 import { orderStreamId } from '../order/order.events';
 import { createTestMysqlDatabase, type TestDatabase } from '../testing/mysql';
-import {
-  claimPendingOutboxRows,
-  getOutboxStatus,
-  markOutboxRowsPublished,
-  outboxRowToMessage,
-  recordOutboxFailure,
-} from './outbox.repository';
+import { claimPendingOutboxRows, getOutboxStatus, markOutboxRowsPublished, outboxRowToMessage, recordOutboxFailure } from './outbox.repository';
 
 describe('outbox repository', () => {
   const appendedAt = new Date('2025-03-04T05:06:07.000Z');
@@ -37,7 +31,11 @@ describe('outbox repository', () => {
   beforeEach(async () => {
     await db.transaction().execute(async (trx) => {
       const rows = await claimPendingOutboxRows(trx, 10_000);
-      await markOutboxRowsPublished(trx, rows.map((row) => row.id), appendedAt);
+      await markOutboxRowsPublished(
+        trx,
+        rows.map((row) => row.id),
+        appendedAt,
+      );
     });
   });
 
@@ -78,7 +76,11 @@ describe('outbox repository', () => {
     const publishedAt = new Date('2025-03-04T05:06:09.000Z');
     await db.transaction().execute(async (trx) => {
       const rows = await claimPendingOutboxRows(trx, 10);
-      await markOutboxRowsPublished(trx, rows.map((row) => row.id), publishedAt);
+      await markOutboxRowsPublished(
+        trx,
+        rows.map((row) => row.id),
+        publishedAt,
+      );
     });
     expect(await db.transaction().execute((trx) => claimPendingOutboxRows(trx, 10))).toEqual([]);
     expect(await getOutboxStatus(db, publishedAt)).toEqual({ pending: 0, oldestPendingAgeMs: null, setAside: 0 });
@@ -89,7 +91,11 @@ describe('outbox repository', () => {
     await expect(
       db.transaction().execute(async (trx) => {
         const rows = await claimPendingOutboxRows(trx, 10);
-        await markOutboxRowsPublished(trx, rows.map((row) => row.id), appendedAt);
+        await markOutboxRowsPublished(
+          trx,
+          rows.map((row) => row.id),
+          appendedAt,
+        );
         throw new Error('broker unreachable');
       }),
     ).rejects.toThrow('broker unreachable');

@@ -1,3 +1,8 @@
+import { backoffDelayMs, delay } from './backoff';
+
+/** How long to wait between tries while a dependency is down: from 250 ms, doubling, up to 5 s. */
+const UNAVAILABLE_BACKOFF = { initialMs: 250, maxMs: 5_000 };
+
 /**
  * A call failed because a service it needs is down or unreachable (a database, the mail server, the API),
  * not because of what was asked: the same call will succeed once the service is back.
@@ -139,7 +144,7 @@ export async function retryWhileUnavailable<T>(operation: () => Promise<T>, opti
     } catch (error) {
       if (!dependencyFailureOf(error) || Date.now() >= giveUpAt) throw error;
       options.onRetry?.(error);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** Math.min(attempt, 5))));
+      await delay(backoffDelayMs(UNAVAILABLE_BACKOFF, attempt)).promise;
     }
   }
 }

@@ -11,11 +11,7 @@ export { SpanKind };
  * work settles; a failure is recorded on the span and rethrown.
  * @example await inSpan('order append', { attributes: { 'order.id': id } }, () => store.append(...));
  */
-export function inSpan<T>(
-  name: string,
-  options: { kind?: SpanKind; attributes?: Attributes; parent?: Context },
-  work: (span: Span) => Promise<T>,
-): Promise<T> {
+export function inSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Attributes; parent?: Context }, work: (span: Span) => Promise<T>): Promise<T> {
   const spanOptions = { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) };
   return tracer.startActiveSpan(name, spanOptions, options.parent ?? context.active(), async (span) => {
     try {

@@ -1,8 +1,9 @@
 import type { Kysely, Migration } from 'kysely';
 import { runMigrations } from '@delivery/events';
-import { orderViewMigration } from './001-order-view.migration';
+import { orderViewMigration } from './0001-order-view.migration';
 
-/** In order of their names; append, never edit one that has run somewhere. */
+/** In order of their names; append, never edit one that has run somewhere. A key is the name databases recorded
+ * when it ran, so it keeps its three digits though the file now has four like every other package's. */
 const migrations: Record<string, Migration> = {
   '001-order-view': orderViewMigration,
 };

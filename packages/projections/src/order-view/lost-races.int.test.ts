@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderHistory, withVersions } from '../testing/order-histories';
 import { createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
 import { sqlBackends } from '../testing/sql-backends';
-import { isLostRace, retryLostRaces } from './lost-races';
+import { isLostRace, retryLostRaces } from '@delivery/events';
 import { foldOrderView } from './order-view.projection';
 import { insertOrderView } from './order-view.repository';
 
@@ -15,7 +15,11 @@ describe.each(sqlBackends)('lost races on $name', (backend) => {
     await env?.drop();
   });
 
-  const errorOf = (work: Promise<unknown>) => work.then(() => expect.fail('expected an error'), (error: unknown) => error);
+  const errorOf = (work: Promise<unknown>) =>
+    work.then(
+      () => expect.fail('expected an error'),
+      (error: unknown) => error,
+    );
 
   it('knows the duplicate first row of an order for a lost race', async () => {
     const row = foldOrderView(withVersions(orderHistory()))!;

@@ -1,4 +1,4 @@
-import type { OrderEvent } from '@delivery/events';
+import { ORDER_STATUS_AFTER, type OrderEvent } from '@delivery/events';
 import type { OrderViewRow } from './order-view.table';
 
 /** An event at its place in its stream, as the projector applies it. */
@@ -37,7 +37,7 @@ export function projectOrderView(row: OrderViewRow | null, recorded: RecordedOrd
       orderId: event.data.orderId,
       customerId: event.data.customerId,
       email: event.data.email,
-      status: 'pending',
+      status: ORDER_STATUS_AFTER.OrderPlaced,
       lines: event.data.lines,
       total: event.data.total,
       createdAt,
@@ -52,13 +52,10 @@ export function projectOrderView(row: OrderViewRow | null, recorded: RecordedOrd
   const updated = { ...row, updatedAt: toUtcMillis(event.metadata.occurredAt), version: streamVersion };
   switch (event.type) {
     case 'OrderAccepted':
-      return { ...updated, status: 'accepted' };
     case 'OrderRejected':
-      return { ...updated, status: 'rejected' };
     case 'OrderCancelled':
-      return { ...updated, status: 'cancelled' };
     case 'OrderDelivered':
-      return { ...updated, status: 'delivered' };
+      return { ...updated, status: ORDER_STATUS_AFTER[event.type] };
     default: {
       const exhaustive: never = event;
       throw new ProjectionError(`unknown event ${JSON.stringify(exhaustive)}`);

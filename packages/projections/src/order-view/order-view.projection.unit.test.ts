@@ -4,7 +4,7 @@ import { foldOrderView, ProjectionError, projectOrderView } from './order-view.p
 
 describe('order view projection', () => {
   describe('when an order is placed', () => {
-    it('creates a pending row with the order\'s owner, email, lines, total and placement time', () => {
+    it("creates a pending row with the order's owner, email, lines, total and placement time", () => {
       const [placed] = withVersions(orderHistory({ customerId: 'bob', placedAt: new Date('2026-01-02T03:04:05.678Z') }));
       const row = projectOrderView(null, placed!);
       expect(row).toEqual({

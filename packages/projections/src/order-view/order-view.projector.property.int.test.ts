@@ -19,28 +19,25 @@ describe.each(sqlBackends)('order view projector, delivery in any order on $name
 
   // How many times each event of a history is delivered: an earlier one may be lost (0: the gap is filled
   // from the store), the last one always arrives at least once, any may be redelivered.
-  const deliveryCounts = (length: number) =>
-    fc.tuple(...Array.from({ length }, (_, index) => fc.integer({ min: index === length - 1 ? 1 : 0, max: 3 })));
+  const deliveryCounts = (length: number) => fc.tuple(...Array.from({ length }, (_, index) => fc.integer({ min: index === length - 1 ? 1 : 0, max: 3 })));
 
   // Orders by the outcome their history reaches, and deliveries as (order, version) pairs: the events
   // themselves are made fresh in each run, since fast-check replays the same values while shrinking and
   // the event store would refuse a stream or event id it already has.
-  const scenario = fc
-    .array(fc.constantFrom(...orderOutcomes), { minLength: 1, maxLength: 4 })
-    .chain((outcomes) => {
-      const lengths = outcomes.map((outcome) => orderHistory({ outcome }).length);
-      return fc.tuple(...lengths.map(deliveryCounts)).chain((perOrder) => {
-        const deliveries = perOrder.flatMap((counts, order) =>
-          counts.flatMap((count, index) => Array.from({ length: count }, () => ({ order, version: index + 1 }))),
-        );
-        return fc.record({
-          outcomes: fc.constant(outcomes),
-          deliveries: fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length }),
-          // Deliveries handled at once, like a consumer with prefetch > 1 or several workers.
-          concurrency: fc.integer({ min: 1, max: 4 }),
-        });
+  const scenario = fc.array(fc.constantFrom(...orderOutcomes), { minLength: 1, maxLength: 4 }).chain((outcomes) => {
+    const lengths = outcomes.map((outcome) => orderHistory({ outcome }).length);
+    return fc.tuple(...lengths.map(deliveryCounts)).chain((perOrder) => {
+      const deliveries = perOrder.flatMap((counts, order) =>
+        counts.flatMap((count, index) => Array.from({ length: count }, () => ({ order, version: index + 1 }))),
+      );
+      return fc.record({
+        outcomes: fc.constant(outcomes),
+        deliveries: fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length }),
+        // Deliveries handled at once, like a consumer with prefetch > 1 or several workers.
+        concurrency: fc.integer({ min: 1, max: 4 }),
       });
     });
+  });
 
   it('ends with the row a fold of the stream gives, whatever is shuffled, duplicated or lost', async () => {
     await fc.assert(

@@ -1,6 +1,6 @@
 import { orderStreamId, parseOrderEvent, type EventStore, type OrderEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { isLostRace } from './lost-races';
+import { isLostRace } from '@delivery/events';
 import { foldOrderView, ProjectionError, type RecordedOrderEvent } from './order-view.projection';
 import { insertOrderView, lockOrderView, updateOrderViewIfVersion } from './order-view.repository';
 
@@ -90,13 +90,7 @@ async function applyOnce<DB>(trx: Kysely<DB>, message: OrderEventMessage, known:
   return { outcome: pending.length > 1 ? 'gap-filled' : 'applied' };
 }
 
-async function fetchMissing(
-  store: Pick<EventStore, 'readStream'>,
-  streamId: string,
-  from: number,
-  to: number,
-  known: Map<number, OrderEvent>,
-): Promise<void> {
+async function fetchMissing(store: Pick<EventStore, 'readStream'>, streamId: string, from: number, to: number, known: Map<number, OrderEvent>): Promise<void> {
   const recorded = await store.readStream(streamId, { fromVersion: from, maxCount: to - from + 1 });
   for (const entry of recorded) known.set(entry.streamVersion, parseOrderEvent(entry.event));
   for (let version = from; version <= to; version++) {

@@ -33,8 +33,7 @@ describe.each(sqlBackends)('order view repository on $name', (backend) => {
   });
 
   /** Newest first, ties by order id descending: the order `order.list` promises. */
-  const newestFirst = (a: OrderViewRow, b: OrderViewRow) =>
-    b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId);
+  const newestFirst = (a: OrderViewRow, b: OrderViewRow) => b.createdAt.localeCompare(a.createdAt) || b.orderId.localeCompare(a.orderId);
 
   async function walk(query: ListOrdersQuery): Promise<{ items: Order[]; pages: number }> {
     const items: Order[] = [];

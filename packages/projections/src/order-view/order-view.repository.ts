@@ -3,13 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { decodeOrderCursor, encodeOrderCursor } from './order-view.cursor';
 import { toOrder, type Order, type OrderPage } from './order.schema';
-import {
-  asProjectionsDb,
-  type NewOrderViewColumns,
-  type OrderViewColumns,
-  type OrderViewRow,
-  type OrderViewTableName,
-} from './order-view.table';
+import { asProjectionsDb, type NewOrderViewColumns, type OrderViewColumns, type OrderViewRow, type OrderViewTableName } from './order-view.table';
 
 export const ORDER_LIST_DEFAULT_LIMIT = 20;
 export const ORDER_LIST_MAX_LIMIT = 100;
@@ -98,12 +92,7 @@ export async function listOrders<DB>(db: Kysely<DB>, query: ListOrdersQuery = {}
     .$if(after !== null, (q) => {
       const createdAt = new Date(after?.createdAt ?? 0);
       // Spelled out rather than a row comparison, which not every MySQL/MariaDB version turns into an index range.
-      return q.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('order_id', '<', after?.orderId ?? '')]),
-        ]),
-      );
+      return q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('order_id', '<', after?.orderId ?? '')])]));
     })
     .orderBy('created_at', 'desc')
     .orderBy('order_id', 'desc')

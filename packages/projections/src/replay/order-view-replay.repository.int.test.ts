@@ -49,10 +49,18 @@ describe.each(sqlBackends)('upserting replayed order views on $name', (backend) 
     const second = orders.map((versions) => versions[1]!).sort(byId);
     await upsertReplayedOrderViews(env.db, 'order_view_next', second);
 
-    await upsertReplayedOrderViews(env.db, 'order_view_next', orders.map((versions) => versions[0]!));
+    await upsertReplayedOrderViews(
+      env.db,
+      'order_view_next',
+      orders.map((versions) => versions[0]!),
+    );
     expect(await listAllOrderViews(env.db, 'order_view_next')).toEqual(second);
 
-    await upsertReplayedOrderViews(env.db, 'order_view_next', orders.map((versions) => versions.at(-1)!));
+    await upsertReplayedOrderViews(
+      env.db,
+      'order_view_next',
+      orders.map((versions) => versions.at(-1)!),
+    );
     expect(await listAllOrderViews(env.db, 'order_view_next')).toEqual(latest(orders));
   });
 

@@ -93,7 +93,9 @@ export async function readCheckpoint<DB>(db: Kysely<DB>, name: string): Promise<
 /** Sets a checkpoint; call it in the transaction that writes the rows it covers. */
 export async function saveCheckpoint<DB>(db: Kysely<DB>, name: string, position: bigint, now: Date): Promise<void> {
   const columns = { position: position.toString(), updated_at: now };
-  const insert = asProjectionsDb(db).insertInto('projection_checkpoints').values({ name, ...columns });
+  const insert = asProjectionsDb(db)
+    .insertInto('projection_checkpoints')
+    .values({ name, ...columns });
   if (sqlFamilyOf(db) === 'mysql') await insert.onDuplicateKeyUpdate(columns).execute();
   else await insert.onConflict((conflict) => conflict.column('name').doUpdateSet(columns)).execute();
 }
@@ -166,4 +168,3 @@ export async function upsertReplayedOrderViews<DB>(db: Kysely<DB>, table: OrderV
 }
 
 const toDatetime = (iso: string): string | Date => (UTC_MILLIS.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : new Date(iso));
-

@@ -290,22 +290,27 @@ describe.each(sqlBackends)('order view replay on $name', (backend) => {
   });
 
   // Only where a pool exists: PGlite has one session whatever the pool, and every test above runs on it that way.
-  if (backend.name !== 'PGlite') it('runs on a pool of two connections, as the operator CLI opens', async () => {
-    const { db, drop } = await backend.createDatabase<unknown>({ poolSize: 2 });
-    try {
-      await backend.migrateEventStore(db);
-      await migrateProjections(db);
-      const store = backend.createEventStore(db);
-      const histories = Array.from({ length: 30 }, (_, n) => orderHistory({ outcome: orderOutcomes[n % orderOutcomes.length] }));
-      for (const events of histories) await appendOrderHistory(store, events);
+  if (backend.name !== 'PGlite')
+    it('runs on a pool of two connections, as the operator CLI opens', async () => {
+      const { db, drop } = await backend.createDatabase<unknown>({ poolSize: 2 });
+      try {
+        await backend.migrateEventStore(db);
+        await migrateProjections(db);
+        const store = backend.createEventStore(db);
+        const histories = Array.from({ length: 30 }, (_, n) => orderHistory({ outcome: orderOutcomes[n % orderOutcomes.length] }));
+        for (const events of histories) await appendOrderHistory(store, events);
 
-      const result = await replayOrderView({ db, store, batchSize: 7 });
+        const result = await replayOrderView({ db, store, batchSize: 7 });
 
-      expect(result.processed).toBe(histories.flat().length);
-      const rows = await listAllOrderViews(db);
-      expect(rows).toEqual(histories.map((events) => foldOrderView(events.map((event, index) => ({ streamVersion: index + 1, event })))).sort((a, b) => a!.orderId.localeCompare(b!.orderId)));
-    } finally {
-      await drop();
-    }
-  });
+        expect(result.processed).toBe(histories.flat().length);
+        const rows = await listAllOrderViews(db);
+        expect(rows).toEqual(
+          histories
+            .map((events) => foldOrderView(events.map((event, index) => ({ streamVersion: index + 1, event }))))
+            .sort((a, b) => a!.orderId.localeCompare(b!.orderId)),
+        );
+      } finally {
+        await drop();
+      }
+    });
 });

@@ -1,6 +1,5 @@
-import { orderStreamId, systemClock, type Clock, type EventStore } from '@delivery/events';
+import { orderStreamId, retryLostRaces, systemClock, type Clock, type EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { retryLostRaces } from '../order-view/lost-races';
 import type { OrderViewTableName } from '../order-view/order-view.table';
 import {
   createEmptyNextTable,

@@ -1,6 +1,5 @@
-import type { EventStore } from '@delivery/events';
+import { retryLostRaces, type EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { retryLostRaces } from '../order-view/lost-races';
 import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
 import { upsertReplayedOrderViews } from './order-view-replay.repository';
 import { withBatchConnection, type RunBatch } from './replay-session.repository';

@@ -126,5 +126,4 @@ async function readSessionIsolation<DB>(connection: Kysely<DB>): Promise<string>
   throw new Error('the session isolation level cannot be read');
 }
 
-const errnoOf = (error: unknown): number | undefined =>
-  typeof error === 'object' && error !== null && 'errno' in error ? Number(error.errno) : undefined;
+const errnoOf = (error: unknown): number | undefined => (typeof error === 'object' && error !== null && 'errno' in error ? Number(error.errno) : undefined);

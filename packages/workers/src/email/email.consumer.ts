@@ -28,7 +28,10 @@ export interface OrderConfirmationDeps {
 }
 
 // CR or LF in an address would let it add headers of its own (header injection).
-const Recipient = z.email().max(320).refine((address) => !/[\r\n]/.test(address), { error: 'contains a line break' });
+const Recipient = z
+  .email()
+  .max(320)
+  .refine((address) => !/[\r\n]/.test(address), { error: 'contains a line break' });
 
 /** @throws NonRetryableError for an address no retry can make valid. */
 export function validateRecipient(address: string): string {
@@ -94,7 +97,10 @@ export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): Eve
     // customer would get the confirmation again once the message is redelivered.
     await retryWhileUnavailable(
       () => recordEmailSent(deps.db, { event_id: eventId, order_id: event.data.orderId, recipient, sent_at: sentAt, message_id: messageId }),
-      { maxMs: RECORD_RETRY_MS, onRetry: (error) => logger.warn({ err: error, emailMessageId: messageId }, 'email sent but not yet recorded; retrying the record') },
+      {
+        maxMs: RECORD_RETRY_MS,
+        onRetry: (error) => logger.warn({ err: error, emailMessageId: messageId }, 'email sent but not yet recorded; retrying the record'),
+      },
     );
     logger.info({ orderId: event.data.orderId, emailMessageId: messageId }, 'confirmation email sent');
   };

@@ -1,22 +1,25 @@
-import { createAmqpBus, createMysqlDb, ensureMysqlDatabase, type Logger } from '@delivery/events';
+import type { Logger } from '@delivery/events';
 import { migrateWorkers } from '../migrations/migrate-workers';
 import { mailConfigFrom, type WorkersConfig } from '../shared/config';
+import { startOnMysqlAndRabbitMq } from '../shared/start-on-services';
 import type { RunningWorker } from '../shared/worker-main';
+import type { WorkerResources } from '../shared/worker-resources';
 import { domainOfAddress, startEmailConsumer } from './email.consumer';
 import type { EmailLogDatabase } from './email-log.table';
 import { createMailer } from './mailer';
 
 /**
- * The email worker: confirmation emails for placed orders, from `orders.confirmation`.
- * Several may run at once; they share the queue as competing consumers.
- * @example const worker = await startEmailWorker({ config: loadWorkersConfig(process.env), logger });
+ * The email: confirmation emails for placed orders, from `orders.confirmation`, through the mail transport
+ * of the configuration (SMTP, Gmail, or a folder in embedded mode). Several may run at once as competing consumers.
+ * @example const worker = await wireEmailWorker({ db, bus, config, logger });
  */
-export async function startEmailWorker({ config, logger }: { config: WorkersConfig; logger: Logger }): Promise<RunningWorker> {
+export async function wireEmailWorker({
+  db,
+  bus,
+  config,
+  logger,
+}: Pick<WorkerResources<EmailLogDatabase>, 'db' | 'bus' | 'config' | 'logger'>): Promise<RunningWorker> {
   const mail = mailConfigFrom(config);
-  await ensureMysqlDatabase(config.MYSQL_URL);
-  const db = createMysqlDb<EmailLogDatabase>(config.MYSQL_URL, { poolSize: Math.max(2, config.EMAIL_CONCURRENCY) });
-  await migrateWorkers(db);
-  const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'email' });
   const mailer = createMailer({ transport: mail.transport, from: mail.from });
   try {
     const consumer = await startEmailConsumer({
@@ -31,15 +34,24 @@ export async function startEmailWorker({ config, logger }: { config: WorkersConf
     return {
       async stop() {
         await consumer.stop();
-        await bus.close();
         mailer.close();
-        await db.destroy();
       },
     };
   } catch (error) {
-    await bus.close();
     mailer.close();
-    await db.destroy();
     throw error;
   }
+}
+
+/**
+ * The email worker's process: MySQL (the email log migrated) and RabbitMQ.
+ * @example const worker = await startEmailWorker({ config: loadWorkersConfig(process.env), logger });
+ */
+export function startEmailWorker(context: { config: WorkersConfig; logger: Logger }): Promise<RunningWorker> {
+  // The mail configuration is checked before anything is opened: a missing transport ends the process at once.
+  mailConfigFrom(context.config);
+  return startOnMysqlAndRabbitMq('email', context, wireEmailWorker, {
+    poolSize: Math.max(2, context.config.EMAIL_CONCURRENCY),
+    migrate: migrateWorkers,
+  });
 }

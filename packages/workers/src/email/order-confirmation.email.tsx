@@ -20,7 +20,9 @@ export function OrderConfirmationEmail({ orderId, lines, total, status, orderUrl
   return (
     <Html lang="en">
       <Head />
-      <Preview>Your order {orderId} is confirmed — total ${total}</Preview>
+      <Preview>
+        Your order {orderId} is confirmed — total ${total}
+      </Preview>
       <Body style={page}>
         <Container style={card}>
           <Heading as="h1">Thank you for your order</Heading>

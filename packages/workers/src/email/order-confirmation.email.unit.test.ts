@@ -35,7 +35,7 @@ describe('order confirmation email', () => {
     expect(html).toContain(`href="https://shop.example.com/orders/${placed.data.orderId}"`);
   });
 
-  it('builds the order URL whatever the public URL\'s trailing slash', () => {
+  it("builds the order URL whatever the public URL's trailing slash", () => {
     expect(orderUrlFor('http://localhost:3000/', 'abc')).toBe('http://localhost:3000/orders/abc');
     expect(orderUrlFor('http://localhost:3000/shop', 'abc')).toBe('http://localhost:3000/shop/orders/abc');
   });

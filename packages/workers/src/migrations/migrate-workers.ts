@@ -1,8 +1,9 @@
 import type { Kysely, Migration } from 'kysely';
 import { runMigrations } from '@delivery/events';
-import { emailLogMigration } from './001-email-log.migration';
+import { emailLogMigration } from './0001-email-log.migration';
 
-/** In order of their names; append, never edit one that has run somewhere. */
+/** In order of their names; append, never edit one that has run somewhere. A key is the name databases recorded
+ * when it ran, so it keeps its three digits though the file now has four like every other package's. */
 const migrations: Record<string, Migration> = {
   '001-email-log': emailLogMigration,
 };

@@ -1,39 +1,26 @@
-import {
-  createAmqpBus,
-  createMysqlDb,
-  createMysqlEventStore,
-  ensureMysqlDatabase,
-  migrateEventStore,
-  type EventStoreDatabase,
-  type Logger,
-} from '@delivery/events';
-import { migrateProjections, type OrderViewDatabase } from '@delivery/projections';
+import { migrateEventStore, type Logger } from '@delivery/events';
+import { migrateProjections } from '@delivery/projections';
 import type { WorkersConfig } from '../shared/config';
+import { startOnMysqlAndRabbitMq } from '../shared/start-on-services';
 import type { RunningWorker } from '../shared/worker-main';
+import type { WorkerResources } from '../shared/worker-resources';
 import { startProjectionConsumer } from './projection.consumer';
 
 /**
- * The projection worker: keeps the order read model in step with `orders.projection`.
+ * The projection: keeps the order read model in step with `orders.projection`, filling gaps from the store.
  * Several may run at once: the row lock orders their writes.
+ * @example const worker = await wireProjectionWorker({ db, bus, store, logger });
  */
-export async function startProjectionWorker({ config, logger }: { config: WorkersConfig; logger: Logger }): Promise<RunningWorker> {
-  await ensureMysqlDatabase(config.MYSQL_URL);
-  const db = createMysqlDb<OrderViewDatabase & EventStoreDatabase>(config.MYSQL_URL);
-  await migrateEventStore(db);
-  await migrateProjections(db);
-  const bus = createAmqpBus({ url: config.AMQP_URL, logger, name: 'projection' });
-  try {
-    const consumer = await startProjectionConsumer({ bus, db, store: createMysqlEventStore({ db }), logger });
-    return {
-      async stop() {
-        await consumer.stop();
-        await bus.close();
-        await db.destroy();
-      },
-    };
-  } catch (error) {
-    await bus.close();
-    await db.destroy();
-    throw error;
-  }
+export function wireProjectionWorker<DB>({ db, bus, store, logger }: Pick<WorkerResources<DB>, 'db' | 'bus' | 'store' | 'logger'>): Promise<RunningWorker> {
+  return startProjectionConsumer({ bus, db, store, logger });
+}
+
+/** The projection worker's process: MySQL (event store and read model migrated) and RabbitMQ. */
+export function startProjectionWorker(context: { config: WorkersConfig; logger: Logger }): Promise<RunningWorker> {
+  return startOnMysqlAndRabbitMq('projection', context, wireProjectionWorker, {
+    migrate: async (db) => {
+      await migrateEventStore(db);
+      await migrateProjections(db);
+    },
+  });
 }

@@ -184,10 +184,18 @@ describe('outbox relay', () => {
     await vi.waitFor(async () => expect((await getOutboxStatus(db, new Date())).setAside).toBe(2));
 
     // The fix: here the row is repaired by hand; in life, a release that can read it (an upcaster).
-    const payloadOf = await db.selectFrom('outbox').select('payload').where('event_id', '=', fixed ?? '').executeTakeFirstOrThrow();
+    const payloadOf = await db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('event_id', '=', fixed ?? '')
+      .executeTakeFirstOrThrow();
     const repaired = JSON.parse(payloadOf.payload) as { data: { total: string } };
     repaired.data.total = '33.75';
-    await db.updateTable('outbox').set({ payload: JSON.stringify(repaired) }).where('event_id', '=', fixed ?? '').execute();
+    await db
+      .updateTable('outbox')
+      .set({ payload: JSON.stringify(repaired) })
+      .where('event_id', '=', fixed ?? '')
+      .execute();
 
     const arrived = receive(ORDER_QUEUES.process, 1);
     expect(await retrySetAsideOutboxRows(db, 'all')).toBe(2);

@@ -28,7 +28,8 @@ export function mailConfigFrom(config: Environment): MailConfig {
       : config.MAIL_DIR
         ? { kind: 'folder', folder: config.MAIL_DIR }
         : null;
-  if (!transport) return fail('invalid worker configuration:\n  SMTP_URL: set it, or USER_EMAIL and USER_EMAIL_PASS for Gmail, or MAIL_DIR for a folder of .eml files');
+  if (!transport)
+    return fail('invalid worker configuration:\n  SMTP_URL: set it, or USER_EMAIL and USER_EMAIL_PASS for Gmail, or MAIL_DIR for a folder of .eml files');
   const from = config.MAIL_FROM ?? config.USER_EMAIL ?? 'Delivery <no-reply@delivery-system.local>';
   // Without PUBLIC_URL, links point at the API on this machine, on the port it listens on.
   return { transport, from, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` };

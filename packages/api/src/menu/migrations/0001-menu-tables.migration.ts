@@ -6,8 +6,7 @@ const foodCategories = ['Appetizers', 'Entrees', 'Sides', 'Desserts', 'Beverages
 const barCategories = ['Cocktails', 'Beer', 'Wine', 'Spirits', 'Mocktails'];
 const alcoholContents = ['Strong', 'Medium', 'None'];
 
-const oneOf = (column: string, values: readonly string[]) =>
-  sql`${sql.ref(column)} IN (${sql.join(values.map((value) => sql.lit(value)))})`;
+const oneOf = (column: string, values: readonly string[]) => sql`${sql.ref(column)} IN (${sql.join(values.map((value) => sql.lit(value)))})`;
 
 async function createMenuTable(db: Kysely<unknown>, table: string, categories: readonly string[], withAlcohol: boolean) {
   let builder = db.schema

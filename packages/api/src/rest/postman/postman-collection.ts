@@ -49,9 +49,7 @@ function shapeStep(step: PostmanStep, converted: ConvertedRequest, summary: stri
   // The converter invents values for parameters without an example (a random enum member): those are kept,
   // disabled and empty, so Postman shows them and the file stays the same from one generation to the next.
   const example = (procedureExamples[step.procedure] ?? {}) as Record<string, unknown>;
-  const query = request.url.query.map(({ key }) =>
-    key in example ? { key, value: String(example[key]) } : { key, value: '', disabled: true as const },
-  );
+  const query = request.url.query.map(({ key }) => (key in example ? { key, value: String(example[key]) } : { key, value: '', disabled: true as const }));
   const queryText = query.filter((entry) => !entry.disabled).map(({ key, value }) => `${key}=${value}`);
   const body = step.body ?? request.body?.raw;
   return {
@@ -60,9 +58,7 @@ function shapeStep(step: PostmanStep, converted: ConvertedRequest, summary: stri
     request: {
       method: request.method,
       ...(summary ? { description: `${summary} (\`${step.procedure}\`)` } : {}),
-      auth: step.role
-        ? { type: 'bearer', bearer: [{ key: 'token', value: `{{${step.role}Token}}`, type: 'string' }] }
-        : { type: 'noauth' },
+      auth: step.role ? { type: 'bearer', bearer: [{ key: 'token', value: `{{${step.role}Token}}`, type: 'string' }] } : { type: 'noauth' },
       header: request.header.filter(({ key }) => key.toLowerCase() !== 'authorization'),
       url: {
         raw: `{{baseUrl}}/${path.join('/')}${queryText.length ? `?${queryText.join('&')}` : ''}`,
@@ -83,7 +79,11 @@ function shapeStep(step: PostmanStep, converted: ConvertedRequest, summary: stri
  * ids and faker-made response examples are dropped), so regenerating gives the same file.
  * @throws Error when a route has no step or a step no route, so a new procedure cannot be left out.
  */
-export function shapePostmanCollection(convertedInput: unknown, flow: readonly PostmanFolder[] = POSTMAN_FLOW, routes: readonly RestRoute[] = buildRouteTable()) {
+export function shapePostmanCollection(
+  convertedInput: unknown,
+  flow: readonly PostmanFolder[] = POSTMAN_FLOW,
+  routes: readonly RestRoute[] = buildRouteTable(),
+) {
   const converted = ConvertedCollection.parse(convertedInput);
   const requests = new Map(requestsOf(converted.item).map((request) => [keyOfRequest(request), request]));
   const routeByProcedure = new Map(routes.map((route) => [route.procedure.path, route]));

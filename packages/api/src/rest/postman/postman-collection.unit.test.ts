@@ -15,7 +15,12 @@ interface Shaped {
 
 const routes = buildRouteTable();
 const routeKey = (method: string, path: readonly string[]) => `${method} ${path.join('/')}`;
-const keysOfRoutes = routes.map((route) => routeKey(route.method, route.segments.map((segment) => segment.replace(/^\{(.+)\}$/, ':$1'))));
+const keysOfRoutes = routes.map((route) =>
+  routeKey(
+    route.method,
+    route.segments.map((segment) => segment.replace(/^\{(.+)\}$/, ':$1')),
+  ),
+);
 
 /** A stand-in for openapi-to-postmanv2's output: one request per REST route, nested as it nests them. */
 const converted = {

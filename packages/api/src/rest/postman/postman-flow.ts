@@ -70,8 +70,16 @@ const menuWrites = (kind: 'food' | 'bar', createdVariable: string, category: str
     name: `Create ${kind} items`,
     procedure: `menu.${kind}.create`,
     role: 'admin',
-    body: JSON.stringify({ items: [{ name: `Postman ${kind} special`, description: 'Created by the Postman collection', price: '6.50', category, ...JSON.parse(extra) }] }, null, 2),
-    tests: [...status(200), ...expectBody('returns the created item with its id', "pm.expect(body[0].id).to.be.a('number');", "pm.expect(body[0].price).to.eql('6.50');"), ...saveAs(createdVariable, '[0].id')],
+    body: JSON.stringify(
+      { items: [{ name: `Postman ${kind} special`, description: 'Created by the Postman collection', price: '6.50', category, ...JSON.parse(extra) }] },
+      null,
+      2,
+    ),
+    tests: [
+      ...status(200),
+      ...expectBody('returns the created item with its id', "pm.expect(body[0].id).to.be.a('number');", "pm.expect(body[0].price).to.eql('6.50');"),
+      ...saveAs(createdVariable, '[0].id'),
+    ],
   },
   {
     name: `Update ${kind} items`,
@@ -101,7 +109,16 @@ const placeOrder = (name: string, variable: string): PostmanStep => ({
   role: 'customer',
   // A fresh key per run: the same key would answer the first order again.
   body: '{\n  "items": [{ "kind": "food", "id": 1, "quantity": 2 }, { "kind": "bar", "id": 1, "quantity": 1 }],\n  "idempotencyKey": "{{$guid}}"\n}',
-  tests: [...status(201), ...expectBody('is pending at version 1', "pm.expect(body.status).to.eql('pending');", 'pm.expect(body.version).to.eql(1);', 'pm.expect(body.total).to.match(/^\\d+\\.\\d{2}$/);'), ...saveAs(variable, '.orderId')],
+  tests: [
+    ...status(201),
+    ...expectBody(
+      'is pending at version 1',
+      "pm.expect(body.status).to.eql('pending');",
+      'pm.expect(body.version).to.eql(1);',
+      'pm.expect(body.total).to.match(/^\\d+\\.\\d{2}$/);',
+    ),
+    ...saveAs(variable, '.orderId'),
+  ],
 });
 
 export const POSTMAN_FLOW: readonly PostmanFolder[] = [
@@ -113,7 +130,14 @@ export const POSTMAN_FLOW: readonly PostmanFolder[] = [
         name: 'List food items',
         procedure: 'menu.food.list',
         role: null,
-        tests: [...status(200), ...expectBody('lists only the asked category', 'pm.expect(body.length).to.be.above(0);', "body.forEach((item) => pm.expect(item.category).to.eql('Entrees'));")],
+        tests: [
+          ...status(200),
+          ...expectBody(
+            'lists only the asked category',
+            'pm.expect(body.length).to.be.above(0);',
+            "body.forEach((item) => pm.expect(item.category).to.eql('Entrees'));",
+          ),
+        ],
       },
       { name: 'Get a food item', procedure: 'menu.food.get', role: null, tests: [...status(200), ...expectBody('is item 1', 'pm.expect(body.id).to.eql(1);')] },
       {
@@ -122,12 +146,20 @@ export const POSTMAN_FLOW: readonly PostmanFolder[] = [
         role: null,
         tests: [...status(200), ...expectBody('lists only beers', "body.forEach((item) => pm.expect(item.category).to.eql('Beer'));")],
       },
-      { name: 'Get a bar item', procedure: 'menu.bar.get', role: null, tests: [...status(200), ...expectBody('has an alcohol content', "pm.expect(body).to.have.property('alcoholContent');")] },
+      {
+        name: 'Get a bar item',
+        procedure: 'menu.bar.get',
+        role: null,
+        tests: [...status(200), ...expectBody('has an alcohol content', "pm.expect(body).to.have.property('alcoholContent');")],
+      },
       {
         name: 'Quote items',
         procedure: 'menu.quote',
         role: null,
-        tests: [...status(200), ...expectBody('prices each line and the total', 'pm.expect(body.lines).to.have.length(2);', 'pm.expect(body.total).to.match(/^\\d+\\.\\d{2}$/);')],
+        tests: [
+          ...status(200),
+          ...expectBody('prices each line and the total', 'pm.expect(body.lines).to.have.length(2);', 'pm.expect(body.total).to.match(/^\\d+\\.\\d{2}$/);'),
+        ],
       },
     ],
   },
@@ -146,9 +178,21 @@ export const POSTMAN_FLOW: readonly PostmanFolder[] = [
         procedure: 'order.get',
         role: 'customer',
         pathVariables: { orderId: '{{orderId}}' },
-        tests: [...status(200), ...expectBody('is the placed order', "pm.expect(body.orderId).to.eql(pm.collectionVariables.get('orderId'));", 'pm.expect(body.lines).to.have.length(2);')],
+        tests: [
+          ...status(200),
+          ...expectBody(
+            'is the placed order',
+            "pm.expect(body.orderId).to.eql(pm.collectionVariables.get('orderId'));",
+            'pm.expect(body.lines).to.have.length(2);',
+          ),
+        ],
       },
-      { name: 'List my orders', procedure: 'order.list', role: 'customer', tests: [...status(200), ...expectBody('is a page', "pm.expect(body.items).to.be.an('array');", "pm.expect(body).to.have.property('nextCursor');")] },
+      {
+        name: 'List my orders',
+        procedure: 'order.list',
+        role: 'customer',
+        tests: [...status(200), ...expectBody('is a page', "pm.expect(body.items).to.be.an('array');", "pm.expect(body).to.have.property('nextCursor');")],
+      },
       {
         name: 'Order history',
         procedure: 'order.history',
@@ -156,7 +200,13 @@ export const POSTMAN_FLOW: readonly PostmanFolder[] = [
         pathVariables: { orderId: '{{orderId}}' },
         tests: [...status(200), ...expectBody('starts with OrderPlaced', "pm.expect(body[0].type).to.eql('OrderPlaced');")],
       },
-      { name: 'Cancel the order', procedure: 'order.cancel', role: 'customer', pathVariables: { orderId: '{{orderId}}' }, tests: movedTo('cancelled', ['accepted', 'delivered']) },
+      {
+        name: 'Cancel the order',
+        procedure: 'order.cancel',
+        role: 'customer',
+        pathVariables: { orderId: '{{orderId}}' },
+        tests: movedTo('cancelled', ['accepted', 'delivered']),
+      },
     ],
   },
   {
@@ -164,11 +214,34 @@ export const POSTMAN_FLOW: readonly PostmanFolder[] = [
     description: 'A vendor accepts and delivers one order and rejects another.',
     steps: [
       placeOrder('Place an order to accept', 'acceptOrderId'),
-      { name: 'Accept the order', procedure: 'order.accept', role: 'vendor', pathVariables: { orderId: '{{acceptOrderId}}' }, tests: movedTo('accepted', ['accepted', 'delivered']) },
-      { name: 'Mark the order delivered', procedure: 'order.markDelivered', role: 'vendor', pathVariables: { orderId: '{{acceptOrderId}}' }, tests: movedTo('delivered', ['delivered']) },
+      {
+        name: 'Accept the order',
+        procedure: 'order.accept',
+        role: 'vendor',
+        pathVariables: { orderId: '{{acceptOrderId}}' },
+        tests: movedTo('accepted', ['accepted', 'delivered']),
+      },
+      {
+        name: 'Mark the order delivered',
+        procedure: 'order.markDelivered',
+        role: 'vendor',
+        pathVariables: { orderId: '{{acceptOrderId}}' },
+        tests: movedTo('delivered', ['delivered']),
+      },
       placeOrder('Place an order to reject', 'rejectOrderId'),
-      { name: 'Reject the order', procedure: 'order.reject', role: 'vendor', pathVariables: { orderId: '{{rejectOrderId}}' }, tests: movedTo('rejected', ['accepted', 'delivered']) },
-      { name: 'List every order', procedure: 'order.list', role: 'vendor', tests: [...status(200), ...expectBody('is a page', "pm.expect(body.items).to.be.an('array');")] },
+      {
+        name: 'Reject the order',
+        procedure: 'order.reject',
+        role: 'vendor',
+        pathVariables: { orderId: '{{rejectOrderId}}' },
+        tests: movedTo('rejected', ['accepted', 'delivered']),
+      },
+      {
+        name: 'List every order',
+        procedure: 'order.list',
+        role: 'vendor',
+        tests: [...status(200), ...expectBody('is a page', "pm.expect(body.items).to.be.an('array');")],
+      },
     ],
   },
 ];

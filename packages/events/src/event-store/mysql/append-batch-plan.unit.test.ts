@@ -65,13 +65,7 @@ describe('append batch plan', () => {
       append('b', [first!]),
       append('a', [second!, event()]),
     ];
-    expect(summary(planAppendBatch(batch, new Map(), [], false))).toEqual([
-      'write 1..2',
-      'stored 2',
-      'stored 2',
-      'refused at 0',
-      'refused at 2',
-    ]);
+    expect(summary(planAppendBatch(batch, new Map(), [], false))).toEqual(['write 1..2', 'stored 2', 'stored 2', 'refused at 0', 'refused at 2']);
   });
 
   it('consults stored events only for a failed check, unless asked to check every append', () => {

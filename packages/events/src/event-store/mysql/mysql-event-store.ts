@@ -1,6 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewOutboxRow } from '../../outbox/outbox.table';
 import { type Clock, systemClock } from '../../shared/clock';
+import { isLostRace } from '../../db/lost-races';
+import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import { toRecordedEvent } from '../recorded-event';
@@ -60,12 +62,6 @@ export interface MysqlEventStoreOptions<DB> {
  * one, so that such an error reaches only the append that caused it. Callers hear back after the commit.
  */
 
-const RACE_ERRNOS = new Set([
-  1213, // ER_LOCK_DEADLOCK: InnoDB chose this transaction as the victim
-  1205, // ER_LOCK_WAIT_TIMEOUT
-  1062, // ER_DUP_ENTRY: a concurrent append stored the same stream row or event id first
-]);
-
 interface QueuedAppend extends BatchedAppend {
   eventCount: number;
   resolve(result: AppendResult): void;
@@ -104,9 +100,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
       assertExpectedVersion(streamId, expectedVersion, current);
       return { nextExpectedVersion: current, alreadyStored: false };
     }
-    return new Promise((resolve, reject) =>
-      enqueue({ streamId, events, expectedVersion, eventCount: events.length, resolve, reject }),
-    );
+    return new Promise((resolve, reject) => enqueue({ streamId, events, expectedVersion, eventCount: events.length, resolve, reject }));
   }
 
   async function commitBatch(batch: QueuedAppend[]): Promise<void> {
@@ -119,7 +113,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
           .setIsolationLevel('read committed')
           .execute((trx) => writeBatch(trx, batch, attempt > 1));
       } catch (error) {
-        if (!isRaceError(error)) {
+        if (!isLostRace(error)) {
           if (batch.length === 1) return batch[0]!.reject(error);
           for (const append of batch) await commitBatch([append]);
           return;
@@ -133,7 +127,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
           return;
         }
         // The retry re-checks everything: a duplicate event id then reads as an idempotent retry.
-        await delay(Math.random() * 3 * attempt);
+        await delay(Math.random() * 3 * attempt).promise;
         continue;
       }
       batch.forEach((append, index) => {
@@ -145,17 +139,16 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
     }
   }
 
-  async function writeBatch(
-    trx: Transaction<EventStoreDatabase>,
-    batch: readonly QueuedAppend[],
-    checkStoredFirst: boolean,
-  ): Promise<AppendDecision[]> {
+  async function writeBatch(trx: Transaction<EventStoreDatabase>, batch: readonly QueuedAppend[], checkStoredFirst: boolean): Promise<AppendDecision[]> {
     const versions = await lockStreams(trx, batch);
     let decisions = planAppendBatch(batch, versions, [], checkStoredFirst);
     // Only a failed check or a lost race can mean "already stored", so the happy path skips this read.
     const toLookUp = batch.filter((_, index) => checkStoredFirst || decisions[index]!.kind === 'refused');
     if (toLookUp.length > 0) {
-      const stored = await findStoredEvents(trx, toLookUp.flatMap((append) => append.events));
+      const stored = await findStoredEvents(
+        trx,
+        toLookUp.flatMap((append) => append.events),
+      );
       if (stored.length > 0) decisions = planAppendBatch(batch, versions, stored, checkStoredFirst);
     }
     const writes = batch.flatMap((append, index) => {
@@ -187,16 +180,8 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
     return decisions;
   }
 
-  async function readStream(
-    streamId: string,
-    { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {},
-  ): Promise<RecordedEvent[]> {
-    let query = db
-      .selectFrom('events')
-      .selectAll()
-      .where('stream_id', '=', streamId)
-      .where('stream_version', '>=', fromVersion)
-      .orderBy('stream_version');
+  async function readStream(streamId: string, { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    let query = db.selectFrom('events').selectAll().where('stream_id', '=', streamId).where('stream_version', '>=', fromVersion).orderBy('stream_version');
     if (maxCount !== undefined) query = query.limit(maxCount);
     return (await query.execute()).map(toRecordedEvent);
   }
@@ -225,12 +210,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
  */
 async function lockStreams(trx: Transaction<EventStoreDatabase>, batch: readonly BatchedAppend[]): Promise<Map<string, number>> {
   const streamIds = [...new Set(batch.map((append) => append.streamId))];
-  const rows = await trx
-    .selectFrom('streams')
-    .select(['stream_id', 'version'])
-    .where('stream_id', 'in', streamIds)
-    .forUpdate()
-    .execute();
+  const rows = await trx.selectFrom('streams').select(['stream_id', 'version']).where('stream_id', 'in', streamIds).forUpdate().execute();
   return new Map(rows.map((row) => [row.stream_id, Number(row.version)]));
 }
 
@@ -270,7 +250,6 @@ async function findStoredEvents(trx: Transaction<EventStoreDatabase>, events: re
     .execute();
 }
 
-
 async function readStreamVersion(db: Kysely<EventStoreDatabase>, streamId: string): Promise<number> {
   const row = await db.selectFrom('streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
   return row ? Number(row.version) : 0;
@@ -280,9 +259,6 @@ async function readLastPosition(trx: Transaction<EventStoreDatabase>): Promise<b
   const row = await trx.selectFrom('event_positions').select('last_position').where('id', '=', 1).executeTakeFirstOrThrow();
   return BigInt(row.last_position);
 }
-
-
-
 
 function outboxRow(streamId: string, streamVersion: number, event: NewEvent, now: Date): NewOutboxRow {
   return {
@@ -309,9 +285,4 @@ function eventRow(streamId: string, streamVersion: number, position: bigint, eve
   };
 }
 
-const errnoOf = (error: unknown): number | undefined =>
-  typeof error === 'object' && error !== null && 'errno' in error ? Number(error.errno) : undefined;
-
-const isRaceError = (error: unknown): boolean => RACE_ERRNOS.has(errnoOf(error) ?? 0);
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const errnoOf = (error: unknown): number | undefined => (typeof error === 'object' && error !== null && 'errno' in error ? Number(error.errno) : undefined);

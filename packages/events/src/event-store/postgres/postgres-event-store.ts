@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Clock, systemClock } from '../../shared/clock';
+import { isLostRace } from '../../db/lost-races';
+import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
@@ -60,12 +62,6 @@ export interface PostgresEventStoreOptions<DB> {
  * re-checks the committed version; appends to different streams do not wait for each other.
  */
 
-const RACE_CODES = new Set([
-  '40P01', // deadlock_detected: appends sharing event ids in different orders
-  '40001', // serialization_failure, should the database default to a stricter isolation
-  '23505', // unique_violation: a concurrent append stored the same event id first
-]);
-
 /** Thrown inside an attempt when the stream moved into the expected state just after the check. */
 class RetryAppend extends Error {}
 
@@ -102,24 +98,19 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
       try {
         return await appendOnce(streamId, events, expectedVersion, attempt > 1);
       } catch (error) {
-        if (!(error instanceof RetryAppend) && !isRaceError(error)) throw error;
+        if (!(error instanceof RetryAppend) && !isLostRace(error)) throw error;
         logger.debug({ streamId, attempt, code: codeOf(error) }, 'append lost a race');
         if (attempt >= maxAttempts) {
           const current = await readStreamVersion(db, streamId);
           throw new ConflictError(`stream ${streamId} is contended (at version ${current}); retry the command`, current);
         }
         // The retry re-checks everything: a duplicate event id then reads as an idempotent retry.
-        await delay(Math.random() * 3 * attempt);
+        await delay(Math.random() * 3 * attempt).promise;
       }
     }
   }
 
-  async function appendOnce(
-    streamId: string,
-    events: readonly NewEvent[],
-    expectedVersion: ExpectedVersion,
-    checkStoredFirst: boolean,
-  ): Promise<AppendResult> {
+  async function appendOnce(streamId: string, events: readonly NewEvent[], expectedVersion: ExpectedVersion, checkStoredFirst: boolean): Promise<AppendResult> {
     // Only a failed check or a lost race can mean "already stored", so the happy path skips this read.
     if (checkStoredFirst) {
       const stored = await findStoredEvents(db, events);
@@ -138,20 +129,10 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
     throw new Error('unreachable: the expected version both failed and held');
   }
 
-  async function readStream(
-    streamId: string,
-    { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {},
-  ): Promise<RecordedEvent[]> {
+  async function readStream(streamId: string, { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
     let query = db
       .selectFrom('events')
-      .select([
-        sql<string>`global_position::text`.as('global_position'),
-        'stream_id',
-        'stream_version',
-        'event_type',
-        'data',
-        'metadata',
-      ])
+      .select([sql<string>`global_position::text`.as('global_position'), 'stream_id', 'stream_version', 'event_type', 'data', 'metadata'])
       .where('stream_id', '=', streamId)
       .where('stream_version', '>=', fromVersion)
       .orderBy('stream_version');
@@ -170,7 +151,7 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
         return { events, nextPosition: events.at(-1)?.globalPosition ?? fromPosition };
       }
       // Committed events wait behind a transaction that is still open: nothing to await but its end.
-      await delay(pause);
+      await delay(pause).promise;
     }
   }
 
@@ -277,7 +258,3 @@ async function readStreamVersion(db: Kysely<PostgresEventStoreDatabase>, streamI
 
 const codeOf = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-
-const isRaceError = (error: unknown): boolean => RACE_CODES.has(codeOf(error) ?? '');
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -58,7 +58,9 @@ describe('in-process bus', () => {
       const { seen, until, handler } = collector(2);
       await consume(bus, queue, handler);
       await until;
-      expect(seen.map((message) => message.messageId)).toEqual(messages.map((message) => (message.event as { metadata: { eventId: string } }).metadata.eventId));
+      expect(seen.map((message) => message.messageId)).toEqual(
+        messages.map((message) => (message.event as { metadata: { eventId: string } }).metadata.eventId),
+      );
     }
     await Promise.all(running.splice(0).map((consumer) => consumer.stop()));
     for (const queue of orderQueueNames) expect(await storage.load(queue)).toEqual([]);
@@ -69,10 +71,15 @@ describe('in-process bus', () => {
     const total = collector(20);
     const byConsumer = [0, 0];
     for (const index of [0, 1]) {
-      await consume(bus, ORDER_QUEUES.process, async (message, context) => {
-        byConsumer[index] = (byConsumer[index] ?? 0) + 1;
-        await total.handler(message, context);
-      }, { prefetch: 1 });
+      await consume(
+        bus,
+        ORDER_QUEUES.process,
+        async (message, context) => {
+          byConsumer[index] = (byConsumer[index] ?? 0) + 1;
+          await total.handler(message, context);
+        },
+        { prefetch: 1 },
+      );
     }
     await bus.createPublisher().publishEvents(Array.from({ length: 20 }, () => placedMessage()));
     await total.until;
@@ -94,9 +101,7 @@ describe('in-process bus', () => {
     const message = placedMessage();
     await bus.createPublisher().publishEvents([message]);
     await allTries;
-    await expect.poll(() => bus.listParked(ORDER_QUEUES.confirmation).then((list) => list.map((parked) => parked.parkedReason))).toEqual([
-      'delivery_limit',
-    ]);
+    await expect.poll(() => bus.listParked(ORDER_QUEUES.confirmation).then((list) => list.map((parked) => parked.parkedReason))).toEqual(['delivery_limit']);
     expect(counts).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
@@ -157,10 +162,15 @@ describe('in-process bus', () => {
     const bus = await newBus();
     let started!: () => void;
     const handling = new Promise<void>((resolve) => (started = resolve));
-    const stuck = await consume(bus, ORDER_QUEUES.process, async () => {
-      started();
-      await new Promise<void>(() => undefined);
-    }, { stopTimeoutMs: 10 });
+    const stuck = await consume(
+      bus,
+      ORDER_QUEUES.process,
+      async () => {
+        started();
+        await new Promise<void>(() => undefined);
+      },
+      { stopTimeoutMs: 10 },
+    );
     await bus.createPublisher().publishEvents([placedMessage()]);
     await handling;
     await stuck.stop();

@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/logger';
 import { bothTold, createConsumerGate, type AutoRedrive } from '../consumer-gate';
-import { delay, handleDelivery } from '../delivery-handling';
+import { delay } from '../../shared/backoff';
+import { handleDelivery } from '../delivery-handling';
 import type { DependencyGate } from '../dependency-gate';
 import { encodeEventMessage, EVENT_HEADERS, parseEventMessage, type DeliveredMessage } from '../event-message';
 import type { ConsumeOptions, Consumer, MessageBus, WatchListener } from '../message-bus';

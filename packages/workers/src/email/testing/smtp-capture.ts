@@ -115,6 +115,9 @@ function header(raw: string, name: string): string | null {
 /** `latin1` holds the raw bytes one per character, so decoded escapes and 8-bit text both come out as UTF-8. */
 function decodeQuotedPrintable(latin1: string): string {
   const joined = latin1.replace(/=\r?\n/g, '');
-  const bytes = Buffer.from(joined.replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))), 'latin1');
+  const bytes = Buffer.from(
+    joined.replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+    'latin1',
+  );
   return bytes.toString('utf8');
 }

@@ -55,13 +55,7 @@ export const postgresEventStoreMigration: Migration = {
       .addColumn('last_error', 'varchar(1000)')
       .execute();
     // Partial: the relay and the status query only ever look at pending rows, oldest id first.
-    await db.schema
-      .createIndex('outbox_pending')
-      .ifNotExists()
-      .on('outbox')
-      .column('id')
-      .where(sql.ref('published_at'), 'is', null)
-      .execute();
+    await db.schema.createIndex('outbox_pending').ifNotExists().on('outbox').column('id').where(sql.ref('published_at'), 'is', null).execute();
   },
 
   async down(db: Kysely<unknown>) {

@@ -13,6 +13,8 @@ export async function postgresStoreHarness(db: Kysely<PostgresEventStoreDatabase
       const rows = await db.selectFrom('outbox').select('event_id').where('stream_id', '=', streamId).orderBy('id').execute();
       return rows.map((row) => row.event_id);
     },
+    storeWithClock: (clock) => createPostgresEventStore({ db, clock }),
+    outboxRow: (eventId) => db.selectFrom('outbox').selectAll().where('event_id', '=', eventId).executeTakeFirstOrThrow(),
     async teardown() {
       await db.destroy();
       await drop();

@@ -1,22 +1,11 @@
-import {
-  ConflictError,
-  assertReadableOrderEvent,
-  inSpan,
-  traceparentOf,
-  NotFoundError,
-  decide,
-  evolve,
-  initialOrderState,
-  loadOrder,
-  orderStreamId,
-  type Clock,
-  type EventStore,
-  type IdGenerator,
-  type OrderCommand,
-  type OrderEvent,
-  type OrderState,
-  type PlacedOrderState,
-} from '@delivery/events';
+import type { EventStore } from '../event-store/event-store';
+import type { Clock, IdGenerator } from '../shared/clock';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { inSpan, traceparentOf } from '../tracing/tracing';
+import type { OrderCommand } from './order.commands';
+import { decide, evolve, initialOrderState, type OrderState, type PlacedOrderState } from './order.decider';
+import { orderStreamId, type OrderEvent } from './order.events';
+import { assertReadableOrderEvent, loadOrder } from './order.stream';
 
 export interface OrderCommandDeps {
   eventStore: EventStore;

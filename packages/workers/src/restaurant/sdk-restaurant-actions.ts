@@ -1,5 +1,5 @@
 import { conflictOf, type DeliveryClient } from '@delivery/sdk';
-import type { VendorActions } from './vendor.consumer';
+import type { RestaurantActions } from './restaurant.consumer';
 
 /**
  * The vendor's actions through the public API, as a restaurant's app would make them.
@@ -9,7 +9,7 @@ import type { VendorActions } from './vendor.consumer';
  *   up to the consumer, which holds the message behind its circuit breaker for the API and tries again once
  *   the API answers, without spending the message's delivery limit.
  */
-export function sdkVendorActions(client: DeliveryClient): VendorActions {
+export function sdkRestaurantActions(client: DeliveryClient): RestaurantActions {
   const perform = async (call: () => Promise<unknown>): Promise<'done' | 'settled'> => {
     try {
       await call();

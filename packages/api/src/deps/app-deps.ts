@@ -5,46 +5,23 @@ import {
   createMysqlEventStore,
   randomIds,
   systemClock,
-  type AutoRedrive,
   type Clock,
   type EventStore,
-  type EventStoreDatabase,
   type IdGenerator,
   type Logger,
 } from '@delivery/events';
-import type { ProjectionsDatabase } from '@delivery/projections';
-import type { Kysely } from 'kysely';
-import type { ApiConfig } from './config';
-import { createReadModelReads, type ReadModelReads } from './db/read-model-reads';
-import { pingDatabase } from './health/ping.repository';
-import type { OrderChangeFeed } from './live/order-change-feed';
-import type { MenuDatabase } from './menu/menu.table';
-import { memoryCustomerLimits, mysqlCustomerLimits, type CustomerLimits, type CustomerLimitsConfig } from './limits/customer-limits';
-import { waitSlots, type WaitSlots } from './limits/wait-slots';
+import type { ApiConfig } from '../config/api-config';
+import { createReadModelReads, type ReadModelReads } from '../db/read-model-reads';
+import { pingDatabase } from '../health/ping.repository';
+import type { OrderChangeFeed } from '../live/order-change-feed';
+import type { ApiDatabases, ApiOrdersDatabase } from '../db/api-databases';
+import type { MenuDatabase } from '../menu/menu.table';
+import type { ReadinessCheck } from '../health/readiness';
+import type { DeliveryMetricsSource } from '../http/delivery-metrics';
+import { memoryCustomerLimits, mysqlCustomerLimits, type CustomerLimits, type CustomerLimitsConfig } from '../limits/customer-limits';
+import { waitSlots, type WaitSlots } from '../limits/wait-slots';
 
-/** The orders database (MySQL, or PostgreSQL/PGlite in embedded mode): the event store and the read model side by side. */
-export type ApiOrdersDatabase = EventStoreDatabase & ProjectionsDatabase;
-
-export interface ApiDatabases {
-  /** The menu (PostgreSQL). */
-  menu: Kysely<MenuDatabase>;
-  /** The event store and the read model (MySQL); in embedded mode both are one PGlite database. */
-  orders: Kysely<ApiOrdersDatabase>;
-}
-
-/** What `/metrics` tells of the message flow: parked messages, and those the consumers put back by themselves. */
-export interface DeliveryMetricsSource {
-  /** Messages parked now in each work queue's parking queue. */
-  parkedCounts(): Promise<Record<string, number>>;
-  /** Messages put back by consumers of this process after the dependency that parked them came back. */
-  autoRedrives(): readonly AutoRedrive[];
-}
-
-/** One thing `/readyz` checks: resolves when reachable, throws (or times out) when not. */
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<void>;
-}
+export type { ApiDatabases, ApiOrdersDatabase, DeliveryMetricsSource, ReadinessCheck };
 
 /**
  * Everything the API's handlers need, built once at start and shared by every request. Add a field here
@@ -107,7 +84,9 @@ export function openAppDeps(config: ApiConfig, overrides: Partial<AppDeps> = {})
       ];
   const limits =
     overrides.limits ??
-    (overrides.db ? memoryCustomerLimits(customerLimitsConfig(config)) : remember(opened, asResource(mysqlCustomerLimits(config.MYSQL_URL, customerLimitsConfig(config), logger))));
+    (overrides.db
+      ? memoryCustomerLimits(customerLimitsConfig(config))
+      : remember(opened, asResource(mysqlCustomerLimits(config.MYSQL_URL, customerLimitsConfig(config), logger))));
   const deps: AppDeps = {
     config,
     logger,

@@ -1,11 +1,11 @@
-import { readOrderStream, type OrderEvent, type RecordedEvent } from '@delivery/events';
+import { isFinalStatus, readOrderStream, type OrderEvent, type RecordedEvent } from '@delivery/events';
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import type { AuthUser } from '../auth/jwt';
 import type { Context } from '../trpc/context';
-import type { OrderStatusChange } from '../order/order.schemas';
-import { requireReadable } from '../order/order-access';
-import { listenForWakeUps } from './order-change-feed';
-import { isFinalStatus, statusChangeOf } from './order-status-changes';
+import type { OrderStatusChange } from './order.schemas';
+import { requireReadable } from './order-access';
+import { listenForWakeUps } from '../live/order-change-feed';
+import { statusChangeOf } from './order-status-changes';
 
 type SubscriptionContext = Pick<Context, 'eventStore' | 'orderChangeFeed'> & {
   user: AuthUser;

@@ -1,22 +1,15 @@
-import {
-  ORDER_QUEUES,
-  type MessageBus,
-  type Clock,
-  type Consumer,
-  type Logger,
-  type ReceivedEventMessage,
-} from '@delivery/events';
+import { ORDER_QUEUES, type MessageBus, type Clock, type Consumer, type Logger, type ReceivedEventMessage } from '@delivery/events';
 
 /** What the vendor does to an order: in production the API, called with a vendor token through the SDK. */
-export interface VendorActions {
+export interface RestaurantActions {
   /** Resolves 'done' when the order is accepted, 'settled' when it was no longer pending (a redelivery). */
   accept(orderId: string): Promise<'done' | 'settled'>;
   markDelivered(orderId: string): Promise<'done' | 'settled'>;
 }
 
-export interface VendorConsumerOptions {
+export interface RestaurantConsumerOptions {
   bus: MessageBus;
-  actions: VendorActions;
+  actions: RestaurantActions;
   clock: Clock;
   logger: Logger;
   deliveryDelayMs: number;
@@ -33,13 +26,13 @@ export interface VendorConsumerOptions {
  * message to the broker, which redelivers it to another worker that waits only what is left. Waits are
  * timers, not a sleeping handler, so one worker holds up to `prefetch` orders at once.
  */
-export async function startVendorConsumer(options: VendorConsumerOptions): Promise<Consumer> {
+export async function startRestaurantConsumer(options: RestaurantConsumerOptions): Promise<Consumer> {
   const stopping = new AbortController();
   const consumer = await options.bus.consume({
     queue: ORDER_QUEUES.process,
     prefetch: options.prefetch ?? 500,
     logger: options.logger,
-    handler: (message, { logger }) => handleVendorMessage(options, message, logger, stopping.signal),
+    handler: (message, { logger }) => handleRestaurantMessage(options, message, logger, stopping.signal),
   });
   return {
     queue: consumer.queue,
@@ -50,8 +43,8 @@ export async function startVendorConsumer(options: VendorConsumerOptions): Promi
   };
 }
 
-async function handleVendorMessage(
-  options: VendorConsumerOptions,
+async function handleRestaurantMessage(
+  options: RestaurantConsumerOptions,
   { event }: ReceivedEventMessage,
   logger: Logger,
   stopping: AbortSignal,

@@ -1,6 +1,6 @@
 import { menuRouter } from '../menu/menu.router';
 import { orderRouter } from '../order/order.router';
-import { createCallerFactory, router } from './trpc';
+import { createCallerFactory, router } from '../trpc/trpc';
 
 export const appRouter = router({
   menu: menuRouter,

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
-import { runMigrations } from '../db/run-migrations';
-import { outboxSetAsideMigration } from '../outbox/migrations/0002-outbox-set-aside.migration';
+import { runMigrations } from '../../../db/run-migrations';
+import { outboxSetAsideMigration } from '../../../outbox/migrations/0002-outbox-set-aside.migration';
 import { eventStoreMigration } from './0001-event-store.migration';
 
 /** Names sort in the order they run; never rename or edit one that has shipped. */

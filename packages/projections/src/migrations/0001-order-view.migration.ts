@@ -34,12 +34,7 @@ export const orderViewMigration: Migration = {
       .on('order_view')
       .columns(['customer_id', 'status', 'created_at', 'order_id'])
       .execute();
-    await db.schema
-      .createIndex('order_view_status_created')
-      .ifNotExists()
-      .on('order_view')
-      .columns(['status', 'created_at', 'order_id'])
-      .execute();
+    await db.schema.createIndex('order_view_status_created').ifNotExists().on('order_view').columns(['status', 'created_at', 'order_id']).execute();
     // Vendors and admins listing every order, newest first.
     await db.schema.createIndex('order_view_created').ifNotExists().on('order_view').columns(['created_at', 'order_id']).execute();
 

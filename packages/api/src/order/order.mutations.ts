@@ -1,6 +1,24 @@
-import { ConflictError, loadOrder, type Actor, type Money, type OrderLine, type PlacedOrderState } from '@delivery/events';
-import { executeOrderCommand, requirePlaced, type OrderCommandDeps } from './order.handlers';
+import {
+  ConflictError,
+  executeOrderCommand,
+  loadOrder,
+  requirePlaced,
+  type Actor,
+  type Money,
+  type OrderCommand,
+  type OrderCommandDeps,
+  type OrderLine,
+  type PlacedOrderState,
+} from '@delivery/events';
+import type { Order } from '@delivery/projections';
+import type { AuthUser } from '../auth/jwt';
+import type { Context } from '../trpc/context';
+import { orderFromState } from './order.dto';
+import { requireOwner } from './order-access';
 import { orderIdFor } from './order-id';
+
+// The order's mutations as the API makes them: a placement, and every later change of status. Both run
+// through the command handler beside the decider (events: order/order.command-handler.ts).
 
 export interface PlaceOrderRequest {
   actor: Actor;
@@ -59,4 +77,37 @@ export async function placeOrder(deps: OrderCommandDeps, request: PlaceOrderRequ
 function sameBody(first: PlacedOrderState, request: PlaceOrderRequest): boolean {
   const itemsOf = (lines: readonly OrderLine[]) => lines.map((line) => `${line.kind}:${line.itemId}x${line.quantity}`).join(',');
   return first.email === request.email && itemsOf(first.lines) === itemsOf(request.lines);
+}
+
+type ChangeCommand = Exclude<OrderCommand, { type: 'PlaceOrder' }>;
+type CommandData<T extends ChangeCommand['type']> = Omit<
+  Extract<ChangeCommand, { type: T }>,
+  'type' | 'orderId' | 'actor' | 'now' | 'eventId' | 'correlationId' | 'causationId' | 'expectedVersion'
+>;
+
+/**
+ * Runs a state change for the signed-in user and answers with the order after it. `ownerOnly` commands
+ * (cancel) answer NOT_FOUND to anyone but the owner, before the decider sees them.
+ */
+export async function changeOrder<T extends ChangeCommand['type']>(
+  ctx: Pick<Context, 'eventStore' | 'clock' | 'ids' | 'requestId'> & { user: AuthUser },
+  type: T,
+  input: { orderId: string; expectedVersion?: number },
+  data: CommandData<T>,
+  options: { ownerOnly?: boolean } = {},
+): Promise<Order> {
+  const state: PlacedOrderState = await executeOrderCommand(ctx, input.orderId, (envelope, current) => {
+    if (options.ownerOnly) requireOwner(ctx.user, input.orderId, requirePlaced(current, input.orderId).customerId);
+    return {
+      ...data,
+      ...envelope,
+      type,
+      orderId: input.orderId,
+      actor: { sub: ctx.user.sub, role: ctx.user.role },
+      correlationId: ctx.requestId,
+      causationId: null,
+      expectedVersion: input.expectedVersion,
+    } as ChangeCommand;
+  });
+  return orderFromState(state);
 }

@@ -8,12 +8,16 @@ import { inSpan, SpanKind, traceparentOf } from '@delivery/events';
 export function tracedFetch(baseFetch: typeof fetch): typeof fetch {
   return (input, init) => {
     const request = new Request(input, init);
-    return inSpan(`HTTP ${request.method}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': request.method, 'url.full': request.url } }, async (span) => {
-      const traceparent = traceparentOf(span);
-      if (traceparent) request.headers.set('traceparent', traceparent);
-      const response = await baseFetch(request);
-      span.setAttribute('http.response.status_code', response.status);
-      return response;
-    });
+    return inSpan(
+      `HTTP ${request.method}`,
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': request.method, 'url.full': request.url } },
+      async (span) => {
+        const traceparent = traceparentOf(span);
+        if (traceparent) request.headers.set('traceparent', traceparent);
+        const response = await baseFetch(request);
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      },
+    );
   };
 }

@@ -1,13 +1,14 @@
-// Lost races that a retry of the whole transaction resolves, by backend. Both are checked whatever the
-// database: a MySQL error has a numeric `errno`, a PostgreSQL/PGlite error a five-character SQLSTATE `code`.
+// Lost races that a retry of the whole transaction resolves, by backend: the one list for the event stores
+// and the read model. Both are checked whatever the database: a MySQL error has a numeric `errno`, a
+// PostgreSQL/PGlite error a five-character SQLSTATE `code`.
 const MYSQL_RACE_ERRNOS = new Set([
-  1062, // ER_DUP_ENTRY: another writer inserted the order's first row first
+  1062, // ER_DUP_ENTRY: another writer inserted the same row (stream row, event id, the order's first row) first
   1205, // ER_LOCK_WAIT_TIMEOUT
   1213, // ER_LOCK_DEADLOCK: InnoDB chose this transaction as the victim
 ]);
 const POSTGRES_RACE_SQLSTATES = new Set([
-  '23505', // unique_violation: another writer inserted the order's first row first
-  '40P01', // deadlock_detected
+  '23505', // unique_violation: another writer inserted the same row first
+  '40P01', // deadlock_detected: e.g. appends sharing event ids in different orders
   '40001', // serialization_failure, should the database default to a stricter isolation
 ]);
 
