@@ -33,7 +33,7 @@ export interface EncodedEventMessage {
 }
 
 /**
- * A message as any transport delivers it: the shape of an AMQP message, which the in-process bus
+ * A message as every transport delivers it: the shape of an AMQP message, which the in-process bus
  * reproduces, so one parser serves both.
  */
 export interface DeliveredMessage {

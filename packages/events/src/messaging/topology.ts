@@ -64,26 +64,25 @@ export type TopologyConnection = Pick<ChannelModel, 'createChannel'>;
  * @example await assertTopology(model, logger);
  */
 export async function assertTopology(model: TopologyConnection, logger?: Logger): Promise<void> {
-  const channel = await openQuietChannel(model);
+  const session = new DeclaringSession(model);
   try {
-    await channel.assertExchange(ORDERS_EXCHANGE, 'fanout', { durable: true });
+    await session.declare((channel) => channel.assertExchange(ORDERS_EXCHANGE, 'fanout', { durable: true }));
     for (const queue of orderQueueNames) {
       // The parking queue first, so dead-lettering always has somewhere to go.
-      await assertParkingQueue(model, parkedQueueName(queue), logger);
-      await channel.assertQueue(queue, { durable: true, arguments: workQueueArguments(queue) });
-      await channel.bindQueue(queue, ORDERS_EXCHANGE, '');
+      await assertParkingQueue(session, parkedQueueName(queue), logger);
+      await session.declare((channel) => channel.assertQueue(queue, { durable: true, arguments: workQueueArguments(queue) }));
+      await session.declare((channel) => channel.bindQueue(queue, ORDERS_EXCHANGE, ''));
     }
   } finally {
-    await channel.close().catch(() => undefined);
+    await session.close();
   }
 }
 
-async function assertParkingQueue(model: TopologyConnection, name: string, logger: Logger | undefined): Promise<void> {
-  // A refused declaration closes its channel: each attempt gets one of its own.
-  if (await declaredOrRefused(model, (channel) => channel.assertQueue(name, { durable: true, arguments: PARKED_QUEUE_ARGUMENTS }))) return;
+async function assertParkingQueue(session: DeclaringSession, name: string, logger: Logger | undefined): Promise<void> {
+  if (await session.declaredOrRefused((channel) => channel.assertQueue(name, { durable: true, arguments: PARKED_QUEUE_ARGUMENTS }))) return;
   // Classic, from before parking queues were quorum. `ifEmpty` makes the delete refuse if a message is there,
   // and a message dead-lettered meanwhile waits in its work queue (at-least-once dead-lettering) until it exists again.
-  const upgraded = await declaredOrRefused(model, async (channel) => {
+  const upgraded = await session.declaredOrRefused(async (channel) => {
     await channel.deleteQueue(name, { ifEmpty: true });
     await channel.assertQueue(name, { durable: true, arguments: PARKED_QUEUE_ARGUMENTS });
   });
@@ -95,17 +94,35 @@ async function assertParkingQueue(model: TopologyConnection, name: string, logge
     );
 }
 
-/** Runs `declare` on a fresh channel: true when it succeeds, false when the broker refuses it (PRECONDITION_FAILED). */
-async function declaredOrRefused(model: TopologyConnection, declare: (channel: Channel) => Promise<unknown>): Promise<boolean> {
-  const channel = await openQuietChannel(model);
-  try {
-    await declare(channel);
-    return true;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === PRECONDITION_FAILED) return false;
-    throw error;
-  } finally {
-    await channel.close().catch(() => undefined);
+/**
+ * One channel for a whole declaration; a refusal (PRECONDITION_FAILED) closes it, so only then is another
+ * opened. The usual declaration costs one channel, whatever the parking queues are.
+ */
+class DeclaringSession {
+  private channel: Promise<Channel>;
+
+  constructor(private readonly model: TopologyConnection) {
+    this.channel = openQuietChannel(model);
+  }
+
+  async declare(step: (channel: Channel) => Promise<unknown>): Promise<void> {
+    await step(await this.channel);
+  }
+
+  /** True when `step` succeeds, false when the broker refuses it (the next step gets a fresh channel). */
+  async declaredOrRefused(step: (channel: Channel) => Promise<unknown>): Promise<boolean> {
+    try {
+      await this.declare(step);
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== PRECONDITION_FAILED) throw error;
+      this.channel = openQuietChannel(this.model);
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.channel.then((channel) => channel.close()).catch(() => undefined);
   }
 }
 
