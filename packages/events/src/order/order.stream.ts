@@ -56,7 +56,7 @@ function describeParseFailure(cause: unknown): string {
   if (cause instanceof z.ZodError) {
     return cause.issues
       .slice(0, 3)
-      .map((issue) => `${formatIssuePath(issue.path.filter((segment) => typeof segment !== 'symbol'))}: ${issue.message}`)
+      .map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`)
       .join('; ');
   }
   return cause instanceof Error ? cause.message : String(cause);
