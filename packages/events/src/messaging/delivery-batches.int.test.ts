@@ -4,7 +4,7 @@ import type { BatchEventHandler } from './delivery-batches';
 import { type EventHandler, NonRetryableError } from './delivery-handling';
 import type { ReceivedEventMessage } from './event-message';
 import type { Consumer, MessageBus } from './message-bus';
-import { busTransports, type OpenedBus, publishWhenReady } from './testing/bus-transports';
+import { busTransports, connectionRefused, type OpenedBus, publishWhenReady } from './testing/bus-transports';
 import { sampleEventMessage, sampleOrderPlaced } from './testing/order-events';
 import { ORDER_QUEUES } from './topology';
 
@@ -15,9 +15,6 @@ afterEach(async () => {
   await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
   await Promise.all(opened.splice(0).map((transport) => transport.close()));
 });
-
-/** What a refused database connection throws (mysql2 and pg both pass the socket's error on). */
-const connectionRefused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 3306 });
 
 const QUEUE = ORDER_QUEUES.projection;
 /** `count` placed events as messages, and their event ids (the messages' ids once received). */

@@ -3,12 +3,9 @@ import { silentLogger } from '../shared/logger';
 import type { AutoRedrive } from './consumer-gate';
 import type { EventHandler } from './delivery-handling';
 import type { Consumer } from './message-bus';
-import { busTransports, type OpenedBus, publishWhenReady } from './testing/bus-transports';
+import { busTransports, connectionRefused, type OpenedBus, publishWhenReady } from './testing/bus-transports';
 import { sampleEventMessage, sampleOrderPlaced } from './testing/order-events';
 import { DELIVERY_LIMIT, ORDER_QUEUES } from './topology';
-
-/** What a refused database connection throws (mysql2 and pg both pass the socket's error on). */
-const connectionRefused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 3306 });
 
 /** A handler whose dependency is down until `recover()`; it records the delivery count of every call. */
 function dependentHandler() {

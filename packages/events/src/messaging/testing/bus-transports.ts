@@ -61,3 +61,7 @@ export async function publishWhenReady(bus: MessageBus, messages: Parameters<Eve
     .toBe(true);
   await publisher.close();
 }
+
+/** What a refused database connection throws (mysql2 and pg both pass the socket's error on). */
+export const connectionRefused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 3306 });
