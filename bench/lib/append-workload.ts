@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { orderStreamId } from '@delivery/events';
 import type { AppendTarget, AppendTargetFactory } from '../targets/append-target';
 import { orderFollowUp, orderPlaced } from './bench-events';
-import { type ClosedLoopResult, mergeClosedLoop, runClosedLoop } from './closed-loop';
+import { type ClosedLoopResult, closedLoopRow, mergeClosedLoop, runClosedLoop } from './closed-loop';
 import { cpuWindow } from './process-stats';
 import type { BenchRow, BenchSettings } from './scenario';
 import { addCounters, diffCounters, type ServerCounters } from './server-counters.repository';
@@ -148,19 +148,5 @@ async function prepare(target: AppendTarget, workload: AppendWorkload, concurren
   };
 }
 
-export function appendRow(measurement: AppendMeasurement, workload: AppendWorkload, concurrency: number): BenchRow {
-  const { result } = measurement;
-  const notes = [measurement.diagnostics, result.firstError === undefined ? undefined : `first error: ${result.firstError}`].filter(Boolean);
-  return {
-    subject: measurement.subject,
-    workload,
-    concurrency,
-    rate: result.perSecond,
-    unit: 'appends/s',
-    p50Ms: result.p50Ms,
-    p99Ms: result.p99Ms,
-    count: result.count,
-    errors: result.errors,
-    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
-  };
-}
+export const appendRow = (measurement: AppendMeasurement, workload: AppendWorkload, concurrency: number): BenchRow =>
+  closedLoopRow(measurement.subject, workload, concurrency, measurement.result, 'appends/s', [measurement.diagnostics]);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type LatencySummary, summarizeLatencies } from './latency';
+import type { BenchRow } from './scenario';
 
 export interface ClosedLoopOptions {
   /** Workers, each with one operation in flight at a time. */
@@ -80,5 +81,29 @@ export function mergeClosedLoop(results: readonly ClosedLoopResult[]): ClosedLoo
     errors: results.reduce((sum, result) => sum + result.errors, 0),
     ...(firstError === undefined ? {} : { firstError }),
     samples,
+  };
+}
+
+/** A closed-loop measurement's row; `notes` and its first error, if any, in the note. */
+export function closedLoopRow(
+  subject: string,
+  workload: string,
+  concurrency: number,
+  result: ClosedLoopResult,
+  unit: string,
+  notes: readonly (string | undefined)[] = [],
+): BenchRow {
+  const note = [...notes, result.firstError === undefined ? undefined : `first error: ${result.firstError}`].filter(Boolean).join('; ');
+  return {
+    subject,
+    workload,
+    concurrency,
+    rate: result.perSecond,
+    unit,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    count: result.count,
+    errors: result.errors,
+    ...(note ? { note } : {}),
   };
 }
