@@ -25,7 +25,7 @@ export interface AppendComparisonResult {
  * The body of the append and peer scenarios: every workload at every concurrency, the subjects taking
  * turns with the baseline on fresh databases, one row each with its ratio to the baseline, a headline with
  * its target at the top concurrency, and the profile of each at the lowest and highest concurrency.
- * @example await runAppendComparison(ctx, { label: 'append', baseline: rawMysqlTarget(db), subjects: [{ target: mysqlEventStoreTarget(db), ratio: 2.5 }] })
+ * @example await runAppendComparison(ctx, { label: 'append', baseline: rawMysqlTarget(db), subjects: [{ target: eventStoreTarget('mysql', db), ratio: 2.5 }] })
  */
 export async function runAppendComparison(ctx: ScenarioContext, comparison: AppendComparison): Promise<AppendComparisonResult> {
   const { settings, log } = ctx;

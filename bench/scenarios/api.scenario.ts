@@ -24,18 +24,6 @@ const BARE = 'bare Hono route, same append';
 const BARE_ENTRY = fileURLToPath(new URL('../targets/bare-order-route.main.ts', import.meta.url));
 const PEAK = 'peak (closed loop)';
 
-type Subject = { subject: string; process: string; server: SystemProcess } & Pick<LoadOptions, 'url' | 'headers' | 'body'>;
-
-/** What a server process did under one load: the figures, its memory, and the requests it served meanwhile. */
-interface Loaded {
-  subject: Subject;
-  phase: string;
-  result: LoadResult;
-  peak: ProcessMemoryPeak;
-  /** The measured requests plus unmeasured ones (warm-up, in flight at the end). */
-  served: number;
-}
-
 /**
  * `order.place` over HTTP under autocannon against a bare Hono route appending the same event: what
  * tRPC, validation, auth and pricing cost. Then both paced at half the API's peak rate, where the API's
@@ -48,6 +36,7 @@ export const apiScenario: Scenario = {
   title: 'API: order.place over HTTP vs a bare Hono route doing the same append',
   async run(ctx) {
     const { settings, log } = ctx;
+    const connections = Math.max(...settings.concurrencies);
     log('api: starting the API and the bare route, each in a process of its own');
     const system = await startSystem(ctx, { label: 'api', code: 'built', workers: [] });
     const [place] = system.place;
@@ -74,7 +63,6 @@ export const apiScenario: Scenario = {
     await placeOrder(place);
     await assertOk(subjects[0]);
 
-    const connections = Math.max(...settings.concurrencies);
     const loaded: Loaded[] = [];
     const measure = async (subject: Subject, phase: string, run: () => Promise<LoadResult>, unmeasured: number) => {
       const tracker = trackProcesses({ [subject.process]: subject.server.pid });
@@ -227,6 +215,18 @@ async function profiledPass(ctx: ScenarioContext, system: RunningSystem, connect
     `API ${describeCpuProfile(window.cpu, window.requests, 'order.place')}`,
     `Memory floor (fresh processes that only load modules, nothing started): ${describeMemoryFloor(floors)}.`,
   ];
+}
+
+type Subject = { subject: string; process: string; server: SystemProcess } & Pick<LoadOptions, 'url' | 'headers' | 'body'>;
+
+/** What a server process did under one load: the figures, its memory, and the requests it served meanwhile. */
+interface Loaded {
+  subject: Subject;
+  phase: string;
+  result: LoadResult;
+  peak: ProcessMemoryPeak;
+  /** The measured requests plus unmeasured ones (warm-up, in flight at the end). */
+  served: number;
 }
 
 /** Closed-loop rounds taking turns (A, B, A, B, ...), so load from elsewhere falls on both alike. */

@@ -1,6 +1,6 @@
 import { runAppendComparison } from '../lib/append-comparison';
 import type { Scenario } from '../lib/scenario';
-import { mysqlEventStoreTarget } from '../targets/event-store.target';
+import { eventStoreTarget } from '../targets/event-store.target';
 import { rawMysqlTarget } from '../targets/raw-mysql.target';
 
 /** Event-store appends against raw inserts of the same rows: how much the store's guarantees cost. */
@@ -12,7 +12,7 @@ export const appendScenario: Scenario = {
     const { rows, headlines, profileNotes } = await runAppendComparison(ctx, {
       label: 'append',
       baseline: rawMysqlTarget(databases),
-      subjects: [{ target: mysqlEventStoreTarget(databases), ratio: 2.5 }],
+      subjects: [{ target: eventStoreTarget('mysql', databases), ratio: 2.5 }],
     });
     return {
       rows,

@@ -1,7 +1,7 @@
 import { runAppendComparison } from '../lib/append-comparison';
 import type { Scenario } from '../lib/scenario';
 import { emmettTarget } from '../targets/emmett.target';
-import { mysqlEventStoreTarget, postgresEventStoreTarget } from '../targets/event-store.target';
+import { eventStoreTarget } from '../targets/event-store.target';
 import { PROFILE_METHOD } from './append.scenario';
 
 /**
@@ -18,8 +18,8 @@ export const peerScenario: Scenario = {
       label: 'peer',
       baseline: emmettTarget(databases),
       subjects: [
-        { target: postgresEventStoreTarget(databases), ratio: 1.1 },
-        { target: mysqlEventStoreTarget(databases), ratio: 2.5 },
+        { target: eventStoreTarget('postgres', databases), ratio: 1.1 },
+        { target: eventStoreTarget('mysql', databases), ratio: 2.5 },
       ],
       skipIfBaselineCannotStart: true,
     });
