@@ -13,6 +13,7 @@ import { type ProcessFolder, processFolder, type SystemProcess, startNodeProcess
 export type Code = 'source' | 'built';
 export type WorkerName = Exclude<ProcessName, 'api'>;
 export const WORKERS: readonly WorkerName[] = ['relay', 'projection', 'email', 'vendor'];
+const KINDS: readonly ProcessName[] = ['api', ...WORKERS];
 export const RUNNER: Record<Code, string> = { source: 'node --import tsx (sources)', built: 'node on dist/ (built)' };
 
 export interface SystemOptions {
@@ -126,7 +127,7 @@ export async function startSystem(ctx: ScenarioContext, options: SystemOptions):
   };
   const apiReadyMs = await startCopy(1);
   const copyOf = (label: string) => Number(label.split(' ')[1] ?? 1);
-  const kindOf = (label: string) => label.split(' ')[0];
+  const kindOf = (label: string) => (label.split(' ')[0] ?? label) as ProcessName;
 
   return {
     env: { ...env, ...copyEnvs[0] },
@@ -137,7 +138,13 @@ export async function startSystem(ctx: ScenarioContext, options: SystemOptions):
     apiReadyMs,
     place,
     processes: () => [...running.values()],
-    pids: () => Object.fromEntries([...running].map(([label, started]) => [label, started.pid])),
+    // By copy, then in the order they start, whatever was replaced since.
+    pids: () =>
+      Object.fromEntries(
+        [...running]
+          .sort(([a], [b]) => copyOf(a) - copyOf(b) || KINDS.indexOf(kindOf(a)) - KINDS.indexOf(kindOf(b)))
+          .map(([label, started]) => [label, started.pid]),
+      ),
     async scaleToTwo() {
       if (copyEnvs.length < 2) await startCopy(2);
     },
