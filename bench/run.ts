@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     for (const scenario of selected) {
       if (interruption.signal) break;
       log(`scenario ${scenario.name}: ${scenario.title}`);
-      reports.push(await runScenario(scenario, { command, databases, earlier: reports }));
+      reports.push(await runScenario(scenario, command, databases));
     }
   } finally {
     const leftovers = await databases.dropAll();
@@ -174,10 +174,7 @@ async function main(): Promise<number> {
 }
 
 /** One scenario, its clean-ups and its databases gone by the time it returns, its failure a report rather than a throw. */
-async function runScenario(
-  scenario: Scenario,
-  options: { command: string; databases: ThrowawayDatabases; earlier: readonly ScenarioReport[] },
-): Promise<ScenarioReport> {
+async function runScenario(scenario: Scenario, command: string, databases: ThrowawayDatabases): Promise<ScenarioReport> {
   const rss = trackPeakRss();
   const started = performance.now();
   const date = new Date().toISOString();
@@ -186,7 +183,7 @@ async function runScenario(
   const base = { name: scenario.name, title: scenario.title, rows: [], checks: [], notes: [] };
   let outcome: Partial<ScenarioReport>;
   try {
-    const result = await scenario.run({ settings, databases: options.databases, defer: cleanups.defer, log, earlier: options.earlier });
+    const result = await scenario.run({ settings, databases, defer: cleanups.defer, log });
     outcome = { ...result, checks: result.checks ?? [], notes: result.notes ?? [], status: 'ok' };
   } catch (error) {
     const status = error instanceof ScenarioSkipped ? 'skipped' : 'failed';
@@ -195,7 +192,7 @@ async function runScenario(
     outcome = { status, error: message };
   } finally {
     await cleanups.run();
-    await options.databases.dropAll();
+    await databases.dropAll();
   }
   return {
     ...base,
@@ -203,7 +200,7 @@ async function runScenario(
     ...outcome,
     durationMs: performance.now() - started,
     peakRssBytes: rss.stop(),
-    run: { date, command: options.command, loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 } },
+    run: { date, command, loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 } },
   };
 }
 

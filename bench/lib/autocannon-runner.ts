@@ -44,9 +44,10 @@ export async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
   const result = await runJsonChild<Pick<Result, 'latency' | 'duration' | 'errors' | 'timeouts' | 'non2xx' | '2xx'>>(args, (options.seconds + 30) * 1000);
   return {
     perSecond: result['2xx'] / result.duration,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
+    // autocannon reports null latencies when no request was answered in the run (a starved server).
+    p50Ms: result.latency.p50 ?? Number.NaN,
+    p99Ms: result.latency.p99 ?? Number.NaN,
+    maxMs: result.latency.max ?? Number.NaN,
     count: result['2xx'],
     // autocannon counts a timeout among the errors as well.
     errors: result.non2xx + result.errors,

@@ -122,8 +122,6 @@ export interface ScenarioContext {
   defer(cleanup: () => unknown): void;
   /** Progress for the person watching (stderr); results go in the outcome. */
   log(line: string): void;
-  /** Reports of the scenarios that ran before this one, for cross-scenario ratios. */
-  earlier: readonly ScenarioReport[];
 }
 
 /**

@@ -81,7 +81,8 @@ export const apiScenario: Scenario = {
     const [barePeak, apiPeak] = await peakRates(subjects, settings, (subject, seconds) =>
       measure(subject, PEAK, () => closedLoop(subject, seconds), connections),
     );
-    const halfRate = apiPeak.perSecond / 2;
+    // At least one a second: a starved API (none answered) must still give a paced figure.
+    const halfRate = Math.max(1, apiPeak.perSecond / 2);
     const half = `paced ${Math.round(halfRate)}/s (½ order.place peak)`;
     log(`api: paced at ${Math.round(halfRate)}/s (half the order.place peak)`);
     const paced = (subject: Subject) =>
