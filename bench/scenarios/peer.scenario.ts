@@ -1,4 +1,4 @@
-import { runAppendComparison } from '../lib/append-comparison';
+import { runAppendComparison } from '../lib/append-workload';
 import type { Scenario } from '../lib/scenario';
 import { emmettTarget } from '../targets/emmett.target';
 import { eventStoreTarget } from '../targets/event-store.target';
