@@ -3,9 +3,9 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeMachine } from './lib/machine';
 import { mergeIntoPublished } from './lib/merge-results';
-import { lifetimeMaxRssBytes, trackPeakRss } from './lib/peak-rss';
 import { type BenchReport, renderMarkdown, renderText } from './lib/report';
 import { cleanupStack } from './lib/cleanup-stack';
+import { residentBytes, trackProcesses } from './lib/process-stats';
 import { readmeTable, withReadmeTable } from './lib/readme-table';
 import { type BenchSettings, type Scenario, type ScenarioReport, ScenarioSkipped } from './lib/scenario';
 import { stopAllSystemProcesses } from './lib/system-process';
@@ -137,7 +137,7 @@ async function main(): Promise<number> {
     settings,
     command,
     durationMs: performance.now() - started,
-    maxRssBytes: lifetimeMaxRssBytes(),
+    maxRssBytes: residentBytes(process.pid)?.hwm ?? 0,
     loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
     scenarios: reports,
   };
@@ -175,7 +175,8 @@ async function main(): Promise<number> {
 
 /** One scenario, its clean-ups and its databases gone by the time it returns, its failure a report rather than a throw. */
 async function runScenario(scenario: Scenario, command: string, databases: ThrowawayDatabases): Promise<ScenarioReport> {
-  const rss = trackPeakRss();
+  // This process's own resident size, sampled as the system's processes are: the peak while this scenario ran.
+  const rss = trackProcesses({ bench: process.pid });
   const started = performance.now();
   const date = new Date().toISOString();
   const loadStart = os.loadavg()[0] ?? 0;
@@ -199,7 +200,7 @@ async function runScenario(scenario: Scenario, command: string, databases: Throw
     status: 'failed',
     ...outcome,
     durationMs: performance.now() - started,
-    peakRssBytes: rss.stop(),
+    peakRssBytes: rss.stop()[0]?.peakBytes ?? 0,
     run: { date, command, loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 } },
   };
 }
