@@ -58,31 +58,27 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   const samples: number[] = [];
   const started = performance.now();
   await loop(started + durationMs, samples);
-  const elapsedMs = performance.now() - started;
-  return {
-    ...summarizeLatencies(samples),
-    perSecond: samples.length / (elapsedMs / 1000),
-    elapsedMs,
-    errors,
-    ...(firstError === undefined ? {} : { firstError }),
-    samples,
-  };
+  return resultOf(samples, performance.now() - started, errors, firstError);
 }
 
 /** One result out of several rounds of the same measurement: rate over their summed time, percentiles over all samples. */
 export function mergeClosedLoop(results: readonly ClosedLoopResult[]): ClosedLoopResult {
-  const samples = results.flatMap((result) => result.samples);
-  const elapsedMs = results.reduce((sum, result) => sum + result.elapsedMs, 0);
-  const firstError = results.find((result) => result.firstError !== undefined)?.firstError;
-  return {
-    ...summarizeLatencies(samples),
-    perSecond: samples.length / (elapsedMs / 1000),
-    elapsedMs,
-    errors: results.reduce((sum, result) => sum + result.errors, 0),
-    ...(firstError === undefined ? {} : { firstError }),
-    samples,
-  };
+  return resultOf(
+    results.flatMap((result) => result.samples),
+    results.reduce((sum, result) => sum + result.elapsedMs, 0),
+    results.reduce((sum, result) => sum + result.errors, 0),
+    results.find((result) => result.firstError !== undefined)?.firstError,
+  );
 }
+
+const resultOf = (samples: number[], elapsedMs: number, errors: number, firstError: string | undefined): ClosedLoopResult => ({
+  ...summarizeLatencies(samples),
+  perSecond: samples.length / (elapsedMs / 1000),
+  elapsedMs,
+  errors,
+  ...(firstError === undefined ? {} : { firstError }),
+  samples,
+});
 
 /** A closed-loop measurement's row; `notes` and its first error, if any, in the note. */
 export function closedLoopRow(
