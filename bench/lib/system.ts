@@ -51,6 +51,9 @@ export interface RunningSystem {
   replace(name: ProcessName, extra?: { env?: Record<string, string>; nodeArgs?: readonly string[]; single?: boolean }): Promise<SystemProcess[]>;
 }
 
+/** The scenarios place every order as one customer, as fast as they can: the per-customer limit would be the figure. */
+export const NO_ORDER_RATE_LIMIT = { ORDER_RATE_LIMIT: '1000000000' };
+
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 let built = false;
 
@@ -88,8 +91,7 @@ export async function startSystem(ctx: ScenarioContext, options: SystemOptions):
     MAIL_FROM: 'orders@delivery.bench',
     ...(capture ? { SMTP_URL: capture.url } : {}),
     ...(options.deliveryDelayMs === undefined ? {} : { DELIVERY_DELAY_MS: String(options.deliveryDelayMs) }),
-    // The scenarios place every order as one customer, as fast as they can: the per-customer limit would be the figure.
-    ORDER_RATE_LIMIT: '1000000000',
+    ...NO_ORDER_RATE_LIMIT,
     VENDOR_TOKEN: await signToken(authSecret, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
   };
   /** Each copy (1, 2) has its API on a port of its own; its workers call that API. */

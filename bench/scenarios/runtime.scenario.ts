@@ -8,7 +8,7 @@ import { runAtFixedRate } from '../lib/fixed-rate';
 import { orderPlaceRequest, placeOrder } from '../lib/order-place-client';
 import { memoryChecks, processRow, residentBytes, trackProcesses } from '../lib/process-stats';
 import type { BenchRow, ProcessRow, Scenario, ScenarioContext, TargetCheck } from '../lib/scenario';
-import { type Code, ensureBuilt, RUNNER, startSystem, WORKERS } from '../lib/system';
+import { type Code, ensureBuilt, NO_ORDER_RATE_LIMIT, RUNNER, startSystem, WORKERS } from '../lib/system';
 import { processFolder, startNodeProcess } from '../lib/system-process';
 
 const CLI_MAIN: Record<Code, string> = {
@@ -121,6 +121,7 @@ async function measureEmbedded(code: Code): Promise<{ readyMs: number; hwmAtRead
     AUTH_SECRET: authSecret,
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'warn',
+    ...NO_ORDER_RATE_LIMIT,
   };
   const spawnedAt = performance.now();
   const embedded = startNodeProcess('embedded', CLI_MAIN[code], folder, { env, args: ['start', 'all'] });
