@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
       req: c.req.raw,
       router: appRouter,
       maxBatchSize: options.maxBatchSize ?? 20,
-      createContext: () => createInnerContext(deps, { user: c.get('user'), requestId: c.get('requestId') }),
+      createContext: () => createInnerContext(deps, { user: c.get('user'), requestId: c.get('requestId'), logger: c.get('logger') }),
       // A refusal for too many requests says when to come back.
       responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
       onError: ({ error, path, type }) => {
