@@ -30,7 +30,7 @@ export * from './messaging/amqp-bus';
 export * from './messaging/in-process/in-process-bus';
 export * from './messaging/in-process/queue-storage';
 export * from './messaging/parked';
-export { countEventsAfter } from './event-store/event-count.repository';
+export { countEventsAfter } from './event-store/event-store.repository';
 export * from './event-store/postgres/postgres-event.table';
 export * from './event-store/postgres/postgres-event-store';
 export { migratePostgresEventStore } from './event-store/postgres/migrations/migrate-postgres-event-store';
