@@ -42,6 +42,7 @@ export { createPgliteDb, type PgliteLocation } from './db/pglite-database';
 export { sqlFamilyOf, type SqlFamily } from './db/sql-family';
 export * from './lifecycle/process-lifecycle';
 export * from './tracing';
+export { tracedHandler, tracedPublisher } from './messaging/traced-messaging';
 export * from './config/environment';
 export * from './shared/dependency-failure';
 export * from './messaging/circuit-breaker';
