@@ -36,5 +36,5 @@ export default defineConfig([
     'restaurant.main': 'restaurant/restaurant.main.ts',
     'projection.main': 'projection/projection.main.ts',
   }),
-  server('cli', { main: 'main.ts', embedded: 'embedded/index.ts' }),
+  server('cli', { main: 'commands/main.ts', embedded: 'embedded/index.ts' }),
 ]);

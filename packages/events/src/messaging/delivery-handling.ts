@@ -1,6 +1,6 @@
 import { backoffDelayMs, delay } from '../shared/backoff';
 import { dependencyFailureOf } from '../shared/dependency-failure';
-import { tracedHandler } from '../tracing/traced-messaging';
+import { tracedHandler } from './traced-messaging';
 import type { Logger } from '../shared/logger';
 import type { DependencyGate, GatePermit } from './dependency-gate';
 import { MalformedMessageError, messageLogFields, parseEventMessage, type DeliveredMessage, type ReceivedEventMessage } from './event-message';
