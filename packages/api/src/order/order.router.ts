@@ -48,6 +48,14 @@ const commandMeta = (role: string, action: string, summary: string): ProcedureMe
   openapi: { method: 'POST', path: `/api/v1/orders/{orderId}/${action}`, tags, summary, errorResponses: commandErrors },
 });
 
+/** A vendor's command that carries nothing but the order (and, optionally, its expected version). */
+const vendorCommand = (type: 'AcceptOrder' | 'MarkOrderDelivered', action: string, summary: string) =>
+  vendorProcedure
+    .meta(commandMeta('vendor', action, summary))
+    .input(ChangeOrderInput)
+    .output(Order)
+    .mutation(({ ctx, input }) => changeOrder(ctx, type, input, {}));
+
 export const orderRouter = router({
   place: customerProcedure
     .meta({
@@ -109,11 +117,7 @@ export const orderRouter = router({
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'CancelOrder', input, { reason: null }, { ownerOnly: true })),
 
-  accept: vendorProcedure
-    .meta(commandMeta('vendor', 'accept', 'Accept a pending order'))
-    .input(ChangeOrderInput)
-    .output(Order)
-    .mutation(({ ctx, input }) => changeOrder(ctx, 'AcceptOrder', input, {})),
+  accept: vendorCommand('AcceptOrder', 'accept', 'Accept a pending order'),
 
   reject: vendorProcedure
     .meta(commandMeta('vendor', 'reject', 'Reject a pending order'))
@@ -121,11 +125,7 @@ export const orderRouter = router({
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'RejectOrder', input, { reason: input.reason })),
 
-  markDelivered: vendorProcedure
-    .meta(commandMeta('vendor', 'deliver', 'Mark an accepted order delivered'))
-    .input(ChangeOrderInput)
-    .output(Order)
-    .mutation(({ ctx, input }) => changeOrder(ctx, 'MarkOrderDelivered', input, {})),
+  markDelivered: vendorCommand('MarkOrderDelivered', 'deliver', 'Mark an accepted order delivered'),
 
   onStatusChange: authedProcedure
     // No REST route: OpenAPI has no subscriptions. Follow it over SSE at /trpc.

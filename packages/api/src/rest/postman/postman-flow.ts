@@ -7,7 +7,7 @@
  * collection cancels, accepts or rejects it; those steps accept the 409 that race produces, checking that
  * it names the status the worker moved the order to.
  */
-export type PostmanRole = 'customer' | 'vendor' | 'admin';
+type PostmanRole = 'customer' | 'vendor' | 'admin';
 
 export interface PostmanStep {
   /** The request's name in the collection. */

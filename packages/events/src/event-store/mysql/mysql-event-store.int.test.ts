@@ -84,7 +84,7 @@ describe('MySQL event store', () => {
     const placed = sampleOrderPlaced();
     const { orderId } = placed.data;
     // A made-up old OrderCancelled without a reason, as an older release would have stored it.
-    const old: NewEvent = {
+    const old = {
       type: 'OrderCancelled',
       data: { orderId },
       metadata: { ...sampleOrderAccepted(orderId).metadata, schemaVersion: 0 },
