@@ -1,5 +1,4 @@
-import type { OutgoingEventMessage, ReceivedEventMessage } from './event-message';
-import type { EventHandler } from './delivery-handling';
+import type { EventHandler, OutgoingEventMessage, ReceivedEventMessage } from './event-message';
 import type { EventPublisher } from './publisher';
 import { contextOfTraceparent, inSpan, SpanKind, startSpan, traceparentOf } from '../tracing/tracing';
 
