@@ -67,7 +67,7 @@ export async function generateOrderHistory(url: string, targetEvents: number, bu
           const occurredAt = new Date(baseMs + position).toISOString();
           const type = step === 0 ? undefined : history[step - 1];
           const event = type ? orderFollowUp(type, orderId, { eventId: nextId(), occurredAt }) : orderPlaced(orderId, { eventId: nextId(), occurredAt });
-          events.push(eventRow(++position, orderStreamId(orderId), step + 1, event));
+          events.push(eventRow(++position, orderStreamId(orderId), step + 1, event, occurredAt));
         }
       }
     }
@@ -92,8 +92,8 @@ export async function generateOrderHistory(url: string, targetEvents: number, bu
   });
 }
 
-function eventRow(position: number, streamId: string, version: number, event: NewEvent): unknown[] {
-  const recordedAt = new Date(event.metadata.occurredAt);
+function eventRow(position: number, streamId: string, version: number, event: NewEvent, occurredAt: string): unknown[] {
+  const recordedAt = new Date(occurredAt);
   return [position, streamId, version, event.metadata.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt];
 }
 

@@ -35,7 +35,7 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
 const CLOCK_TOLERANCE_S = 5;
 
 /** The longest life a token may have (`exp - iat`) unless the caller says otherwise: `TOKEN_MAX_TTL`'s default. */
-export const DEFAULT_MAX_TOKEN_LIFETIME_S = 30 * 86_400;
+const DEFAULT_MAX_TOKEN_LIFETIME_S = 30 * 86_400;
 
 export interface VerifyOptions {
   /** Tokens whose `exp - iat` is longer are refused, however far off their expiry. */

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb } from '@delivery/events';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing';
+import { createTestPostgresDatabase, type TestDatabase } from '../testing';
 import { migrateMenu } from './migrations/migrate-menu';
 import { createMenuItems, findMenuPrices, getMenuItem, listMenuItems, updateAllMenuItems, updateMenuItems } from './menu.repository';
 import { seedMenu } from './seed/menu-seed';
 import type { MenuDatabase } from './menu.table';
 
-let database: TestPostgresDatabase;
+let database: TestDatabase;
 let db: Kysely<MenuDatabase>;
 
 beforeAll(async () => {

@@ -13,7 +13,6 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({ errorFormat
 
 export const router = t.router;
 export const middleware = t.middleware;
-export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
 /**

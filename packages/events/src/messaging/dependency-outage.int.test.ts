@@ -3,7 +3,7 @@ import { silentLogger } from '../shared/logger';
 import { createTestVhost, type TestVhost } from '../testing/rabbitmq';
 import { createAmqpBus } from './amqp-bus';
 import type { AutoRedrive } from './consumer-gate';
-import type { EventHandler } from './delivery-handling';
+import type { EventHandler } from './event-message';
 import { createInProcessBus } from './in-process/in-process-bus';
 import { memoryQueueStorage } from './in-process/queue-storage';
 import type { Consumer, MessageBus } from './message-bus';
