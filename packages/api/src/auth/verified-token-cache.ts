@@ -24,7 +24,7 @@ export interface VerifiedTokenCache {
 }
 
 /** Enough for every customer active within a token's life on one API process; a few MB at most. */
-export const DEFAULT_VERIFIED_TOKENS = 10_000;
+const DEFAULT_VERIFIED_TOKENS = 10_000;
 
 /** @example const cache = verifiedTokenCache(); await verifyToken(secret, token, now, { cache }); */
 export function verifiedTokenCache(maxEntries: number = DEFAULT_VERIFIED_TOKENS): VerifiedTokenCache {
