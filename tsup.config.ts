@@ -35,6 +35,7 @@ export default defineConfig([
     'email.main': 'email/email.main.ts',
     'restaurant.main': 'restaurant/restaurant.main.ts',
     'projection.main': 'projection/projection.main.ts',
+    'smtp-receiver': 'email/smtp-receiver.ts',
   }),
-  server('cli', { main: 'main.ts', embedded: 'embedded/index.ts' }),
+  server('cli', { main: 'commands/main.ts', embedded: 'embedded/index.ts' }),
 ]);

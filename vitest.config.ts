@@ -8,7 +8,7 @@ const tier = (name: string, timeout: number) => ({
   extends: true as const,
   test: {
     name,
-    include: [`packages/*/src/**/*.${name}.test.ts`, `packages/*/src/**/*.${name}.test.tsx`],
+    include: [`packages/*/src/**/*.${name}.test.ts`, `packages/*/src/**/*.${name}.test.tsx`, `bench/**/*.${name}.test.ts`],
     testTimeout: timeout,
     hookTimeout: Math.max(timeout, 90_000),
   },

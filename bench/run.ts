@@ -3,8 +3,10 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { describeMachine } from './lib/machine';
 import { mergeIntoPublished } from './lib/merge-results';
-import { lifetimeMaxRssBytes, trackPeakRss } from './lib/peak-rss';
 import { type BenchReport, renderMarkdown, renderText } from './lib/report';
+import { cleanupStack } from './lib/cleanup-stack';
+import { residentBytes, trackProcesses } from './lib/process-stats';
+import { readmeTable, withReadmeTable } from './lib/readme-table';
 import { type BenchSettings, type Scenario, type ScenarioReport, ScenarioSkipped } from './lib/scenario';
 import { stopAllSystemProcesses } from './lib/system-process';
 import { ThrowawayDatabases } from './lib/throwaway-databases';
@@ -19,9 +21,10 @@ import { ThrowawayDatabases } from './lib/throwaway-databases';
  *   BENCH_SCENARIOS=a,b    run only these scenarios (names as in scenarios/index.ts), written to results/partial.*
  *   BENCH_MERGE=1          with BENCH_SCENARIOS: also replace those scenarios (if they ran to the end) in results/latest.*,
  *                          keeping the others; each scenario there says when and with which command it was measured
+ * A full run and a merge also write the README's benchmark table (between its bench:table markers) from latest.json.
  *   BENCH_SECONDS=n        measured seconds of each closed-loop measurement
  *   BENCH_REPLAY_EVENTS=n  events generated for the replay scenario
- *   BENCH_PIPELINE_RATE=n  placements per second of the pipeline-lag scenario (200)
+ *   BENCH_PIPELINE_RATE=n  placements per second asked of the whole system in the pipeline scenario (200; its latency targets are at 100)
  *   BENCH_GROWTH_SIZES=a,b stored events of each growth step (10000,100000,1000000; quick: the first two)
  *   BENCH_MYSQL_URL / BENCH_POSTGRES_URL  servers to use (127.0.0.1 only)
  */
@@ -118,30 +121,7 @@ async function main(): Promise<number> {
     for (const scenario of selected) {
       if (interruption.signal) break;
       log(`scenario ${scenario.name}: ${scenario.title}`);
-      const rss = trackPeakRss();
-      const scenarioStarted = performance.now();
-      const date = new Date().toISOString();
-      const loadStart = os.loadavg()[0] ?? 0;
-      const run = () => ({ date, command, loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 } });
-      const base = { name: scenario.name, title: scenario.title, rows: [], checks: [], notes: [] };
-      try {
-        const outcome = await scenario.run({ settings, databases, log, earlier: reports });
-        reports.push({
-          ...base,
-          ...outcome,
-          checks: outcome.checks ?? [],
-          notes: outcome.notes ?? [],
-          status: 'ok',
-          durationMs: performance.now() - scenarioStarted,
-          peakRssBytes: rss.stop(),
-          run: run(),
-        });
-      } catch (error) {
-        const status = error instanceof ScenarioSkipped ? 'skipped' : 'failed';
-        const message = error instanceof Error ? error.message : String(error);
-        log(`scenario ${scenario.name} ${status}: ${error instanceof Error && status === 'failed' ? (error.stack ?? message) : message}`);
-        reports.push({ ...base, status, error: message, durationMs: performance.now() - scenarioStarted, peakRssBytes: rss.stop(), run: run() });
-      }
+      reports.push(await runScenario(scenario, command, databases));
     }
   } finally {
     const leftovers = await databases.dropAll();
@@ -157,38 +137,72 @@ async function main(): Promise<number> {
     settings,
     command,
     durationMs: performance.now() - started,
-    maxRssBytes: lifetimeMaxRssBytes(),
+    maxRssBytes: residentBytes(process.pid)?.hwm ?? 0,
     loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
     scenarios: reports,
   };
   process.stdout.write(renderText(report));
   const folder = new URL('./results/', import.meta.url);
   await mkdir(folder, { recursive: true });
+  const write = async (name: string, written: BenchReport) => {
+    await writeFile(new URL(`${name}.json`, folder), `${JSON.stringify(written, null, 2)}\n`);
+    await writeFile(new URL(`${name}.md`, folder), renderMarkdown(written));
+    log(`wrote bench/results/${name}.json and ${name}.md`);
+  };
   // A smoke run never overwrites the published full figures, nor does a run of some scenarios only.
-  const name = wanted ? 'partial' : quick ? 'quick' : 'latest';
-  await writeFile(new URL(`${name}.json`, folder), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(new URL(`${name}.md`, folder), renderMarkdown(report));
-  log(`wrote bench/results/${name}.json and ${name}.md`);
+  await write(wanted ? 'partial' : quick ? 'quick' : 'latest', report);
   if (merge) {
     // Only scenarios that ran to the end replace their published section.
     const published = JSON.parse(await readFile(new URL('latest.json', folder), 'utf8')) as BenchReport;
-    const merged = mergeIntoPublished(
-      published,
-      report,
-      scenarios.map((scenario) => scenario.name),
-    );
-    await writeFile(new URL('latest.json', folder), `${JSON.stringify(merged, null, 2)}\n`);
-    await writeFile(new URL('latest.md', folder), renderMarkdown(merged));
-    log(
-      `merged ${
-        report.scenarios
-          .filter((scenario) => scenario.status === 'ok')
-          .map((scenario) => scenario.name)
-          .join(', ') || 'nothing'
-      } into bench/results/latest.json and latest.md`,
+    await write(
+      'latest',
+      mergeIntoPublished(
+        published,
+        report,
+        scenarios.map((scenario) => scenario.name),
+      ),
     );
   }
+  if (merge || (!wanted && !quick)) {
+    // The README's table, from what latest.json now holds.
+    const latest = JSON.parse(await readFile(new URL('latest.json', folder), 'utf8')) as BenchReport;
+    const readme = new URL('../README.md', import.meta.url);
+    await writeFile(readme, withReadmeTable(await readFile(readme, 'utf8'), readmeTable(latest)));
+    log('wrote the benchmark table of README.md from bench/results/latest.json');
+  }
   return reports.some((scenario) => scenario.status === 'failed') ? 1 : 0;
+}
+
+/** One scenario, its clean-ups and its databases gone by the time it returns, its failure a report rather than a throw. */
+async function runScenario(scenario: Scenario, command: string, databases: ThrowawayDatabases): Promise<ScenarioReport> {
+  // This process's own resident size, sampled as the system's processes are: the peak while this scenario ran.
+  const rss = trackProcesses({ bench: process.pid });
+  const started = performance.now();
+  const date = new Date().toISOString();
+  const loadStart = os.loadavg()[0] ?? 0;
+  const cleanups = cleanupStack((error) => log(`${scenario.name}: clean-up failed: ${String(error)}`));
+  const base = { name: scenario.name, title: scenario.title, rows: [], checks: [], notes: [] };
+  let outcome: Partial<ScenarioReport>;
+  try {
+    const result = await scenario.run({ settings, databases, defer: cleanups.defer, log });
+    outcome = { ...result, checks: result.checks ?? [], notes: result.notes ?? [], status: 'ok' };
+  } catch (error) {
+    const status = error instanceof ScenarioSkipped ? 'skipped' : 'failed';
+    const message = error instanceof Error ? error.message : String(error);
+    log(`scenario ${scenario.name} ${status}: ${error instanceof Error && status === 'failed' ? (error.stack ?? message) : message}`);
+    outcome = { status, error: message };
+  } finally {
+    await cleanups.run();
+    await databases.dropAll();
+  }
+  return {
+    ...base,
+    status: 'failed',
+    ...outcome,
+    durationMs: performance.now() - started,
+    peakRssBytes: rss.stop()[0]?.peakBytes ?? 0,
+    run: { date, command, loadAverage: { start: loadStart, end: os.loadavg()[0] ?? 0 } },
+  };
 }
 
 main().then(

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { orderStreamId } from '@delivery/events';
 import type { AppendTarget, AppendTargetFactory } from '../targets/append-target';
 import { orderFollowUp, orderPlaced } from './bench-events';
-import { type ClosedLoopResult, mergeClosedLoop, runClosedLoop } from './closed-loop';
+import { type ClosedLoopResult, closedLoopRow, mergeClosedLoop, runClosedLoop } from './closed-loop';
 import { cpuWindow } from './process-stats';
-import type { BenchRow, BenchSettings } from './scenario';
+import { integer } from './report';
+import { type BenchRow, type BenchSettings, type Headline, type ScenarioContext, ScenarioSkipped } from './scenario';
 import { addCounters, diffCounters, type ServerCounters } from './server-counters.repository';
 import { addProfiles, diffProfiles, describePerUnit, EMPTY_PROFILE, installStatementTrace, type StatementProfile, statementSnapshot } from './statement-trace';
 
@@ -148,19 +149,74 @@ async function prepare(target: AppendTarget, workload: AppendWorkload, concurren
   };
 }
 
-export function appendRow(measurement: AppendMeasurement, workload: AppendWorkload, concurrency: number): BenchRow {
-  const { result } = measurement;
-  const notes = [measurement.diagnostics, result.firstError === undefined ? undefined : `first error: ${result.firstError}`].filter(Boolean);
-  return {
-    subject: measurement.subject,
-    workload,
-    concurrency,
-    rate: result.perSecond,
-    unit: 'appends/s',
-    p50Ms: result.p50Ms,
-    p99Ms: result.p99Ms,
-    count: result.count,
-    errors: result.errors,
-    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
-  };
+export const appendRow = (measurement: AppendMeasurement, workload: AppendWorkload, concurrency: number): BenchRow =>
+  closedLoopRow(measurement.subject, workload, concurrency, measurement.result, 'appends/s', [measurement.diagnostics]);
+
+export interface AppendComparison {
+  /** Prefix of the progress lines. */
+  label: string;
+  /** What the subjects are compared with (raw inserts, Emmett), measured in the same turns. */
+  baseline: AppendTargetFactory;
+  /** Each with issue 16's target at the top concurrency: its rate ≥ `ratio` × the baseline's (today's ratio, to one decimal). */
+  subjects: readonly { target: AppendTargetFactory; ratio: number }[];
+  /** A baseline that cannot start at all is reported as a skipped scenario rather than a failure (the peer). */
+  skipIfBaselineCannotStart?: boolean;
+}
+
+export interface AppendComparisonResult {
+  rows: BenchRow[];
+  headlines: Headline[];
+  /** Per append, at the lowest and the highest concurrency: statements, CPU, server counters. */
+  profileNotes: string[];
+}
+
+/**
+ * The body of the append and peer scenarios: every workload at every concurrency, the subjects taking
+ * turns with the baseline on fresh databases, one row each with its ratio to the baseline, a headline with
+ * its target at the top concurrency, and the profile of each at the lowest and highest concurrency.
+ * @example await runAppendComparison(ctx, { label: 'append', baseline: rawMysqlTarget(db), subjects: [{ target: eventStoreTarget('mysql', db), ratio: 2.5 }] })
+ */
+export async function runAppendComparison(ctx: ScenarioContext, comparison: AppendComparison): Promise<AppendComparisonResult> {
+  const { settings, log } = ctx;
+  const rows: BenchRow[] = [];
+  const headlines: Headline[] = [];
+  const profileNotes: string[] = [];
+  const top = Math.max(...settings.concurrencies);
+  const bottom = Math.min(...settings.concurrencies);
+  for (const workload of APPEND_WORKLOADS) {
+    for (const concurrency of settings.concurrencies) {
+      log(`${comparison.label}: ${workload}, concurrency ${concurrency}`);
+      let measured;
+      try {
+        measured = await compareAppends([comparison.baseline, ...comparison.subjects.map((subject) => subject.target)], workload, concurrency, settings);
+      } catch (error) {
+        if (comparison.skipIfBaselineCannotStart && rows.length === 0) {
+          throw new ScenarioSkipped(`the baseline could not run: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        throw error;
+      }
+      const [baseline, ...subjects] = measured;
+      if (!baseline || subjects.length !== comparison.subjects.length) throw new Error('a target gave no measurement');
+      rows.push(appendRow(baseline, workload, concurrency));
+      for (const [index, subject] of subjects.entries()) {
+        const ratio = subject.result.perSecond / baseline.result.perSecond;
+        rows.push({ ...appendRow(subject, workload, concurrency), ratio: { value: ratio, against: baseline.subject } });
+        const target = comparison.subjects[index]?.ratio ?? 1;
+        if (concurrency !== top) continue;
+        headlines.push({
+          figure: `appends/s, ${workload}, concurrency ${top}, ${subject.subject}`,
+          ours: integer(subject.result.perSecond),
+          baseline: `${baseline.subject}: ${integer(baseline.result.perSecond)}`,
+          ratio: `${ratio.toFixed(2)} ×`,
+          target: { text: `≥ ${target} ×`, met: Number(ratio.toFixed(1)) >= target },
+        });
+      }
+      if (concurrency === top || concurrency === bottom) {
+        profileNotes.push(
+          `Profile, ${workload}, concurrency ${concurrency}, per append: ${measured.map((measurement) => describeAppendProfile(measurement)).join(' | ')}`,
+        );
+      }
+    }
+  }
+  return { rows, headlines, profileNotes };
 }

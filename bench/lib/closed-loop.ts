@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { type LatencySummary, summarizeLatencies } from './latency';
+import type { BenchRow } from './scenario';
 
 export interface ClosedLoopOptions {
   /** Workers, each with one operation in flight at a time. */
@@ -57,28 +58,48 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   const samples: number[] = [];
   const started = performance.now();
   await loop(started + durationMs, samples);
-  const elapsedMs = performance.now() - started;
-  return {
-    ...summarizeLatencies(samples),
-    perSecond: samples.length / (elapsedMs / 1000),
-    elapsedMs,
-    errors,
-    ...(firstError === undefined ? {} : { firstError }),
-    samples,
-  };
+  return resultOf(samples, performance.now() - started, errors, firstError);
 }
 
 /** One result out of several rounds of the same measurement: rate over their summed time, percentiles over all samples. */
 export function mergeClosedLoop(results: readonly ClosedLoopResult[]): ClosedLoopResult {
-  const samples = results.flatMap((result) => result.samples);
-  const elapsedMs = results.reduce((sum, result) => sum + result.elapsedMs, 0);
-  const firstError = results.find((result) => result.firstError !== undefined)?.firstError;
+  return resultOf(
+    results.flatMap((result) => result.samples),
+    results.reduce((sum, result) => sum + result.elapsedMs, 0),
+    results.reduce((sum, result) => sum + result.errors, 0),
+    results.find((result) => result.firstError !== undefined)?.firstError,
+  );
+}
+
+const resultOf = (samples: number[], elapsedMs: number, errors: number, firstError: string | undefined): ClosedLoopResult => ({
+  ...summarizeLatencies(samples),
+  perSecond: samples.length / (elapsedMs / 1000),
+  elapsedMs,
+  errors,
+  ...(firstError === undefined ? {} : { firstError }),
+  samples,
+});
+
+/** A closed-loop measurement's row; `notes` and its first error, if any, in the note. */
+export function closedLoopRow(
+  subject: string,
+  workload: string,
+  concurrency: number,
+  result: ClosedLoopResult,
+  unit: string,
+  notes: readonly (string | undefined)[] = [],
+): BenchRow {
+  const note = [...notes, result.firstError === undefined ? undefined : `first error: ${result.firstError}`].filter(Boolean).join('; ');
   return {
-    ...summarizeLatencies(samples),
-    perSecond: samples.length / (elapsedMs / 1000),
-    elapsedMs,
-    errors: results.reduce((sum, result) => sum + result.errors, 0),
-    ...(firstError === undefined ? {} : { firstError }),
-    samples,
+    subject,
+    workload,
+    concurrency,
+    rate: result.perSecond,
+    unit,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    count: result.count,
+    errors: result.errors,
+    ...(note ? { note } : {}),
   };
 }

@@ -102,7 +102,7 @@ export function originOf(functionName: string, url: string): string {
     const [first = '', second = ''] = url.slice(modules + '/node_modules/'.length).split('/');
     return first.startsWith('@') ? `${first}/${second}` : first;
   }
-  const workspace = /\/packages\/([^/]+)\/src\//.exec(url);
+  const workspace = /\/packages\/([^/]+)\/(?:src|dist)\//.exec(url);
   if (workspace) return `@delivery/${workspace[1]}`;
   if (url.includes('/bench/')) return 'bench';
   return 'other';

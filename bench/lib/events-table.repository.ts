@@ -22,8 +22,14 @@ const WINDOW = 100;
 const WRITERS = 2;
 
 /** The client settings of createMysqlDb, so the raw side decodes rows as the store does. */
-export const rawPool = (url: string, connectionLimit: number): Pool =>
-  createPool({ uri: url, connectionLimit, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' });
+export async function withRawPool<T>(url: string, connectionLimit: number, work: (pool: Pool) => Promise<T>): Promise<T> {
+  const pool = createPool({ uri: url, connectionLimit, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
 
 export interface GeneratedHistory {
   events: number;
@@ -39,7 +45,6 @@ export interface GeneratedHistory {
  * never reads them. Stops early (with whole orders) when `budgetMs` runs out.
  */
 export async function generateOrderHistory(url: string, targetEvents: number, budgetMs: number): Promise<GeneratedHistory> {
-  const pool = rawPool(url, WRITERS);
   const started = performance.now();
   const nextId = sequentialUuids();
   const baseMs = Date.now() - 86_400_000;
@@ -62,14 +67,14 @@ export async function generateOrderHistory(url: string, targetEvents: number, bu
           const occurredAt = new Date(baseMs + position).toISOString();
           const type = step === 0 ? undefined : history[step - 1];
           const event = type ? orderFollowUp(type, orderId, { eventId: nextId(), occurredAt }) : orderPlaced(orderId, { eventId: nextId(), occurredAt });
-          events.push(eventRow(++position, orderStreamId(orderId), step + 1, event));
+          events.push(eventRow(++position, orderStreamId(orderId), step + 1, event, occurredAt));
         }
       }
     }
     return { streams, events };
   };
 
-  const writer = async () => {
+  const writer = async (pool: Pool) => {
     while (position < targetEvents && performance.now() - started < budgetMs) {
       const chunk = nextChunk();
       if (chunk.events.length === 0) return;
@@ -80,17 +85,15 @@ export async function generateOrderHistory(url: string, targetEvents: number, bu
     }
   };
 
-  try {
-    await Promise.all(Array.from({ length: WRITERS }, writer));
+  return withRawPool(url, WRITERS, async (pool) => {
+    await Promise.all(Array.from({ length: WRITERS }, () => writer(pool)));
     await pool.query('update event_positions set last_position = ? where id = 1', [position]);
     return { events: position, orders, elapsedMs: performance.now() - started, complete: position >= targetEvents };
-  } finally {
-    await pool.end();
-  }
+  });
 }
 
-function eventRow(position: number, streamId: string, version: number, event: NewEvent): unknown[] {
-  const recordedAt = new Date(event.metadata.occurredAt);
+function eventRow(position: number, streamId: string, version: number, event: NewEvent, occurredAt: string): unknown[] {
+  const recordedAt = new Date(occurredAt);
   return [position, streamId, version, event.metadata.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), recordedAt];
 }
 
@@ -126,12 +129,11 @@ export async function scanEventsStreaming(url: string, budgetMs: number): Promis
 }
 
 /** Reads `events` in keyset pages, as `readAll` does, without decoding the JSON. */
-export async function scanEventsInPages(url: string, pageSize: number, budgetMs: number): Promise<ScanResult> {
-  const pool = rawPool(url, 1);
-  const started = performance.now();
-  let rows = 0;
-  let after = '0';
-  try {
+export const scanEventsInPages = (url: string, pageSize: number, budgetMs: number): Promise<ScanResult> =>
+  withRawPool(url, 1, async (pool) => {
+    const started = performance.now();
+    let rows = 0;
+    let after = '0';
     for (;;) {
       if (performance.now() - started > budgetMs) return { rows, elapsedMs: performance.now() - started, complete: false };
       const [page] = await pool.query<RowDataPacket[]>('select * from events where global_position > ? order by global_position limit ?', [after, pageSize]);
@@ -139,7 +141,4 @@ export async function scanEventsInPages(url: string, pageSize: number, budgetMs:
       rows += page.length;
       after = String(page[page.length - 1]?.global_position);
     }
-  } finally {
-    await pool.end();
-  }
-}
+  });

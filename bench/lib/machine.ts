@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { createConnection, type RowDataPacket } from 'mysql2/promise';
-import pg from 'pg';
+import type { RowDataPacket } from 'mysql2/promise';
+import { withMysql, withPostgres } from './throwaway-databases';
 
 export interface MachineInfo {
   cpu: string;
@@ -17,29 +17,21 @@ export interface MachineInfo {
 
 /** What the figures were measured on: the README quotes it beside the table. */
 export async function describeMachine(urls: { mysql: string; postgres: string }): Promise<MachineInfo> {
-  const mysql = await createConnection({ uri: urls.mysql });
-  let mariadb: RowDataPacket | undefined;
-  try {
-    [[mariadb]] = await mysql.query<RowDataPacket[]>(
+  const [mariadb] = await withMysql(urls.mysql, async (connection) => {
+    const [rows] = await connection.query<RowDataPacket[]>(
       'select version() as version, @@innodb_flush_log_at_trx_commit as flush, @@innodb_buffer_pool_size as pool',
     );
-  } finally {
-    await mysql.end();
-  }
-  const client = new pg.Client({ connectionString: urls.postgres });
-  await client.connect();
-  let postgres: { server_version: string; synchronous_commit: string; fsync: string; shared_buffers: string };
-  try {
+    return rows;
+  });
+  const postgres = await withPostgres(urls.postgres, async (client) => {
     const setting = async (name: string) => String((await client.query(`show ${name}`)).rows[0]?.[name] ?? '?');
-    postgres = {
+    return {
       server_version: await setting('server_version'),
       synchronous_commit: await setting('synchronous_commit'),
       fsync: await setting('fsync'),
       shared_buffers: await setting('shared_buffers'),
     };
-  } finally {
-    await client.end();
-  }
+  });
   const bufferPoolMiB = Math.round(Number(mariadb?.pool ?? 0) / 2 ** 20);
   return {
     cpu: os.cpus()[0]?.model ?? 'unknown',

@@ -1,5 +1,5 @@
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { rawPool } from './events-table.repository';
+import { withRawPool } from './events-table.repository';
 
 /** Orders per customer in the filled read model: about 10, whatever the size, as real customers have. */
 const POSITIONS_PER_CUSTOMER = 25;
@@ -12,9 +12,8 @@ const POSITIONS_PER_CUSTOMER = 25;
  * (about ten), and a customer's order list stays the same length at every size.
  * @returns the rows written.
  */
-export async function fillOrderViewFromEvents(url: string): Promise<number> {
-  const pool = rawPool(url, 1);
-  try {
+export const fillOrderViewFromEvents = (url: string): Promise<number> =>
+  withRawPool(url, 1, async (pool) => {
     const [result] = await pool.query<ResultSetHeader>(
       `insert into order_view (order_id, customer_id, email, status, \`lines\`, total, created_at, updated_at, version)
        select json_value(placed.data, '$.orderId'),
@@ -35,31 +34,20 @@ export async function fillOrderViewFromEvents(url: string): Promise<number> {
     // Fresh statistics, so the optimizer picks the list indexes as it would on a table that grew slowly.
     await pool.query('analyze table order_view, events, streams');
     return result.affectedRows;
-  } finally {
-    await pool.end();
-  }
-}
+  });
 
 /** `count` order ids picked at random from the read model. */
-export async function sampleOrderIds(url: string, count: number): Promise<string[]> {
-  const pool = rawPool(url, 1);
-  try {
+export const sampleOrderIds = (url: string, count: number): Promise<string[]> =>
+  withRawPool(url, 1, async (pool) => {
     const [rows] = await pool.query<RowDataPacket[]>('select order_id from order_view order by rand() limit ?', [count]);
     return rows.map((row) => String(row.order_id));
-  } finally {
-    await pool.end();
-  }
-}
+  });
 
 /** The owner of an order in the read model. */
-export async function customerOf(url: string, orderId: string): Promise<string> {
-  const pool = rawPool(url, 1);
-  try {
+export const customerOf = (url: string, orderId: string): Promise<string> =>
+  withRawPool(url, 1, async (pool) => {
     const [rows] = await pool.query<RowDataPacket[]>('select customer_id from order_view where order_id = ?', [orderId]);
     const customerId = rows[0]?.customer_id;
     if (typeof customerId !== 'string') throw new Error(`order ${orderId} is not in the read model`);
     return customerId;
-  } finally {
-    await pool.end();
-  }
-}
+  });

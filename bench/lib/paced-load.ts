@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './autocannon-runner';
+import { runJsonChild } from './json-child';
 import { assertLoopback } from './throwaway-databases';
 
 export interface PacedLoadOptions {
@@ -31,19 +31,5 @@ const CHILD = fileURLToPath(new URL('./paced-load.child.ts', import.meta.url));
 export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   assertLoopback(options.url);
   // The same runtime flags as this process (tsx's loader), so the child runs TypeScript too.
-  const child = spawn(process.execPath, [...process.execArgv, CHILD, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.seconds * 1000 + options.warmupMs + 60_000);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  }).finally(() => clearTimeout(killer));
-  const last = Buffer.concat(stdout).toString('utf8').trim().split('\n').at(-1) ?? '';
-  if (code !== 0 || !last.startsWith('{')) {
-    throw new Error(`paced load exited with ${String(code)}: ${Buffer.concat(stderr).toString('utf8').slice(-500)}`);
-  }
-  return JSON.parse(last) as PacedLoadResult;
+  return runJsonChild<PacedLoadResult>([...process.execArgv, CHILD, JSON.stringify(options)], options.seconds * 1000 + options.warmupMs + 60_000);
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { ProcessRow, TargetCheck } from './scenario';
 
 /*
  * Resident memory and CPU time of processes, read from Linux's /proc by pid. Reading is all this does:
@@ -106,6 +107,33 @@ export function trackProcesses(pids: Record<string, number>, intervalMs = 50): {
       }));
     },
   };
+}
+
+/** A tracked process's row in a scenario's table of processes. */
+export const processRow = (peak: ProcessMemoryPeak, phase: string, note?: string): ProcessRow => ({
+  process: peak.name,
+  phase,
+  startRssBytes: peak.startBytes,
+  peakRssBytes: peak.peakBytes,
+  lifetimePeakBytes: peak.lifetimePeakBytes,
+  helperPeakBytes: peak.helperPeakBytes,
+  cpuCores: peak.cpuMs / Math.max(1, peak.wallMs),
+  ...(note ? { note } : {}),
+});
+
+/** One check per kind of process (`email` and `email 2` together): its largest VmRSS under load under `limitMiB`. */
+export function memoryChecks(rows: readonly ProcessRow[], limitMiB: number, label = ''): TargetCheck[] {
+  const kinds = [...new Set(rows.map((row) => row.process.split(' ')[0] ?? row.process))];
+  return kinds.map((kind) => {
+    const mine = rows.filter((row) => (row.process.split(' ')[0] ?? row.process) === kind);
+    const peakMiB = Math.max(...mine.map((row) => row.peakRssBytes)) / 2 ** 20;
+    const lifetimeMiB = Math.max(...mine.map((row) => row.lifetimePeakBytes)) / 2 ** 20;
+    return {
+      target: `${kind} process under ${limitMiB} MiB resident under load${label}`,
+      actual: `${peakMiB.toFixed(0)} MiB peak under load (lifetime peak ${lifetimeMiB.toFixed(0)} MiB)`,
+      met: peakMiB < limitMiB,
+    };
+  });
 }
 
 /** Merges the peaks of the same process over several tracked phases. */

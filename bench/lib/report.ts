@@ -27,7 +27,7 @@ const PROCESS_HEADERS = [
   'note',
 ];
 
-const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+export const integer = (value: number) => Math.round(value).toLocaleString('en-US');
 const millis = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '' : value < 10 ? value.toFixed(2) : value.toFixed(1));
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
@@ -66,8 +66,14 @@ const summaryCells = (scenario: ScenarioReport): string[] => [
   scenario.error ?? '',
 ];
 
+/** Every target of the run: the headlines' (issue 16), then the other checks, scenario by scenario. */
 const checkCells = (scenarios: readonly ScenarioReport[]): string[][] =>
-  scenarios.flatMap((scenario) => scenario.checks.map((check) => [check.target, check.actual, check.met ? 'yes' : 'NO']));
+  scenarios.flatMap((scenario) => [
+    ...(scenario.headlines ?? []).flatMap(({ figure, ours, ratio, baseline, target }) =>
+      target ? [[`${figure} ${target.text}`, `${ours}${ratio ? ` (${ratio})` : ''}; ${baseline}`, target.met ? 'yes' : 'NO']] : [],
+    ),
+    ...scenario.checks.map((check) => [check.target, check.actual, check.met ? 'yes' : 'NO']),
+  ]);
 
 /** A fixed-width table for the terminal. */
 export function textTable(headers: readonly string[], rows: readonly string[][]): string {
@@ -151,13 +157,13 @@ export function renderMarkdown(report: BenchReport): string {
     '## Scenarios',
     '',
     "Peak RSS is the bench process's while each scenario ran (sampled every 50 ms). The API and the workers run as child processes of " +
-      "their real entry points in the api and pipeline scenarios (their memory is in those scenarios' process tables, not here); " +
+      "their real entry points in the api, pipeline and runtime scenarios (their memory is in those scenarios' process tables, not here); " +
       'load generators run in child processes too.',
     '',
     markdownTable(SUMMARY_HEADERS, report.scenarios.map(summaryCells)),
   );
   const checks = checkCells(report.scenarios);
-  if (checks.length > 0) parts.push('', '## Targets (issue 7)', '', markdownTable(CHECK_HEADERS, checks));
+  if (checks.length > 0) parts.push('', '## Targets', '', markdownTable(CHECK_HEADERS, checks));
   parts.push('', `Bench process peak RSS over the run: ${mib(report.maxRssBytes)} MiB.`, '');
   return parts.join('\n');
 }

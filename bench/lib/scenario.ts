@@ -18,11 +18,24 @@ export interface BenchRow {
   note?: string;
 }
 
-/** A target of the issue checked against this run's figures. */
+/** A target checked against this run's figures (those of issue 16 are headlines instead, see below). */
 export interface TargetCheck {
   target: string;
   actual: string;
   met: boolean;
+}
+
+/**
+ * A row of the README's benchmark table (issue 16's figures), generated from the results: the figure,
+ * ours beside its baseline of the same run, and the target where the issue sets one (checked here).
+ */
+export interface Headline {
+  figure: string;
+  ours: string;
+  baseline: string;
+  /** Ours ÷ the baseline, where that means something (`0.22 ×`). */
+  ratio?: string;
+  target?: { text: string; met: boolean };
 }
 
 /** One process of the system (a child of the bench, measured by pid) during one phase of a scenario. */
@@ -46,6 +59,7 @@ export interface ProcessRow {
 export interface ScenarioOutcome {
   rows: BenchRow[];
   checks?: TargetCheck[];
+  headlines?: Headline[];
   notes?: string[];
   /** Resident memory and CPU of the system's processes, where the scenario runs them as children. */
   processes?: ProcessRow[];
@@ -61,7 +75,7 @@ export interface ScenarioRun {
   loadAverage: { start: number; end: number };
 }
 
-export interface ScenarioReport extends Required<Omit<ScenarioOutcome, 'processes'>>, Pick<ScenarioOutcome, 'processes'> {
+export interface ScenarioReport extends Required<Omit<ScenarioOutcome, 'processes' | 'headlines'>>, Pick<ScenarioOutcome, 'processes' | 'headlines'> {
   run?: ScenarioRun;
   name: string;
   title: string;
@@ -102,16 +116,17 @@ export interface BenchSettings {
 
 export interface ScenarioContext {
   settings: BenchSettings;
+  /** Throwaway databases and vhosts: whatever a scenario creates is dropped when it ends. */
   databases: ThrowawayDatabases;
+  /** Runs `cleanup` when the scenario ends, whatever happens, last registered first (processes, pools, folders). */
+  defer(cleanup: () => unknown): void;
   /** Progress for the person watching (stderr); results go in the outcome. */
   log(line: string): void;
-  /** Reports of the scenarios that ran before this one, for cross-scenario ratios. */
-  earlier: readonly ScenarioReport[];
 }
 
 /**
- * A benchmark scenario: bounded in time, it creates and drops its own databases through `ctx.databases`.
- * Register new ones in `scenarios/index.ts`.
+ * A benchmark scenario: bounded in time, it takes its databases from `ctx.databases` and hands what it
+ * starts to `ctx.defer`; the runner cleans both up. Register new ones in `scenarios/index.ts`.
  */
 export interface Scenario {
   name: string;

@@ -1,5 +1,5 @@
-import { createConnection, type RowDataPacket } from 'mysql2/promise';
-import pg from 'pg';
+import type { RowDataPacket } from 'mysql2/promise';
+import { withMysql, withPostgres } from './throwaway-databases';
 
 /*
  * Server-wide counters read around a measurement, to tell what an append costs the server beyond its
@@ -18,31 +18,21 @@ const MARIADB_COUNTERS: Record<string, string> = {
 };
 
 /** MariaDB's global InnoDB log and row-lock counters (read through a connection of its own, to no database). */
-export async function mariadbCounters(serverUrl: string): Promise<ServerCounters> {
-  const url = new URL(serverUrl);
-  url.pathname = '/';
-  const connection = await createConnection({ uri: url.toString() });
-  try {
+export const mariadbCounters = (serverUrl: string): Promise<ServerCounters> =>
+  withMysql(serverUrl, async (connection) => {
     const names = Object.keys(MARIADB_COUNTERS);
     const [rows] = await connection.query<RowDataPacket[]>(`show global status where variable_name in (${names.map(() => '?').join(', ')})`, names);
     return Object.fromEntries(rows.map((row) => [MARIADB_COUNTERS[String(row.Variable_name)] ?? String(row.Variable_name), Number(row.Value)]));
-  } finally {
-    await connection.end();
-  }
-}
+  });
 
 /** PostgreSQL's WAL position in bytes (global; it only grows), read through the maintenance database. */
-export async function postgresCounters(serverUrl: string): Promise<ServerCounters> {
+export function postgresCounters(serverUrl: string): Promise<ServerCounters> {
   const url = new URL(serverUrl);
   url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
+  return withPostgres(url.toString(), async (client) => {
     const { rows } = await client.query<{ wal: string }>(`select (pg_current_wal_lsn() - '0/0'::pg_lsn)::text as wal`);
     return { 'WAL bytes': Number(rows[0]?.wal ?? 0) };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export function diffCounters(later: ServerCounters, earlier: ServerCounters): ServerCounters {

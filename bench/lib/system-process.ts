@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { entryPointOf, runnerArgsFor, type ProcessName } from '@delivery/cli/entry-points';
+import { runnerArgsFor } from '@delivery/cli/entry-points';
 
 /** A process the bench started itself: it is ended by its own pid, never by name. */
 export interface SystemProcess {
@@ -25,10 +25,8 @@ export interface SystemProcess {
 
 export interface StartOptions {
   env: Record<string, string>;
-  /** Extra node flags before the entry point (e.g. `--cpu-prof`, `--import <preload>`). */
+  /** Extra node flags before the entry point (e.g. `--import <preload>`). */
   nodeArgs?: readonly string[];
-  /** `built`: the compiled entry point (`pnpm build`) under plain node, as production runs it; default `source` (tsx). */
-  code?: 'source' | 'built';
   /** Arguments after the entry point (`start all` for the CLI). */
   args?: readonly string[];
 }
@@ -45,18 +43,12 @@ export async function processFolder(prefix: string): Promise<ProcessFolder> {
 }
 
 /**
- * Starts one process of the system from its real entry point (`packages/cli/src/entry-points.ts`), as
- * the end-to-end tests run it: `node --import tsx <entry>` (or, with `code: 'built'`, node on its dist/ file,
- * as `delivery start <name>` runs it in production) with `env` on
- * top of this process's environment. Its output goes to a file rather than a pipe, so the bench spends no
- * time reading the log lines of a loaded API.
- * @example const relay = startSystemProcess('relay', folder, { env }); await relay.waitForLog('"msg":"started"');
+ * Starts a node process on an entry point (of the system, `@delivery/cli/entry-points`, or the bench's own),
+ * as the supervisor runs it (`runnerArgsFor`: built code plainly, sources under tsx), with `env` on top of
+ * this process's environment. Its output goes to a file rather than a pipe, so the bench spends no time
+ * reading the log lines of a loaded API.
+ * @example const relay = startNodeProcess('relay', entryPointOf('relay', true), folder, { env }); await relay.waitForLog('"msg":"started"');
  */
-export function startSystemProcess(name: ProcessName, folder: ProcessFolder, options: StartOptions): SystemProcess {
-  return startNodeProcess(name, entryPointOf(name, options.code === 'built'), folder, options);
-}
-
-/** The same for an entry point of the bench's own (the bare route's). */
 export function startNodeProcess(name: string, entryPoint: string, folder: ProcessFolder, options: StartOptions): SystemProcess {
   const logFile = path.join(folder.path, `${name}-${Date.now().toString(36)}.log`);
   const fd = openSync(logFile, 'a');

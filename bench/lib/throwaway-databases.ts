@@ -95,7 +95,8 @@ function withDatabase(baseUrl: string, name: string): string {
   return url.toString();
 }
 
-async function withMysql<T>(url: string, work: (connection: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> {
+/** A connection to the server of `url` (to no database), for `work` only. */
+export async function withMysql<T>(url: string, work: (connection: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> {
   const server = new URL(url);
   server.pathname = '/';
   const connection = await createConnection({ uri: server.toString() });
@@ -106,7 +107,8 @@ async function withMysql<T>(url: string, work: (connection: Awaited<ReturnType<t
   }
 }
 
-async function withPostgres<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** A client on the database of `url`, for `work` only. */
+export async function withPostgres<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -4,13 +4,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type CpuProfileSummary, readCpuProfile } from './cpu-profile';
 import type { StatementProfile } from './statement-trace';
+import type { ProcessName } from '@delivery/cli/entry-points';
+import type { RunningSystem } from './system';
 import type { SystemProcess } from './system-process';
 
-/** Node flags that load the trace into a process of the system (see statement-trace.preload.ts). */
-export const TRACE_NODE_ARGS = ['--import', fileURLToPath(new URL('./statement-trace.preload.ts', import.meta.url))] as const;
+/** Node flags that load the trace (TypeScript, so through tsx, also into built code) into a process (see statement-trace.preload.ts). */
+const TRACE_NODE_ARGS = ['--import', 'tsx', '--import', fileURLToPath(new URL('./statement-trace.preload.ts', import.meta.url))];
 
-/** The environment variable naming the folder the traced process writes into. */
-export const traceEnv = (dir: string): Record<string, string> => ({ BENCH_TRACE_DIR: dir });
+/**
+ * Replaces every process of one kind by a single traced one (the statement trace and the inspector's CPU
+ * profiler, written into its own folder): for the unmeasured profiled passes of the api and pipeline scenarios.
+ */
+export async function startTraced(system: RunningSystem, name: ProcessName): Promise<{ process: SystemProcess; dir: string }> {
+  const dir = path.join(system.folder.path, `trace-${name}`);
+  const [traced] = await system.replace(name, { env: { BENCH_TRACE_DIR: dir }, nodeArgs: TRACE_NODE_ARGS, single: true });
+  if (!traced) throw new Error(`no traced ${name} started`);
+  return { process: traced, dir };
+}
 
 export interface TracedWindow<T> {
   result: T;
@@ -23,7 +33,7 @@ export interface TracedWindow<T> {
 }
 
 /**
- * Runs `load` between two SIGUSR2 sent to a process started with TRACE_NODE_ARGS and traceEnv(dir): the
+ * Runs `load` between two SIGUSR2 sent to a process from `startTraced`: the
  * first starts its CPU profile and resets its statement counts, the second writes both. Bounded: a file
  * that does not appear within 15 s fails the window.
  * @example const { result, statements, cpu } = await traceWindow(api, dir, () => runAutocannon(options));

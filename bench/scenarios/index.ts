@@ -9,6 +9,5 @@ import { runtimeScenario } from './runtime.scenario';
 
 /**
  * Every scenario `pnpm bench` runs, in this order (`BENCH_SCENARIOS=append,replay` picks some).
- * Later ones may read earlier reports (peer compares with append).
  */
 export const scenarios: readonly Scenario[] = [appendScenario, peerScenario, replayScenario, apiScenario, pipelineScenario, growthScenario, runtimeScenario];

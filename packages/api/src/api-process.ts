@@ -113,7 +113,7 @@ export async function runApiMain(env: Record<string, string | undefined> = proce
  * Parked messages counted in RabbitMQ's parking queues. The workers are other processes: what they put back
  * by themselves is in their logs ("put back messages parked while a dependency was down"), not here.
  */
-export function rabbitmqDeliveryMetrics(bus: AmqpBus): DeliveryMetricsSource {
+function rabbitmqDeliveryMetrics(bus: AmqpBus): DeliveryMetricsSource {
   return {
     async parkedCounts() {
       const counts: Record<string, number> = {};

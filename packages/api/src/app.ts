@@ -19,6 +19,7 @@ import { restRoutes } from './rest/rest.routes';
 import { createInnerContext } from './trpc/context';
 import { authenticateFirst, type AuthVariables } from './auth/authenticate-first';
 import { loopbackOrAdmin } from './auth/loopback-or-admin';
+import { verifiedTokenCache } from './auth/verified-token-cache';
 import { metricsToken } from './http/metrics-token';
 import { restError } from './rest/rest-error';
 import { retryAfterHeaders } from './limits/retry-after';
@@ -75,7 +76,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   app.use(secureHeaders());
   app.use(metrics.middleware);
   // The token is checked before the body limit, which reads (and waits for) the whole body.
-  const tokenCheck = { secret: deps.config.AUTH_SECRET, maxLifetimeSeconds: deps.config.TOKEN_MAX_TTL, clock: deps.clock };
+  const tokenCheck = { secret: deps.config.AUTH_SECRET, maxLifetimeSeconds: deps.config.TOKEN_MAX_TTL, clock: deps.clock, cache: verifiedTokenCache() };
   app.use('/trpc/*', authenticateFirst({ ...tokenCheck, refuse: (c, message) => c.json(errorResponseBody('UNAUTHORIZED', message, c.get('requestId')), 401) }));
   const restRefusal = authenticateFirst({
     ...tokenCheck,
@@ -120,7 +121,7 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
       req: c.req.raw,
       router: appRouter,
       maxBatchSize: options.maxBatchSize ?? 20,
-      createContext: () => createInnerContext(deps, { user: c.get('user'), requestId: c.get('requestId') }),
+      createContext: () => createInnerContext(deps, { user: c.get('user'), requestId: c.get('requestId'), logger: c.get('logger') }),
       // A refusal for too many requests says when to come back.
       responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
       onError: ({ error, path, type }) => {

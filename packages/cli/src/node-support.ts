@@ -3,7 +3,7 @@
  * beside 20). Node 20.19+ still runs it (the development machines' own; CI keeps testing it) but reached
  * its end of life in April 2026. Kept in step with `engines` in package.json, the Dockerfile and the README.
  */
-export const SUPPORTED_NODE_MAJORS = [22, 24] as const;
+const SUPPORTED_NODE_MAJORS = [22, 24] as const;
 
 /** A line to print at start when this Node is not a supported LTS line, or null when it is. */
 export function nodeSupportWarning(version: string = process.versions.node): string | null {

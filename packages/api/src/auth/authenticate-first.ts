@@ -1,7 +1,8 @@
 import type { Clock } from '@delivery/events';
 import type { Context, MiddlewareHandler } from 'hono';
 import { authenticate } from './auth';
-import { type AuthUser, InvalidTokenError } from './jwt';
+import { type AuthUser, InvalidTokenError, type VerifyOptions } from './jwt';
+import type { VerifiedTokenCache } from './verified-token-cache';
 
 export interface AuthVariables {
   /** The caller as its bearer token says; null for a request without one. */
@@ -12,6 +13,8 @@ export interface AuthenticateFirstOptions {
   secret: string;
   maxLifetimeSeconds: number;
   clock: Clock;
+  /** Tokens verified before (one per app): a repeat skips the signature check, never the expiry check. */
+  cache?: VerifiedTokenCache;
   /** The 401 answer, in the shape of the transport the route belongs to. */
   refuse(c: Context, message: string): Response;
 }
@@ -22,9 +25,10 @@ export interface AuthenticateFirstOptions {
  * @example app.use('/trpc/*', authenticateFirst({ secret, maxLifetimeSeconds, clock, refuse }));
  */
 export function authenticateFirst(options: AuthenticateFirstOptions): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const verify: VerifyOptions = { maxLifetimeSeconds: options.maxLifetimeSeconds, ...(options.cache ? { cache: options.cache } : {}) };
   return async function authenticateFirst(c, next) {
     try {
-      c.set('user', await authenticate(c.req.header('authorization'), options.secret, options.clock.now(), { maxLifetimeSeconds: options.maxLifetimeSeconds }));
+      c.set('user', await authenticate(c.req.header('authorization'), options.secret, options.clock.now(), verify));
     } catch (error) {
       if (error instanceof InvalidTokenError) return options.refuse(c, error.message);
       throw error;

@@ -1,6 +1,7 @@
 import { Role } from '@delivery/events';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import type { VerifiedToken, VerifiedTokenCache } from './verified-token-cache';
 
 export const TOKEN_ISSUER = 'delivery-system';
 export const TOKEN_AUDIENCE = 'delivery-api';
@@ -34,11 +35,13 @@ const keyOf = (secret: string) => new TextEncoder().encode(secret);
 const CLOCK_TOLERANCE_S = 5;
 
 /** The longest life a token may have (`exp - iat`) unless the caller says otherwise: `TOKEN_MAX_TTL`'s default. */
-export const DEFAULT_MAX_TOKEN_LIFETIME_S = 30 * 86_400;
+const DEFAULT_MAX_TOKEN_LIFETIME_S = 30 * 86_400;
 
 export interface VerifyOptions {
   /** Tokens whose `exp - iat` is longer are refused, however far off their expiry. */
   maxLifetimeSeconds?: number;
+  /** Tokens verified before: a hit skips the signature check and the claims parse, never the checks of time. */
+  cache?: VerifiedTokenCache;
 }
 
 const SPAN_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
@@ -79,6 +82,18 @@ export async function signToken(secret: string, claims: AuthUser, ttl: string | 
  * @throws InvalidTokenError with a message fit for the client ("token expired", "invalid token").
  */
 export async function verifyToken(secret: string, token: string, now: Date = new Date(), options: VerifyOptions = {}): Promise<AuthUser> {
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
+  const cached = options.cache?.get(token, secret);
+  if (cached) {
+    try {
+      checkTokenTimes(cached, now, maxLifetime);
+    } catch (error) {
+      // Expired (or, under a clock moved back, not yet valid): no later hit needs it either way.
+      options.cache?.delete(token);
+      throw error;
+    }
+    return cached.user;
+  }
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, keyOf(secret), {
@@ -93,12 +108,29 @@ export async function verifyToken(secret: string, token: string, now: Date = new
     if (error instanceof errors.JWTExpired) throw new InvalidTokenError('token expired', { cause: error });
     throw new InvalidTokenError('invalid token', { cause: error });
   }
-  const { iat, exp } = payload as { iat: number; exp: number };
-  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
-  // A token "issued" later than now, or living longer than the cap, was minted to outlive a key rotation or a leak.
-  if (iat > now.getTime() / 1000 + CLOCK_TOLERANCE_S) throw new InvalidTokenError('invalid token: issued in the future');
-  if (exp - iat > maxLifetime) throw new InvalidTokenError(`invalid token: lives longer than ${maxLifetime} seconds`);
+  // jose has checked that iat, exp and nbf (when present) are numbers.
+  const { iat, exp, nbf } = payload as { iat: number; exp: number; nbf?: number };
+  const times = { iat, exp, ...(nbf === undefined ? {} : { nbf }) };
+  checkTokenTimes(times, now, maxLifetime);
   const claims = AuthUser.safeParse(payload);
   if (!claims.success) throw new InvalidTokenError('invalid token: unexpected claims', { cause: claims.error });
-  return claims.data;
+  const user = Object.freeze(claims.data);
+  options.cache?.set(token, { ...times, user, secret });
+  return user;
+}
+
+/**
+ * The checks of a verified token that depend on the time or on the lifetime cap, made at every use, cached
+ * or not: not before `nbf`, not at or past `exp` (both as jose counts them, in whole seconds, with the
+ * tolerance), `iat` not in the future, a lifetime (`exp - iat`) within the cap.
+ * @throws InvalidTokenError
+ */
+export function checkTokenTimes(times: Pick<VerifiedToken, 'iat' | 'exp' | 'nbf'>, now: Date, maxLifetimeSeconds: number): void {
+  const nowSeconds = now.getTime() / 1000;
+  const wholeSeconds = Math.floor(nowSeconds);
+  if (times.nbf !== undefined && times.nbf > wholeSeconds + CLOCK_TOLERANCE_S) throw new InvalidTokenError('invalid token');
+  if (times.exp <= wholeSeconds - CLOCK_TOLERANCE_S) throw new InvalidTokenError('token expired');
+  // A token "issued" later than now, or living longer than the cap, was minted to outlive a key rotation or a leak.
+  if (times.iat > nowSeconds + CLOCK_TOLERANCE_S) throw new InvalidTokenError('invalid token: issued in the future');
+  if (times.exp - times.iat > maxLifetimeSeconds) throw new InvalidTokenError(`invalid token: lives longer than ${maxLifetimeSeconds} seconds`);
 }

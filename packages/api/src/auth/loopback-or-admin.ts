@@ -4,7 +4,8 @@ import { errorResponseBody } from '../http/error-body';
 import { isDirectLoopback } from '../http/client-address';
 import type { RequestLoggerVariables } from '../http/request-logger';
 import { authenticate } from './auth';
-import { InvalidTokenError } from './jwt';
+import { InvalidTokenError, type VerifyOptions } from './jwt';
+import type { VerifiedTokenCache } from './verified-token-cache';
 
 /**
  * Lets through callers on this machine (talking to the API directly, not through a proxy) and admins;
@@ -15,13 +16,15 @@ export function loopbackOrAdmin(options: {
   secret: string;
   maxLifetimeSeconds: number;
   clock: Clock;
+  cache?: VerifiedTokenCache;
 }): MiddlewareHandler<{ Variables: RequestLoggerVariables }> {
+  const verify: VerifyOptions = { maxLifetimeSeconds: options.maxLifetimeSeconds, ...(options.cache ? { cache: options.cache } : {}) };
   return async function loopbackOrAdmin(c, next) {
     if (isDirectLoopback(c)) return next();
     const requestId = c.get('requestId');
     let role: string | null = null;
     try {
-      const user = await authenticate(c.req.header('authorization'), options.secret, options.clock.now(), { maxLifetimeSeconds: options.maxLifetimeSeconds });
+      const user = await authenticate(c.req.header('authorization'), options.secret, options.clock.now(), verify);
       role = user?.role ?? null;
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;

@@ -16,7 +16,7 @@ export function clientAddress(c: Context): string | null {
 }
 
 /** True when a proxy says it forwarded the request: then the peer is the proxy, not the client. */
-export function isForwarded(c: Context): boolean {
+function isForwarded(c: Context): boolean {
   return c.req.header('forwarded') !== undefined || c.req.header('x-forwarded-for') !== undefined;
 }
 

@@ -16,6 +16,6 @@ export function errorResponseBody(code: TRPC_ERROR_CODE_KEY, message: string, re
   };
 }
 
-export function httpStatusOf(code: TRPC_ERROR_CODE_KEY): number {
+function httpStatusOf(code: TRPC_ERROR_CODE_KEY): number {
   return getHTTPStatusCodeFromError(new TRPCError({ code }));
 }

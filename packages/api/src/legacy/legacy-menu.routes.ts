@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../deps/app-deps';
 import { BarCategory, FoodCategory } from '../menu/menu.schemas';
 import type { LegacyCaller } from './legacy-actors';
-import { legacyHandler, withSlash, type LegacyEnv } from './legacy-handler';
+import { legacyHandler, withSlash, type LegacyEnv, type LegacyReply, type LegacyRequest } from './legacy-handler';
 import { resolveMenuNames } from './legacy-names';
 import { LegacyCostInput, LegacyUpdateInput, legacyMenuItem, menuFieldsFromLegacy, menuPatchFromLegacy } from './legacy.shapes';
 
@@ -29,57 +29,61 @@ const fromItems = (prefix: string) => (path: string) => path.replace(/^items(?=\
 export function legacyMenuRoutes(deps: AppDeps): Hono<LegacyEnv> {
   const app = new Hono<LegacyEnv>();
 
+  /** A route over `/menu/api/{food,bar}/<path>`: `handle` gets the kind, parsed from the path. */
+  const kindRoute = (
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    handle: (request: LegacyRequest, kind: MenuKind) => Promise<LegacyReply>,
+    options?: { renamePath?: (path: string) => string },
+  ) =>
+    app.on(
+      method,
+      withSlash(`/menu/api/:kind{food|bar}/${path}`),
+      legacyHandler(deps, (request) => handle(request, kindOf(request.c.req.param('kind'))), options),
+    );
+
   // POST /menu/api/{food,bar}/create with a JSON array of items -> 201 with the created items.
-  app.on(
+  kindRoute(
     'POST',
-    withSlash('/menu/api/:kind{food|bar}/create'),
-    legacyHandler(
-      deps,
-      async ({ c, callers, json }) => {
-        const kind = kindOf(c.req.param('kind'));
-        const body = await json();
-        if (!Array.isArray(body)) throw new ValidationError('body', 'must be a JSON array of menu items');
-        const items = body.map((item) => menuFieldsFromLegacy(kind, item));
-        // The procedure's input schema checks every field; the cast only hands it over.
-        const created = await menuOf(callers.admin, kind).create({ items } as never);
-        return { status: 201, body: created.map(legacyMenuItem) };
-      },
-      { renamePath: fromItems('') },
-    ),
+    'create',
+    async ({ callers, json }, kind) => {
+      const body = await json();
+      if (!Array.isArray(body)) throw new ValidationError('body', 'must be a JSON array of menu items');
+      const items = body.map((item) => menuFieldsFromLegacy(kind, item));
+      // The procedure's input schema checks every field; the cast only hands it over.
+      const created = await menuOf(callers.admin, kind).create({ items } as never);
+      return { status: 201, body: created.map(legacyMenuItem) };
+    },
+    { renamePath: fromItems('') },
   );
 
-  const listItems = legacyHandler(deps, async ({ c, callers }) => {
-    const kind = kindOf(c.req.param('kind'));
+  const listItems = async ({ c, callers }: LegacyRequest, kind: MenuKind): Promise<LegacyReply> => {
     const category = c.req.param('category');
     const filter = category === undefined ? undefined : { category: categoryOf(kind, category) };
     const items = await menuOf(callers.anonymous, kind).list(filter as never);
     return { status: 200, body: items.map(legacyMenuItem) };
-  });
-  app.on('GET', withSlash('/menu/api/:kind{food|bar}/getall'), listItems);
-  app.on('GET', withSlash('/menu/api/:kind{food|bar}/getall/:category'), listItems);
+  };
+  kindRoute('GET', 'getall', listItems);
+  kindRoute('GET', 'getall/:category', listItems);
 
   // PUT /menu/api/{food,bar}/update: { Update_All: true, data: { fields } } changes every item;
   // { Update_All: false, data: [{ id, ...fields }] } changes the listed items (all or nothing).
-  app.on(
+  kindRoute(
     'PUT',
-    withSlash('/menu/api/:kind{food|bar}/update'),
-    legacyHandler(
-      deps,
-      async ({ c, callers, json }) => {
-        const kind = kindOf(c.req.param('kind'));
-        const input = LegacyUpdateInput.parse(await json());
-        const menu = menuOf(callers.admin, kind);
-        if (input.Update_All) {
-          const result = await menu.updateAll({ patch: menuFieldsFromLegacy(kind, input.data) } as never);
-          return { status: 200, body: result };
-        }
-        const items = (Array.isArray(input.data) ? input.data : [input.data]).map((item) => menuPatchFromLegacy(kind, item));
-        const updated = await menu.update({ items } as never);
-        return { status: 200, body: updated.map(legacyMenuItem) };
-      },
-      // Both `patch` (Update_All) and `items` (a list) came from the body's `data`.
-      { renamePath: (path) => path.replace(/^(patch|items)(?=[.[]|$)/, 'data').replace(/\balcoholContent\b/g, 'alcohol_content') },
-    ),
+    'update',
+    async ({ callers, json }, kind) => {
+      const input = LegacyUpdateInput.parse(await json());
+      const menu = menuOf(callers.admin, kind);
+      if (input.Update_All) {
+        const result = await menu.updateAll({ patch: menuFieldsFromLegacy(kind, input.data) } as never);
+        return { status: 200, body: result };
+      }
+      const items = (Array.isArray(input.data) ? input.data : [input.data]).map((item) => menuPatchFromLegacy(kind, item));
+      const updated = await menu.update({ items } as never);
+      return { status: 200, body: updated.map(legacyMenuItem) };
+    },
+    // Both `patch` (Update_All) and `items` (a list) came from the body's `data`.
+    { renamePath: (path) => path.replace(/^(patch|items)(?=[.[]|$)/, 'data').replace(/\balcoholContent\b/g, 'alcohol_content') },
   );
 
   // POST /menu/api/total/cost { items: [{ name, quantity }] } -> { total_cost: "17.98" }

@@ -1,4 +1,4 @@
-import { centsToMoney, type MenuKind } from '@delivery/events';
+import { centsToMoney, OrderStatus, type MenuKind } from '@delivery/events';
 import type { Order } from '@delivery/projections';
 import { z } from 'zod';
 import type { MenuItem } from '../menu/menu.schemas';
@@ -89,7 +89,7 @@ export function menuPatchFromLegacy(kind: MenuKind, raw: unknown): unknown {
 }
 
 /** `[{ name, quantity }]`, as the original's cost and order endpoints took them. */
-export const LegacyLineItems = z
+const LegacyLineItems = z
   .array(
     z.object({
       name: z.string({ error: 'must be the name of a menu item' }).trim().min(1, 'must not be empty'),
@@ -107,8 +107,6 @@ export const LegacyUpdateInput = z.object({
   data: z.unknown(),
 });
 export const LegacyStatusInput = z.object({
-  status: z.enum(['pending', 'accepted', 'delivered', 'cancelled', 'rejected'], {
-    error: 'must be one of pending, accepted, delivered, cancelled, rejected',
-  }),
+  status: z.enum(OrderStatus.options, { error: `must be one of ${OrderStatus.options.join(', ')}` }),
   reason: z.string().trim().min(1).max(500).optional(),
 });

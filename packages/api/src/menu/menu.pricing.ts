@@ -1,6 +1,6 @@
 import { ValidationError, checkLineCount, checkQuantity, priceLines, type MenuKind, type Money, type OrderLine } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { findMenuItemsByIds } from './menu.repository';
+import { findMenuPrices } from './menu.repository';
 import type { MenuDatabase } from './menu.table';
 
 export interface PricedItem {
@@ -22,8 +22,7 @@ export async function priceOrderLines(db: Kysely<MenuDatabase>, items: readonly 
   items.forEach((item, index) => checkQuantity(item.quantity, index));
 
   const idsOf = (kind: MenuKind) => items.filter((item) => item.kind === kind).map((item) => item.id);
-  const [food, bar] = await Promise.all([findMenuItemsByIds(db, 'food', idsOf('food')), findMenuItemsByIds(db, 'bar', idsOf('bar'))]);
-  const menus = { food, bar };
+  const menus = await findMenuPrices(db, { food: idsOf('food'), bar: idsOf('bar') });
 
   return priceLines(
     items.map((item, index) => {

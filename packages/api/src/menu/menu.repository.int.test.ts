@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDb } from '@delivery/events';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing';
+import { createTestPostgresDatabase, type TestDatabase } from '../testing';
 import { migrateMenu } from './migrations/migrate-menu';
-import { createMenuItems, getMenuItem, listMenuItems, updateAllMenuItems, updateMenuItems } from './menu.repository';
+import { createMenuItems, findMenuPrices, getMenuItem, listMenuItems, updateAllMenuItems, updateMenuItems } from './menu.repository';
 import { seedMenu } from './seed/menu-seed';
 import type { MenuDatabase } from './menu.table';
 
-let database: TestPostgresDatabase;
+let database: TestDatabase;
 let db: Kysely<MenuDatabase>;
 
 beforeAll(async () => {
@@ -56,6 +56,31 @@ describe('menu seed', () => {
     expect(food.find((item) => item.name === 'Bruschetta')?.price).toBe('8.99');
     const bar = await listMenuItems(db, 'bar');
     expect(bar.find((item) => item.name === 'Martini')).toMatchObject({ price: '8.50', alcoholContent: 'Medium' });
+  });
+});
+
+describe('menu prices', () => {
+  it('reads both kinds in one call, each id under its own kind, leaving out ids that do not exist', async () => {
+    const food = await listMenuItems(db, 'food');
+    const bar = await listMenuItems(db, 'bar');
+    const [bruschetta, martini] = [food.find((item) => item.name === 'Bruschetta')!, bar.find((item) => item.name === 'Martini')!];
+    // The same id in both tables names two different items.
+    const sharedId = food.find((item) => item.id !== bruschetta.id && item.id !== martini.id && bar.some((other) => other.id === item.id))!.id;
+    const prices = await findMenuPrices(db, { food: [bruschetta.id, sharedId, bruschetta.id, 999_999], bar: [martini.id, sharedId] });
+    expect(prices.food.get(bruschetta.id)).toEqual({ name: 'Bruschetta', price: '8.99', available: bruschetta.available });
+    expect(prices.bar.get(martini.id)).toEqual({ name: 'Martini', price: '8.50', available: martini.available });
+    expect(prices.food.get(sharedId)?.name).toBe(food.find((item) => item.id === sharedId)!.name);
+    expect(prices.bar.get(sharedId)?.name).toBe(bar.find((item) => item.id === sharedId)!.name);
+    expect(prices.food.has(999_999)).toBe(false);
+    expect([prices.food.size, prices.bar.size]).toEqual([2, 2]);
+  });
+
+  it('reads one kind alone, and nothing for no ids', async () => {
+    const [martini] = await listMenuItems(db, 'bar', { category: 'Cocktails' });
+    const prices = await findMenuPrices(db, { food: [], bar: [martini!.id] });
+    expect([prices.food.size, prices.bar.size]).toEqual([0, 1]);
+    const none = await findMenuPrices(db, { food: [], bar: [] });
+    expect([none.food.size, none.bar.size]).toEqual([0, 0]);
   });
 });
 

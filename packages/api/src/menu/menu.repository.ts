@@ -84,6 +84,33 @@ export async function findMenuItemsByIds<K extends MenuKind>(db: Kysely<MenuData
   return new Map(rows.map((row) => [row.id, toItem(kind, row)]));
 }
 
+/** What pricing an order needs of a menu item. */
+export interface MenuPrice {
+  name: string;
+  price: string;
+  available: boolean;
+}
+
+/**
+ * The name, price and availability of the items with these ids that exist, of both kinds, in one
+ * statement (a `union all` of the two tables), by kind and id.
+ * @example const prices = await findMenuPrices(db, { food: [1, 3], bar: [2] }); prices.food.get(3)?.price;
+ */
+export async function findMenuPrices(db: Kysely<MenuDatabase>, ids: Record<MenuKind, readonly number[]>): Promise<Record<MenuKind, Map<number, MenuPrice>>> {
+  const prices: Record<MenuKind, Map<number, MenuPrice>> = { food: new Map(), bar: new Map() };
+  const selectOf = (kind: MenuKind) =>
+    anyMenu(db)
+      .selectFrom(tableOf(kind))
+      .select([sql<MenuKind>`${sql.lit(kind)}`.as('kind'), 'id', 'name', 'price', 'available'])
+      .where('id', 'in', [...new Set(ids[kind])]);
+  const kinds = (['food', 'bar'] as const).filter((kind) => ids[kind].length > 0);
+  const [first, ...rest] = kinds.map(selectOf);
+  if (!first) return prices;
+  const rows = await rest.reduce((query, next) => query.unionAll(next), first).execute();
+  for (const row of rows) prices[row.kind].set(row.id, { name: row.name, price: row.price, available: row.available });
+  return prices;
+}
+
 /** Inserts every item or none (one statement); returns them with their ids, in input order. */
 export async function createMenuItems<K extends MenuKind>(db: Kysely<MenuDatabase>, kind: K, items: readonly MenuItemInputOf<K>[]): Promise<MenuItemOf<K>[]> {
   if (items.length === 0) return [];

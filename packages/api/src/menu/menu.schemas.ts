@@ -102,27 +102,35 @@ const UpdateItems = <T extends z.ZodType<{ id: number }>>(item: T) =>
 
 const ById = z.object({ id: MenuItemId }).strict();
 
+/**
+ * One kind's procedure schemas, from its item's schemas: as stored, the list filter's category, as created,
+ * as patched, and as patched with the id of the item it changes.
+ */
+const kindSchemas = <
+  Item extends z.ZodType,
+  Category extends z.ZodEnum,
+  Input extends z.ZodType,
+  Patch extends z.ZodType<object>,
+  PatchById extends z.ZodType<{ id: number }>,
+>(
+  item: Item,
+  category: Category,
+  input: Input,
+  patch: Patch,
+  patchById: PatchById,
+) => ({
+  item,
+  list: z.object({ category: category.optional(), available: z.boolean().optional() }).strict().optional(),
+  get: ById,
+  create: z.object({ items: ItemsOf(input) }).strict(),
+  update: z.object({ items: UpdateItems(patchById) }).strict(),
+  updateAll: z.object({ patch: patch.refine(changesSomething, NOTHING_TO_CHANGE) }).strict(),
+  delete: ById,
+});
+
 export const menuSchemas: { [K in MenuKind]: MenuKindSchemas<K> } = {
-  food: {
-    kind: 'food',
-    item: FoodItem,
-    list: z.object({ category: FoodCategory.optional(), available: z.boolean().optional() }).strict().optional(),
-    get: ById,
-    create: z.object({ items: ItemsOf(FoodItemInput) }).strict(),
-    update: z.object({ items: UpdateItems(FoodItemPatch.extend({ id: MenuItemId }).strict()) }).strict(),
-    updateAll: z.object({ patch: FoodItemPatch.refine(changesSomething, NOTHING_TO_CHANGE) }).strict(),
-    delete: ById,
-  },
-  bar: {
-    kind: 'bar',
-    item: BarItem,
-    list: z.object({ category: BarCategory.optional(), available: z.boolean().optional() }).strict().optional(),
-    get: ById,
-    create: z.object({ items: ItemsOf(BarItemInput) }).strict(),
-    update: z.object({ items: UpdateItems(BarItemPatch.extend({ id: MenuItemId }).strict()) }).strict(),
-    updateAll: z.object({ patch: BarItemPatch.refine(changesSomething, NOTHING_TO_CHANGE) }).strict(),
-    delete: ById,
-  },
+  food: { kind: 'food', ...kindSchemas(FoodItem, FoodCategory, FoodItemInput, FoodItemPatch, FoodItemPatch.extend({ id: MenuItemId }).strict()) },
+  bar: { kind: 'bar', ...kindSchemas(BarItem, BarCategory, BarItemInput, BarItemPatch, BarItemPatch.extend({ id: MenuItemId }).strict()) },
 };
 
 export const QuoteItem = z

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { AlcoholContent, BarCategory, FoodCategory } from './menu.schemas';
 
 /** NUMERIC(10,2) travels as a decimal string both ways ("8.50"). */
@@ -23,10 +23,5 @@ export interface MenuDatabase {
   food_items: FoodItemsTable;
   bar_items: BarItemsTable;
 }
-
-export type FoodItemRow = Selectable<FoodItemsTable>;
-export type NewFoodItemRow = Insertable<FoodItemsTable>;
-export type BarItemRow = Selectable<BarItemsTable>;
-export type NewBarItemRow = Insertable<BarItemsTable>;
 
 export const menuTables = { food: 'food_items', bar: 'bar_items' } as const;

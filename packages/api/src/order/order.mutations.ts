@@ -10,10 +10,9 @@ import {
   type OrderLine,
   type PlacedOrderState,
 } from '@delivery/events';
-import type { Order } from '@delivery/projections';
+import { toOrder, type Order } from '@delivery/projections';
 import type { AuthUser } from '../auth/jwt';
 import type { Context } from '../trpc/context';
-import { orderFromState } from './order.dto';
 import { requireOwner } from './order-access';
 import { orderIdFor } from './order-id';
 
@@ -109,5 +108,5 @@ export async function changeOrder<T extends ChangeCommand['type']>(
       expectedVersion: input.expectedVersion,
     } as ChangeCommand;
   });
-  return orderFromState(state);
+  return toOrder(state);
 }

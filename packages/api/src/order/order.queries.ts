@@ -1,7 +1,6 @@
 import { NotFoundError, loadOrder, readOrderStream } from '@delivery/events';
-import { getOrderWithOwner, listOrders, waitForOrderVersion, type Order, type OrderPage } from '@delivery/projections';
+import { getOrderWithOwner, listOrders, toOrder, waitForOrderVersion, type Order, type OrderPage } from '@delivery/projections';
 import type { Context } from '../trpc/context';
-import { orderFromState } from './order.dto';
 import type { OrderHistoryEntry } from './order.schemas';
 import { requireReadable } from './order-access';
 import { VersionNotReachedError } from '../trpc/version-not-reached.error';
@@ -26,7 +25,7 @@ export async function getOrderForUser(ctx: WaitingContext, orderId: string, minV
   if (found && found.order.version >= (minVersion ?? 0)) return found.order;
   // Not in the read model yet: the stream, which is never behind, says whether it exists and who owns it.
   const fromStream = found ? null : await readableStreamState(ctx, orderId);
-  if (minVersion === undefined && fromStream) return orderFromState(fromStream);
+  if (minVersion === undefined && fromStream) return toOrder(fromStream);
   if (minVersion !== undefined) {
     const slot = ctx.waits.tryTake();
     if (slot) {
@@ -38,7 +37,7 @@ export async function getOrderForUser(ctx: WaitingContext, orderId: string, minV
       }
     }
   }
-  const order = orderFromState(await readableStreamState(ctx, orderId));
+  const order = toOrder(await readableStreamState(ctx, orderId));
   if (minVersion !== undefined && order.version < minVersion) {
     throw new VersionNotReachedError(orderId, minVersion, order.version, ctx.config.MIN_VERSION_WAIT_MS);
   }

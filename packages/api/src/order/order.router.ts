@@ -3,6 +3,7 @@ import { Order, OrderPage } from '@delivery/projections';
 import { z } from 'zod';
 import { priceOrderLines } from '../menu/menu.pricing';
 import { orderStatusChanges } from './order-status.subscription';
+import type { ProcedureMeta } from '../trpc/procedure-meta';
 import { authedProcedure, customerProcedure, router, vendorProcedure } from '../trpc/trpc';
 import { changeOrder, placeOrder } from './order.mutations';
 import { getOrderForUser, listOrdersForUser, orderHistoryForUser } from './order.queries';
@@ -40,6 +41,20 @@ const commandErrors = {
   404: 'No such order (or not yours)',
   409: 'Stale expectedVersion or illegal transition (data carries currentVersion, currentStatus)',
 };
+
+/** The meta of a command on one order: `POST /api/v1/orders/{orderId}/<action>`. */
+const commandMeta = (role: string, action: string, summary: string): ProcedureMeta => ({
+  roles: [role],
+  openapi: { method: 'POST', path: `/api/v1/orders/{orderId}/${action}`, tags, summary, errorResponses: commandErrors },
+});
+
+/** A vendor's command that carries nothing but the order (and, optionally, its expected version). */
+const vendorCommand = (type: 'AcceptOrder' | 'MarkOrderDelivered', action: string, summary: string) =>
+  vendorProcedure
+    .meta(commandMeta('vendor', action, summary))
+    .input(ChangeOrderInput)
+    .output(Order)
+    .mutation(({ ctx, input }) => changeOrder(ctx, type, input, {}));
 
 export const orderRouter = router({
   place: customerProcedure
@@ -97,40 +112,20 @@ export const orderRouter = router({
     .query(({ ctx, input }) => orderHistoryForUser(ctx, input.orderId)),
 
   cancel: customerProcedure
-    .meta({
-      roles: ['customer (owner)'],
-      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/cancel', tags, summary: 'Cancel a pending order', errorResponses: commandErrors },
-    })
+    .meta(commandMeta('customer (owner)', 'cancel', 'Cancel a pending order'))
     .input(ChangeOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'CancelOrder', input, { reason: null }, { ownerOnly: true })),
 
-  accept: vendorProcedure
-    .meta({
-      roles: ['vendor'],
-      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/accept', tags, summary: 'Accept a pending order', errorResponses: commandErrors },
-    })
-    .input(ChangeOrderInput)
-    .output(Order)
-    .mutation(({ ctx, input }) => changeOrder(ctx, 'AcceptOrder', input, {})),
+  accept: vendorCommand('AcceptOrder', 'accept', 'Accept a pending order'),
 
   reject: vendorProcedure
-    .meta({
-      roles: ['vendor'],
-      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/reject', tags, summary: 'Reject a pending order', errorResponses: commandErrors },
-    })
+    .meta(commandMeta('vendor', 'reject', 'Reject a pending order'))
     .input(RejectOrderInput)
     .output(Order)
     .mutation(({ ctx, input }) => changeOrder(ctx, 'RejectOrder', input, { reason: input.reason })),
 
-  markDelivered: vendorProcedure
-    .meta({
-      roles: ['vendor'],
-      openapi: { method: 'POST', path: '/api/v1/orders/{orderId}/deliver', tags, summary: 'Mark an accepted order delivered', errorResponses: commandErrors },
-    })
-    .input(ChangeOrderInput)
-    .output(Order)
-    .mutation(({ ctx, input }) => changeOrder(ctx, 'MarkOrderDelivered', input, {})),
+  markDelivered: vendorCommand('MarkOrderDelivered', 'deliver', 'Mark an accepted order delivered'),
 
   onStatusChange: authedProcedure
     // No REST route: OpenAPI has no subscriptions. Follow it over SSE at /trpc.

@@ -18,7 +18,7 @@ const OrderId = z.uuid('must be an order id (a UUID)');
 const StreamVersion = z.number().int().max(2_147_483_647, 'must be at most 2147483647');
 const ExpectedVersion = StreamVersion.min(0).optional();
 
-export const OrderItemInput = z
+const OrderItemInput = z
   .object({
     kind: MenuKind,
     id: MenuItemId,

@@ -24,7 +24,7 @@ export interface PanelProcedure {
 const SUBSCRIPTION_OUTPUT =
   '{ id: string; data: { orderId: string; status: "pending" | "accepted" | "delivered" | "cancelled" | "rejected"; version: number; at: string } } (one per change)';
 
-export function panelProcedure(entry: ProcedureEntry): PanelProcedure {
+function panelProcedure(entry: ProcedureEntry): PanelProcedure {
   const openapi = entry.meta.openapi;
   const schema = inputJsonSchema(entry);
   const output = outputJsonSchema(entry);

@@ -4,7 +4,7 @@
  * prefills its forms with them, and the Postman collection sends them. An order id can only be known
  * once an order exists, so `EXAMPLE_ORDER_ID` stands in for it (Postman replaces it with `{{orderId}}`).
  */
-export const EXAMPLE_ORDER_ID = '7d3f0a52-1c2e-4b8a-9f10-3e5d6c7b8a90';
+const EXAMPLE_ORDER_ID = '7d3f0a52-1c2e-4b8a-9f10-3e5d6c7b8a90';
 
 const twoBurgersAndABeer = {
   items: [

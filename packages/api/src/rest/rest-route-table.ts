@@ -13,7 +13,7 @@ export interface RestRoute {
 }
 
 /** What a text value from a URL may become. */
-export interface FieldType {
+interface FieldType {
   types: ReadonlySet<string>;
   /** For arrays: the types of the elements. */
   itemTypes?: ReadonlySet<string>;

@@ -70,7 +70,7 @@ export function createRestHandler(deps: AppDeps, routes: readonly RestRoute[] = 
       const { route, params } = match;
       call = { path: route.procedure.path, type: route.procedure.type };
       // The token was checked before the body was read (`authenticateFirst`, mounted by the app).
-      const ctx = createInnerContext(deps, { user: c.get('user') ?? null, requestId });
+      const ctx = createInnerContext(deps, { user: c.get('user') ?? null, requestId, logger: c.get('logger') });
       call.ctx = ctx;
       const input = await readInput(c, route, params);
       call.input = input;

@@ -6,7 +6,7 @@ export const ALICE = { sub: 'alice', role: 'customer', email: 'alice@example.com
 export const BOB = { sub: 'bob', role: 'customer', email: 'bob@example.com' } as const;
 export const VENDOR = { sub: 'kitchen', role: 'vendor' } as const;
 export const ADMIN = { sub: 'root', role: 'admin' } as const;
-export const ROLES = { anonymous: null, alice: ALICE, bob: BOB, vendor: VENDOR, admin: ADMIN } as const;
+const ROLES = { anonymous: null, alice: ALICE, bob: BOB, vendor: VENDOR, admin: ADMIN } as const;
 export type RoleName = keyof typeof ROLES;
 export const ROLE_NAMES = Object.keys(ROLES) as RoleName[];
 

@@ -1,3 +1,4 @@
+import type { Logger } from '@delivery/events';
 import { TRPCError } from '@trpc/server';
 import type { AppDeps } from '../deps/app-deps';
 import { authenticate } from '../auth/auth';
@@ -12,9 +13,13 @@ export interface Context extends AppDeps {
   requestId: string;
 }
 
-/** The part of the context that needs no HTTP request: router tests call `createCaller` with it. */
-export function createInnerContext(deps: AppDeps, request: { user: AuthUser | null; requestId: string }): Context {
-  return { ...deps, logger: deps.logger.child({ requestId: request.requestId }), user: request.user, requestId: request.requestId };
+/**
+ * The part of the context that needs no HTTP request: router tests call `createCaller` with it. `logger`,
+ * when given, is the request's own (already bound to its id: the HTTP request logger's), else one is made.
+ */
+export function createInnerContext(deps: AppDeps, request: { user: AuthUser | null; requestId: string; logger?: Logger }): Context {
+  const logger = request.logger ?? deps.logger.child({ requestId: request.requestId });
+  return { ...deps, logger, user: request.user, requestId: request.requestId };
 }
 
 /**

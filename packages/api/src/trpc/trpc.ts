@@ -13,7 +13,6 @@ const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({ errorFormat
 
 export const router = t.router;
 export const middleware = t.middleware;
-export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
@@ -39,16 +38,21 @@ const translateErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(translateErrors);
 
+const signInFirst = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: send "Authorization: Bearer <token>"' });
+
 /** Any signed-in caller; `ctx.user` is set. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: send "Authorization: Bearer <token>"' });
+  if (!ctx.user) throw signInFirst();
   return next({ ctx: { user: ctx.user } });
 });
 
+// One middleware for both checks, not a role check stacked on `authedProcedure`: each tRPC middleware
+// copies the call's options (and a narrowed ctx) once more, on every call.
 const withRole = (role: Role) =>
-  authedProcedure.use(({ ctx, next }) => {
+  publicProcedure.use(({ ctx, next }) => {
+    if (!ctx.user) throw signInFirst();
     if (ctx.user.role !== role) throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${role} role` });
-    return next();
+    return next({ ctx: { user: ctx.user } });
   });
 
 export const customerProcedure = withRole('customer');

@@ -48,7 +48,7 @@ export const replayCommand: Command = {
   },
 };
 
-export function progressBar(progress: ReplayProgress, width = 30): string {
+function progressBar(progress: ReplayProgress, width = 30): string {
   const fraction = progress.total ? Math.min(1, progress.processed / progress.total) : 0;
   const filled = Math.round(fraction * width);
   const eta = progress.etaSeconds === undefined ? '' : ` eta ${Math.ceil(progress.etaSeconds)} s`;

@@ -5,7 +5,7 @@ export type DeliveryMode = 'services' | 'embedded';
 
 const SERVICE_VARIABLES = ['MYSQL_URL', 'POSTGRES_URL', 'AMQP_URL'] as const;
 /** Where each service answers on this machine by default (API.md's URLs). */
-export const DEFAULT_SERVICE_PORTS: Readonly<Record<string, number>> = { MariaDB: 3306, PostgreSQL: 5432, RabbitMQ: 5672 };
+const DEFAULT_SERVICE_PORTS: Readonly<Record<string, number>> = { MariaDB: 3306, PostgreSQL: 5432, RabbitMQ: 5672 };
 
 /** True when something accepts a TCP connection on 127.0.0.1:`port` within `timeoutMs`. */
 function answers(port: number, timeoutMs = 500): Promise<boolean> {

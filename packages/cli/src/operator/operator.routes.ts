@@ -8,7 +8,7 @@ import type { OperatorActions } from './operator-actions';
 const RetryOutboxBody = z.object({ ids: z.union([z.literal('all'), z.array(z.string().regex(/^\d{1,20}$/)).max(10_000)]) });
 
 /** JSON with bigints as decimal strings (positions). */
-export const toJson = (value: unknown): string => JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field));
+const toJson = (value: unknown): string => JSON.stringify(value, (_key, field: unknown) => (typeof field === 'bigint' ? field.toString() : field));
 
 /**
  * `/ops/...`: the operators' CLI reaching an embedded server that holds the data folder, so `replay`,

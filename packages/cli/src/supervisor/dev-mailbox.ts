@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { saveEmlFile } from '@delivery/workers';
-import { SMTPServer } from 'smtp-server';
+import { createSmtpReceiver } from '@delivery/workers/smtp-receiver';
 
 /**
  * A development mail server on loopback for `start all` when no SMTP_URL (or Gmail account) is configured:
@@ -9,18 +9,7 @@ import { SMTPServer } from 'smtp-server';
  */
 export async function startDevMailbox(options: { folder: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
   await mkdir(options.folder, { recursive: true });
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        saveEmlFile(options.folder, Buffer.concat(chunks)).then(() => callback(), callback);
-      });
-    },
-  });
+  const server = createSmtpReceiver((data) => saveEmlFile(options.folder, data));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {

@@ -8,7 +8,7 @@ import { freePort } from '@delivery/events/testing';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
 import { waitUntilReady } from './wait-until-ready';
 
-const CLI_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+const CLI_MAIN = fileURLToPath(new URL('../commands/main.ts', import.meta.url));
 const AUTH_SECRET = 'e2e-secret-of-at-least-thirty-two-characters';
 
 export interface RunningEmbeddedProcess {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { runnerArgsFor } from '../entry-points';
 
-export interface LogLine {
+interface LogLine {
   msg?: string;
   level?: number;
   [key: string]: unknown;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const CLI_MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+const CLI_MAIN = fileURLToPath(new URL('../commands/main.ts', import.meta.url));
 
 /** Runs `pnpm delivery <args>` as a process of its own (without pnpm, so no pnpm banner), with `env`. */
 export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,10 +1,20 @@
-import type { EventMetadata } from '../order/order.events';
+import { z } from 'zod';
+
+/**
+ * What the store reads of an event's metadata: the event id (an append's idempotency, the outbox) and the
+ * correlation id (the outbox). A writer's metadata extends it; the store keeps the rest as it is given.
+ */
+export const StoredEventMetadata = z.object({
+  eventId: z.uuid(),
+  correlationId: z.string().min(1),
+});
+export type StoredEventMetadata = z.infer<typeof StoredEventMetadata>;
 
 /** An event as a command produces it, before the store gives it a place. */
 export interface NewEvent {
   type: string;
   data: unknown;
-  metadata: EventMetadata;
+  metadata: StoredEventMetadata;
 }
 
 /** An event as read back: its stream version (1-based) and its global position in `readAll` order. */

@@ -1,5 +1,4 @@
-import type { EventMetadata } from '../order/order.events';
-import type { RecordedEvent } from './event-store';
+import type { RecordedEvent, StoredEventMetadata } from './event-store';
 
 /** An events row as both stores read it: JSON as text, the position as a decimal string. */
 export interface StoredEventRow {
@@ -20,7 +19,7 @@ export function toRecordedEvent(row: StoredEventRow): RecordedEvent {
     event: {
       type: row.event_type,
       data: JSON.parse(row.data) as unknown,
-      metadata: JSON.parse(row.metadata) as EventMetadata,
+      metadata: JSON.parse(row.metadata) as StoredEventMetadata,
     },
   };
 }

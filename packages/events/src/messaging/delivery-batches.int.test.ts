@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../shared/logger';
 import type { BatchEventHandler } from './delivery-batches';
-import { type EventHandler, NonRetryableError } from './delivery-handling';
-import type { ReceivedEventMessage } from './event-message';
+import { NonRetryableError } from './delivery-handling';
+import type { EventHandler, ReceivedEventMessage } from './event-message';
 import type { Consumer, MessageBus } from './message-bus';
 import { busTransports, connectionRefused, type OpenedBus, publishWhenReady } from './testing/bus-transports';
 import { sampleEventMessage, sampleOrderPlaced } from './testing/order-events';

@@ -1,12 +1,17 @@
 import { backoffDelayMs, delay } from '../shared/backoff';
 import { dependencyFailureOf } from '../shared/dependency-failure';
-import { tracedHandler } from '../tracing/traced-messaging';
+import { tracedHandler } from './traced-messaging';
 import type { Logger } from '../shared/logger';
 import type { DependencyGate, GatePermit } from './dependency-gate';
-import { MalformedMessageError, messageLogFields, parseEventMessage, type DeliveredMessage, type ReceivedEventMessage } from './event-message';
+import {
+  MalformedMessageError,
+  messageLogFields,
+  parseEventMessage,
+  type DeliveredMessage,
+  type EventHandler,
+  type ReceivedEventMessage,
+} from './event-message';
 import { DELIVERY_LIMIT } from './topology';
-
-export type EventHandler = (message: ReceivedEventMessage, context: { logger: Logger }) => Promise<void>;
 
 /** Thrown by a handler for a message that can never succeed (a bad address, a refused command): it is parked at once. */
 export class NonRetryableError extends Error {

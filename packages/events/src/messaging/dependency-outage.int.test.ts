@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../shared/logger';
 import type { AutoRedrive } from './consumer-gate';
-import type { EventHandler } from './delivery-handling';
+import type { EventHandler } from './event-message';
 import type { Consumer } from './message-bus';
 import { busTransports, connectionRefused, type OpenedBus, publishWhenReady } from './testing/bus-transports';
 import { sampleEventMessage, sampleOrderPlaced } from './testing/order-events';

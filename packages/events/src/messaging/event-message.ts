@@ -1,5 +1,6 @@
 import type { Options } from 'amqplib';
 import { z } from 'zod';
+import type { Logger } from '../shared/logger';
 import { orderStreamId, type OrderEvent } from '../order/order.events';
 import { upcastOrderEvent } from '../order/order.upcasters';
 
@@ -55,6 +56,9 @@ export interface ReceivedEventMessage {
   /** The W3C `traceparent` header, when the publisher traced it. */
   traceparent?: string;
 }
+
+/** What a consumer runs for each received event; see delivery-handling.ts for what its errors mean. */
+export type EventHandler = (message: ReceivedEventMessage, context: { logger: Logger }) => Promise<void>;
 
 /** W3C trace context header: the trace an event's append began continues in each consumer. */
 export const TRACEPARENT_HEADER = 'traceparent';

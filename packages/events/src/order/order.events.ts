@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredEventMetadata } from '../event-store/event-store';
 import { Money } from '../shared/money';
 import { ORDER_LIMITS } from './order.limits';
 
@@ -37,9 +38,8 @@ export type OrderLine = z.infer<typeof OrderLine>;
 /** The schema version every event is written with today; older ones are upcast on read. */
 export const CURRENT_SCHEMA_VERSION = 1;
 
-export const EventMetadata = z.object({
-  eventId: z.uuid(),
-  correlationId: z.string().min(1),
+/** The order's event metadata: the store's own fields (event and correlation id), then the order's. */
+export const EventMetadata = StoredEventMetadata.extend({
   causationId: z.string().min(1).nullable(),
   occurredAt: z.iso.datetime({ offset: true }),
   schemaVersion: z.number().int().positive(),

@@ -3,6 +3,11 @@ import { CURRENT_SCHEMA_VERSION, OrderEvent } from './order.events';
 /** A stored event of any schema version: only its type and schema version are known before upcasting. */
 export type RawEvent = { type: string; data: unknown; metadata: { schemaVersion: number } & Record<string, unknown> };
 
+/** An event as the store hands it out: its metadata is the writer's, unchecked until parsed. */
+type StoredEvent = { type: string; data: unknown; metadata: Readonly<Record<string, unknown>> };
+
+const hasSchemaVersion = (event: StoredEvent): event is RawEvent => typeof event.metadata.schemaVersion === 'number';
+
 /**
  * Turns an event of schema version N-1 into version N (registered under key N). It only reshapes
  * `data` / `metadata`; the chain sets `metadata.schemaVersion` itself.
@@ -22,10 +27,12 @@ export interface UpcasterOptions {
  * const parse = createUpcaster({ 2: (event) => ({ ...event, data: { ...event.data as object, note: null } }) });
  * const placed = parse(JSON.parse(row.payload));
  */
-export function createUpcaster(upcasters: Readonly<Record<number, Upcaster>>, options: UpcasterOptions = {}): (raw: RawEvent) => OrderEvent {
+export function createUpcaster(upcasters: Readonly<Record<number, Upcaster>>, options: UpcasterOptions = {}): (stored: StoredEvent) => OrderEvent {
   const currentVersion = options.currentVersion ?? CURRENT_SCHEMA_VERSION;
-  return (raw) => {
-    let event = raw;
+  return (stored) => {
+    // Without a schema version there is nothing to upcast from: the schema names what is missing.
+    if (!hasSchemaVersion(stored)) return OrderEvent.parse(stored);
+    let event: RawEvent = stored;
     if (event.metadata.schemaVersion > currentVersion) {
       // Written by newer code: refuse rather than silently drop fields we do not know.
       throw new Error(`${event.type} has schema version ${event.metadata.schemaVersion}, newer than ${currentVersion}`);

@@ -7,7 +7,8 @@ import type { EventStore } from '../event-store/event-store';
 import { sampleOrderAccepted, sampleOrderPlaced } from '../messaging/testing/order-events';
 import { migrateEventStore } from '../event-store/mysql/migrations/migrate-event-store';
 import { orderStreamId } from '../order/order.events';
-import { createTestMysqlDatabase, type TestDatabase } from '../testing/mysql';
+import { createTestMysqlDatabase } from '../testing/mysql';
+import type { TestDatabase } from '../testing/test-database';
 import {
   claimPendingOutboxRows,
   getOutboxStatus,

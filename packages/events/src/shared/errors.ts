@@ -6,46 +6,44 @@ export type DomainErrorCode = 'BAD_REQUEST' | 'NOT_FOUND' | 'CONFLICT' | 'FORBID
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
+  /** Required, where Error's is optional: every domain error says what went wrong. */
+  constructor(message: string) {
+    super(message);
+  }
 }
 
 export class ValidationError extends DomainError {
   readonly code = 'BAD_REQUEST';
+  override readonly name = 'ValidationError';
   constructor(
     readonly field: string,
     reason: string,
   ) {
     super(`${field}: ${reason}`);
-    this.name = 'ValidationError';
   }
 }
 
 export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND';
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
+  override readonly name = 'NotFoundError';
 }
 
 /** A command that does not fit the current state: a stale expected version or an illegal transition. */
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
+  override readonly name = 'ConflictError';
   constructor(
     message: string,
     readonly currentVersion: number,
     readonly currentStatus?: string,
   ) {
     super(message);
-    this.name = 'ConflictError';
   }
 }
 
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ForbiddenError';
-  }
+  override readonly name = 'ForbiddenError';
 }
 
 /** A field's path as a client writes it: `items[2].quantity` (`input` for the whole). */

@@ -1,4 +1,3 @@
 export { contextOfTraceparent, inSpan, SpanKind, startSpan, traceparentOf } from './tracing';
 export { startTracing, type Tracing, type TracingConfig } from './start-tracing';
 export { tracedQueries } from './traced-queries';
-export { tracedHandler, tracedPublisher } from './traced-messaging';

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { orderHistory, withVersions } from '../testing/order-histories';
-import { createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { projectionsTestEnvFor } from '../testing/projections-test-env';
 import { sqlBackends } from '../testing/sql-backends';
 import { isLostRace, retryLostRaces } from '@delivery/events';
 import { foldOrderView } from './order-view.projection';
 import { insertOrderView } from './order-view.repository';
 
 describe.each(sqlBackends)('lost races on $name', (backend) => {
-  let env: ProjectionsTestEnv;
-  beforeAll(async () => {
-    env = await createProjectionsTestEnv(backend);
-  });
-  afterAll(async () => {
-    await env?.drop();
-  });
+  const env = projectionsTestEnvFor(backend);
 
   const errorOf = (work: Promise<unknown>) =>
     work.then(

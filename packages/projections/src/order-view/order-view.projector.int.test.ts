@@ -1,20 +1,14 @@
 import { orderStreamId, type OrderEvent } from '@delivery/events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { orderHistory, withVersions } from '../testing/order-histories';
-import { appendOrderHistory, createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { appendOrderHistory, projectionsTestEnvFor } from '../testing/projections-test-env';
 import { sqlBackends } from '../testing/sql-backends';
 import { foldOrderView, ProjectionError } from './order-view.projection';
 import { applyOrderEvent } from './order-view.projector';
 import { getOrderView } from './order-view.repository';
 
 describe.each(sqlBackends)('order view projector on $name', (backend) => {
-  let env: ProjectionsTestEnv;
-  beforeAll(async () => {
-    env = await createProjectionsTestEnv(backend);
-  });
-  afterAll(async () => {
-    await env?.drop();
-  });
+  const env = projectionsTestEnvFor(backend);
 
   const message = (events: readonly OrderEvent[], version: number) => ({
     streamId: orderStreamId(events[0]!.data.orderId),

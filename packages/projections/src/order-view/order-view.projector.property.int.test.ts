@@ -1,21 +1,15 @@
 import { orderStreamId } from '@delivery/events';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { orderHistory, orderOutcomes, withVersions } from '../testing/order-histories';
-import { appendOrderHistory, createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { appendOrderHistory, projectionsTestEnvFor } from '../testing/projections-test-env';
 import { sqlBackends } from '../testing/sql-backends';
 import { foldOrderView } from './order-view.projection';
 import { applyOrderEvent, type ApplyOutcome } from './order-view.projector';
 import { getOrderView } from './order-view.repository';
 
 describe.each(sqlBackends)('order view projector, delivery in any order on $name', (backend) => {
-  let env: ProjectionsTestEnv;
-  beforeAll(async () => {
-    env = await createProjectionsTestEnv(backend);
-  });
-  afterAll(async () => {
-    await env?.drop();
-  });
+  const env = projectionsTestEnvFor(backend);
 
   // How many times each event of a history is delivered: an earlier one may be lost (0: the gap is filled
   // from the store), the last one always arrives at least once, any may be redelivered.

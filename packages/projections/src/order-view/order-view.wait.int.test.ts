@@ -1,19 +1,13 @@
 import { orderStreamId } from '@delivery/events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { orderHistory } from '../testing/order-histories';
-import { appendOrderHistory, createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { appendOrderHistory, projectionsTestEnvFor } from '../testing/projections-test-env';
 import { sqlBackends } from '../testing/sql-backends';
 import { applyOrderEvent } from './order-view.projector';
 import { waitForOrderVersion } from './order-view.wait';
 
 describe.each(sqlBackends)('waiting for an order version on $name', (backend) => {
-  let env: ProjectionsTestEnv;
-  beforeAll(async () => {
-    env = await createProjectionsTestEnv(backend);
-  });
-  afterAll(async () => {
-    await env?.drop();
-  });
+  const env = projectionsTestEnvFor(backend);
 
   it('returns as soon as the read model reaches the version asked for', async () => {
     const events = orderHistory({ outcome: 'accepted' });

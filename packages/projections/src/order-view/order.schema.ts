@@ -1,6 +1,5 @@
 import { Money, OrderLine, OrderStatus } from '@delivery/events';
 import { z } from 'zod';
-import type { OrderViewRow } from './order-view.table';
 
 /**
  * The `Order` of API.md, as `order.get`, `order.list` and the order commands return it. Use it as the
@@ -21,16 +20,19 @@ export type Order = z.infer<typeof Order>;
 export const OrderPage = z.object({ items: z.array(Order), nextCursor: z.string().nullable() });
 export type OrderPage = z.infer<typeof OrderPage>;
 
-/** Shapes a read-model row as the public `Order`, field by field. */
-export function toOrder(row: OrderViewRow): Order {
+/**
+ * Shapes whatever holds an order's fields (a read-model row, the decider's state) as the public `Order`,
+ * field by field, so nothing else it holds (the owner, the idempotency key) leaks.
+ */
+export function toOrder(source: Order): Order {
   return {
-    orderId: row.orderId,
-    status: row.status,
-    email: row.email,
-    lines: row.lines,
-    total: row.total,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    version: row.version,
+    orderId: source.orderId,
+    status: source.status,
+    email: source.email,
+    lines: source.lines,
+    total: source.total,
+    createdAt: source.createdAt,
+    updatedAt: source.updatedAt,
+    version: source.version,
   };
 }

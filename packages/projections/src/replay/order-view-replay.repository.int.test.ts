@@ -1,22 +1,15 @@
 import type { OrderLine } from '@delivery/events';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { foldOrderView } from '../order-view/order-view.projection';
 import { listAllOrderViews, upsertOrderViewsIfNewer } from '../order-view/order-view.repository';
 import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
 import { orderHistory, orderOutcomes, withVersions } from '../testing/order-histories';
-import { createProjectionsTestEnv, type ProjectionsTestEnv } from '../testing/projections-test-env';
+import { projectionsTestEnvFor } from '../testing/projections-test-env';
 import { sqlBackends } from '../testing/sql-backends';
 import { createEmptyNextTable, upsertReplayedOrderViews } from './order-view-replay.repository';
 
 describe.each(sqlBackends)('upserting replayed order views on $name', (backend) => {
-  let env: ProjectionsTestEnv;
-
-  beforeAll(async () => {
-    env = await createProjectionsTestEnv(backend);
-  });
-  afterAll(async () => {
-    await env?.drop();
-  });
+  const env = projectionsTestEnvFor(backend);
   beforeEach(async () => {
     await createEmptyNextTable(env.db);
   });

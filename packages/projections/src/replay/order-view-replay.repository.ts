@@ -1,6 +1,8 @@
 import { sqlFamilyOf } from '@delivery/events';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { newestPerOrder } from '../order-view/order-view.repository';
+import { dropNextTableSecondaryIndexes } from './next-table-indexes.repository';
+import { upsertStatements } from './order-view-upsert.statements';
 import { asProjectionsDb, type OrderViewRow, type OrderViewTableName } from '../order-view/order-view.table';
 
 /** Whether a table of the current database (MySQL) or schema (PostgreSQL) exists. */
@@ -12,11 +14,15 @@ export async function tableExists<DB>(db: Kysely<DB>, table: OrderViewTableName)
   return Number(rows[0]?.found ?? 0) > 0;
 }
 
-/** An empty `order_view_next` with exactly the live table's columns and indexes. */
+/**
+ * An empty `order_view_next` with exactly the live table's columns and primary key, ready to be filled:
+ * its secondary indexes come before the switch (`addLiveIndexesToNextTable`, see next-table-indexes.repository.ts).
+ */
 export async function createEmptyNextTable<DB>(db: Kysely<DB>): Promise<void> {
   await sql`drop table if exists order_view_next`.execute(db);
   if (sqlFamilyOf(db) === 'mysql') await sql`create table order_view_next like order_view`.execute(db);
   else await sql`create table order_view_next (like order_view including all)`.execute(db);
+  await dropNextTableSecondaryIndexes(db);
 }
 
 export async function dropOrderViewTable<DB>(db: Kysely<DB>, table: Exclude<OrderViewTableName, 'order_view'>): Promise<void> {
@@ -105,66 +111,17 @@ export async function deleteCheckpoint<DB>(db: Kysely<DB>, name: string): Promis
 }
 
 const TABLES: ReadonlySet<OrderViewTableName> = new Set(['order_view', 'order_view_next', 'order_view_old']);
-const COLUMNS = ['order_id', 'customer_id', 'email', 'status', 'lines', 'total', 'created_at', 'updated_at', 'version'] as const;
-
-/** The statement text of each dialect, for `rows` rows (`?` placeholders on MySQL, `$n` on PostgreSQL). */
-const upsertText: Record<'mysql' | 'postgres', (table: OrderViewTableName, rows: number) => string> = {
-  mysql(table, rows) {
-    const columns = COLUMNS.map((column) => `\`${column}\``).join(', ');
-    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
-    // `version` last: MySQL evaluates the assignments left to right, and each must compare with the old version.
-    const update = COLUMNS.slice(1)
-      .map((column) => `\`${column}\` = if(values(\`version\`) > \`version\`, values(\`${column}\`), \`${column}\`)`)
-      .join(', ');
-    return `insert into \`${table}\` (${columns}) values ${Array.from({ length: rows }, () => row).join(', ')} on duplicate key update ${update}`;
-  },
-  postgres(table, rows) {
-    const columns = COLUMNS.map((column) => `"${column}"`).join(', ');
-    const values = Array.from({ length: rows }, (_, n) => `(${COLUMNS.map((_, c) => `$${n * COLUMNS.length + c + 1}`).join(', ')})`);
-    const update = COLUMNS.slice(1)
-      .map((column) => `"${column}" = excluded."${column}"`)
-      .join(', ');
-    return `insert into "${table}" (${columns}) values ${values.join(', ')} on conflict ("order_id") do update set ${update} where excluded."version" > "${table}"."version"`;
-  },
-};
-/**
- * Bounds of one statement. Characters of values: far below max_allowed_packet (16 MiB by default) even
- * as 3-byte UTF-8, escaped. Rows: the driver's escaping of parameters into the text slows down faster
- * than linearly beyond about a thousand rows, while the server gains little from longer statements.
- * On PostgreSQL, 500 rows are 4,500 bind parameters, far below its limit of 65,535.
- */
-const MAX_STATEMENT_CHARS = 2_000_000;
-const MAX_STATEMENT_ROWS = 500;
-/** An ISO instant in UTC with milliseconds, as the projection makes them: its DATETIME(3) text is a slice (TIMESTAMPTZ takes it as is). */
-const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /**
  * Writes rows with the rule of `upsertOrderViewsIfNewer` ("the higher version wins", so a row never
- * goes back to an older version), in multi-row statements whose text is built here: a replay writes
- * millions of rows, and compiling them through the query builder cost more than the database's work.
+ * goes back to an older version), in multi-row statements (order-view-upsert.statements.ts).
  * Call it in the transaction that saves the checkpoint covering the rows.
  * @example await upsertReplayedOrderViews(trx, 'order_view_next', rows);
  */
 export async function upsertReplayedOrderViews<DB>(db: Kysely<DB>, table: OrderViewTableName, rows: readonly OrderViewRow[]): Promise<void> {
   if (!TABLES.has(table)) throw new RangeError(`not an order view table: ${table}`);
-  const family = sqlFamilyOf(db);
   // Primary-key order: neighbouring rows land on the same index pages, and every writer locks in one order.
-  const sorted = newestPerOrder(rows);
-  for (let start = 0; start < sorted.length; ) {
-    const parameters: unknown[] = [];
-    let chars = 0;
-    let end = start;
-    while (end < sorted.length && end - start < MAX_STATEMENT_ROWS && chars < MAX_STATEMENT_CHARS) {
-      const row = sorted[end++] as OrderViewRow;
-      const lines = JSON.stringify(row.lines);
-      chars += lines.length + row.customerId.length + row.email.length + 120;
-      const createdAt = family === 'mysql' ? toDatetime(row.createdAt) : row.createdAt;
-      const updatedAt = family === 'mysql' ? toDatetime(row.updatedAt) : row.updatedAt;
-      parameters.push(row.orderId, row.customerId, row.email, row.status, lines, row.total, createdAt, updatedAt, row.version);
-    }
-    await db.executeQuery(CompiledQuery.raw(upsertText[family](table, end - start), parameters));
-    start = end;
+  for (const { sql: text, parameters } of upsertStatements(sqlFamilyOf(db), table, newestPerOrder(rows))) {
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 }
-
-const toDatetime = (iso: string): string | Date => (UTC_MILLIS.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : new Date(iso));

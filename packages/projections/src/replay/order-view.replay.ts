@@ -12,6 +12,7 @@ import {
   tableExists,
   upsertReplayedOrderViews,
 } from './order-view-replay.repository';
+import { addLiveIndexesToNextTable } from './next-table-indexes.repository';
 import { projectRecordedEvents } from './project-recorded-events';
 import { copyEventsToOrderView } from './replay-pipeline';
 import { createProgressMeter, type ReplayProgress } from './replay-progress';
@@ -23,7 +24,8 @@ export { REPLAY_PAGE_SIZE } from './replay-pipeline';
 /*
  * How the read model is rebuilt while it keeps serving (blue/green).
  *
- * 1. Rebuild: `order_view_next` (created LIKE `order_view`) is filled from `readAll`, one transaction per
+ * 1. Rebuild: `order_view_next` (created LIKE `order_view`, its secondary indexes built only once it is
+ *    full, before the switch) is filled from `readAll`, one transaction per
  *    batch that writes the rows *and* the checkpoint `projection_checkpoints['order_view_replay']`. A crash
  *    loses at most the uncommitted batch; the next run resumes from the checkpoint. Reading, projecting
  *    and writing overlap (replay-pipeline.ts), the batches still commit one after the other. Meanwhile
@@ -157,6 +159,7 @@ export async function replayOrderView<DB>(options: ReplayOrderViewOptions<DB>): 
     }
     const meter = createProgressMeter(clock, await countEventsAfter?.(from));
     const rebuilt = await copy('order_view_next', 'rebuild', from, meter);
+    await addLiveIndexesToNextTable(db);
     await swapInNextTable(db);
     const position = await finishSwitch(rebuilt, meter);
     return { resumedFrom, processed, reconciled, position, skipped: unreadable.skipped };

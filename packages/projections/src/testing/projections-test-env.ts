@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { countEventsAfter, orderStreamId, type EventStore, type EventStoreDatabase, type OrderEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { migrateProjections } from '../migrations/migrate-projections';
@@ -36,4 +37,31 @@ export async function appendOrderHistory(store: EventStore, events: readonly Ord
   for (const [index, event] of events.entries()) {
     await store.appendToStream(orderStreamId(event.data.orderId), [event], { expectedVersion: index });
   }
+}
+
+/**
+ * The env of one `describe` block: created before its tests, dropped after them. Its fields are read when a
+ * test runs (reading one before `beforeAll` has run is a mistake, and says so).
+ * @example describe.each(sqlBackends)('on $name', (backend) => { const env = projectionsTestEnvFor(backend); it(..., () => env.db ...); });
+ */
+export function projectionsTestEnvFor(backend: SqlBackend): ProjectionsTestEnv {
+  let env: ProjectionsTestEnv | undefined;
+  beforeAll(async () => {
+    env = await createProjectionsTestEnv(backend);
+  });
+  afterAll(async () => {
+    await env?.drop();
+  });
+  const current = (): ProjectionsTestEnv => env ?? expect.fail('the projections test env is read before its beforeAll ran');
+  return {
+    backend,
+    get db() {
+      return current().db;
+    },
+    get store() {
+      return current().store;
+    },
+    countEventsAfter: (position) => current().countEventsAfter(position),
+    drop: () => current().drop(),
+  };
 }

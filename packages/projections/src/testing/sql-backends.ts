@@ -8,7 +8,7 @@ import {
   migratePostgresEventStore,
   type EventStore,
 } from '@delivery/events';
-import { createTestMysqlDatabase, createTestPostgresDatabase } from '@delivery/events/testing';
+import { createTestMysqlDatabase, createTestPostgresDatabase, type TestDatabase } from '@delivery/events/testing';
 import type { Kysely } from 'kysely';
 
 /** Test helpers only: the databases the read model and the workers' tables must work on alike. */
@@ -28,24 +28,22 @@ export interface SqlBackend {
   createEventStore<DB>(db: Kysely<DB>): EventStore;
 }
 
+/** A fresh database on a local server, of the caller's own: `drop` closes its pool, then drops it. */
+async function serverDatabase<DB>(database: TestDatabase, connect: (url: string) => Kysely<DB>): Promise<TestSqlDatabase<DB>> {
+  const db = connect(database.url);
+  return { db, drop: async () => (await db.destroy(), await database.drop()) };
+}
+
 const mariadb: SqlBackend = {
   name: 'MariaDB',
-  async createDatabase<DB>(options: { poolSize?: number } = {}) {
-    const database = await createTestMysqlDatabase('proj');
-    const db = createMysqlDb<DB>(database.url, options);
-    return { db, drop: async () => (await db.destroy(), await database.drop()) };
-  },
+  createDatabase: async <DB>(options = {}) => serverDatabase(await createTestMysqlDatabase('proj'), (url) => createMysqlDb<DB>(url, options)),
   migrateEventStore: async (db) => void (await migrateEventStore(db)),
   createEventStore: (db) => createMysqlEventStore({ db }),
 };
 
 const postgres: SqlBackend = {
   name: 'PostgreSQL',
-  async createDatabase<DB>(options: { poolSize?: number } = {}) {
-    const database = await createTestPostgresDatabase('proj');
-    const db = createPostgresDb<DB>(database.url, options);
-    return { db, drop: async () => (await db.destroy(), await database.drop()) };
-  },
+  createDatabase: async <DB>(options = {}) => serverDatabase(await createTestPostgresDatabase('proj'), (url) => createPostgresDb<DB>(url, options)),
   migrateEventStore: async (db) => void (await migratePostgresEventStore(db)),
   createEventStore: (db) => createPostgresEventStore({ db }),
 };

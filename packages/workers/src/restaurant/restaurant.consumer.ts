@@ -74,7 +74,7 @@ async function handleRestaurantMessage(
   }
 }
 
-export class StoppingError extends Error {
+class StoppingError extends Error {
   constructor() {
     super('worker is stopping; the message goes back to the queue');
     this.name = 'StoppingError';

@@ -7,7 +7,7 @@
  * collection cancels, accepts or rejects it; those steps accept the 409 that race produces, checking that
  * it names the status the worker moved the order to.
  */
-export type PostmanRole = 'customer' | 'vendor' | 'admin';
+type PostmanRole = 'customer' | 'vendor' | 'admin';
 
 export interface PostmanStep {
   /** The request's name in the collection. */
@@ -64,6 +64,15 @@ const movedTo = (target: string, raced: readonly string[]) => [
   '  }',
   '});',
 ];
+
+/** A step that moves the order held in `variable` by `procedure` (see movedTo). */
+const moveOrder = (name: string, procedure: string, role: PostmanRole, variable: string, target: string, raced: readonly string[]): PostmanStep => ({
+  name,
+  procedure,
+  role,
+  pathVariables: { orderId: `{{${variable}}}` },
+  tests: movedTo(target, raced),
+});
 
 const menuWrites = (kind: 'food' | 'bar', createdVariable: string, category: string, extra: string): PostmanStep[] => [
   {
@@ -200,13 +209,7 @@ export const POSTMAN_FLOW: readonly PostmanFolder[] = [
         pathVariables: { orderId: '{{orderId}}' },
         tests: [...status(200), ...expectBody('starts with OrderPlaced', "pm.expect(body[0].type).to.eql('OrderPlaced');")],
       },
-      {
-        name: 'Cancel the order',
-        procedure: 'order.cancel',
-        role: 'customer',
-        pathVariables: { orderId: '{{orderId}}' },
-        tests: movedTo('cancelled', ['accepted', 'delivered']),
-      },
+      moveOrder('Cancel the order', 'order.cancel', 'customer', 'orderId', 'cancelled', ['accepted', 'delivered']),
     ],
   },
   {
@@ -214,28 +217,10 @@ export const POSTMAN_FLOW: readonly PostmanFolder[] = [
     description: 'A vendor accepts and delivers one order and rejects another.',
     steps: [
       placeOrder('Place an order to accept', 'acceptOrderId'),
-      {
-        name: 'Accept the order',
-        procedure: 'order.accept',
-        role: 'vendor',
-        pathVariables: { orderId: '{{acceptOrderId}}' },
-        tests: movedTo('accepted', ['accepted', 'delivered']),
-      },
-      {
-        name: 'Mark the order delivered',
-        procedure: 'order.markDelivered',
-        role: 'vendor',
-        pathVariables: { orderId: '{{acceptOrderId}}' },
-        tests: movedTo('delivered', ['delivered']),
-      },
+      moveOrder('Accept the order', 'order.accept', 'vendor', 'acceptOrderId', 'accepted', ['accepted', 'delivered']),
+      moveOrder('Mark the order delivered', 'order.markDelivered', 'vendor', 'acceptOrderId', 'delivered', ['delivered']),
       placeOrder('Place an order to reject', 'rejectOrderId'),
-      {
-        name: 'Reject the order',
-        procedure: 'order.reject',
-        role: 'vendor',
-        pathVariables: { orderId: '{{rejectOrderId}}' },
-        tests: movedTo('rejected', ['accepted', 'delivered']),
-      },
+      moveOrder('Reject the order', 'order.reject', 'vendor', 'rejectOrderId', 'rejected', ['accepted', 'delivered']),
       {
         name: 'List every order',
         procedure: 'order.list',

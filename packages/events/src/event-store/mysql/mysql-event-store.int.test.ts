@@ -9,7 +9,8 @@ import { orderStreamId, type OrderEvent } from '../../order/order.events';
 import { loadOrder, readOrderStream } from '../../order/order.stream';
 import { createUpcaster, type RawEvent } from '../../order/order.upcasters';
 import { sampleOrderAccepted, sampleOrderPlaced } from '../../messaging/testing/order-events';
-import { createTestMysqlDatabase, type TestDatabase } from '../../testing/mysql';
+import { createTestMysqlDatabase } from '../../testing/mysql';
+import type { TestDatabase } from '../../testing/test-database';
 import type { EventStore, NewEvent } from '../event-store';
 import { eventStoreContract } from '../event-store.contract';
 import type { EventStoreDatabase } from './event.table';
@@ -83,7 +84,7 @@ describe('MySQL event store', () => {
     const placed = sampleOrderPlaced();
     const { orderId } = placed.data;
     // A made-up old OrderCancelled without a reason, as an older release would have stored it.
-    const old: NewEvent = {
+    const old = {
       type: 'OrderCancelled',
       data: { orderId },
       metadata: { ...sampleOrderAccepted(orderId).metadata, schemaVersion: 0 },

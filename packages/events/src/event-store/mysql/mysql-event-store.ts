@@ -6,6 +6,7 @@ import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import { toRecordedEvent } from '../recorded-event';
+import { findStoredEvents, readStreamVersion } from '../event-store.repository';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
 import type { EventStoreDatabase, NewEventRow } from './event.table';
 import { assertExpectedVersion, validateAppend } from '../append-rules';
@@ -236,23 +237,6 @@ async function saveStreamVersions(
     const ids = sql.join(moved.map(([streamId]) => streamId));
     await sql`update streams set version = case stream_id ${cases} end where stream_id in (${ids})`.execute(trx);
   }
-}
-
-async function findStoredEvents(trx: Transaction<EventStoreDatabase>, events: readonly NewEvent[]) {
-  return trx
-    .selectFrom('events')
-    .select(['event_id', 'stream_id', 'stream_version'])
-    .where(
-      'event_id',
-      'in',
-      events.map((event) => event.metadata.eventId),
-    )
-    .execute();
-}
-
-async function readStreamVersion(db: Kysely<EventStoreDatabase>, streamId: string): Promise<number> {
-  const row = await db.selectFrom('streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
-  return row ? Number(row.version) : 0;
 }
 
 async function readLastPosition(trx: Transaction<EventStoreDatabase>): Promise<bigint> {

@@ -7,7 +7,7 @@ import { orderStreamId } from '../../order/order.events';
 import { createTestPostgresDatabase } from '../../testing/postgres';
 import type { EventStore } from '../event-store';
 import { migratePostgresEventStore } from './migrations/migrate-postgres-event-store';
-import { countEventsAfter } from '../event-count.repository';
+import { countEventsAfter } from '../event-store.repository';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 import { createPostgresEventStore } from './postgres-event-store';
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleOrderAccepted, sampleOrderPlaced } from '../../messaging/testing/order-events';
 import { orderStreamId } from '../../order/order.events';
 import { loadOrder, readOrderStream } from '../../order/order.stream';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../../testing/postgres';
+import { createTestPostgresDatabase } from '../../testing/postgres';
+import type { TestDatabase } from '../../testing/test-database';
 import type { EventStore, NewEvent } from '../event-store';
 import { eventStoreContract } from '../event-store.contract';
 import { migratePostgresEventStore } from './migrations/migrate-postgres-event-store';
@@ -21,7 +22,7 @@ eventStoreContract('PostgreSQL', async () => {
 
 describe('PostgreSQL event store', () => {
   const recordedAt = new Date('2025-03-04T05:06:07.890Z');
-  let database: TestPostgresDatabase;
+  let database: TestDatabase;
   let db: Kysely<PostgresEventStoreDatabase>;
   let store: EventStore;
   /** Returns at once when committed events are held back, to observe the hold-back itself. */

@@ -5,8 +5,9 @@ import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
-import { assertExpectedVersion, resolveStored, type StoredEventRef, validateAppend, versionMatches } from '../append-rules';
+import { assertExpectedVersion, resolveStored, validateAppend, versionMatches } from '../append-rules';
 import { toRecordedEvent, type StoredEventRow } from '../recorded-event';
+import { findStoredEvents, readStreamVersion } from '../event-store.repository';
 import { POSITIONS_PER_TRANSACTION } from './migrations/0001-postgres-event-store.migration';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 
@@ -237,23 +238,6 @@ function readAllStatement(fromPosition: bigint, batchSize: number) {
       limit ${batchSize}
     ) page on true
     order by page.global_position`;
-}
-
-async function findStoredEvents(db: Kysely<PostgresEventStoreDatabase>, events: readonly NewEvent[]): Promise<StoredEventRef[]> {
-  return db
-    .selectFrom('events')
-    .select(['event_id', 'stream_id', 'stream_version'])
-    .where(
-      'event_id',
-      'in',
-      events.map((event) => event.metadata.eventId),
-    )
-    .execute();
-}
-
-async function readStreamVersion(db: Kysely<PostgresEventStoreDatabase>, streamId: string): Promise<number> {
-  const row = await db.selectFrom('streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
-  return row ? Number(row.version) : 0;
 }
 
 const codeOf = (error: unknown): string | undefined =>

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { delay } from '@delivery/events';
+import { createSmtpReceiver } from '../smtp-receiver';
 
 export interface CapturedEmail {
   from: string | null;
@@ -36,31 +37,20 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   let failures = 0;
   let answerDelayMs = 0;
 
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        if (failures > 0) {
-          failures--;
-          callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-          return;
-        }
-        const mailFrom = session.envelope.mailFrom;
-        messages.push(
-          capturedEmailOf(Buffer.concat(chunks), {
-            from: mailFrom ? mailFrom.address : null,
-            to: session.envelope.rcptTo.map((address) => address.address),
-          }),
-        );
-        for (const waiter of waiters.filter((entry) => messages.length >= entry.count)) waiter.resolve(messages);
-        if (answerDelayMs > 0) setTimeout(callback, answerDelayMs);
-        else callback();
-      });
-    },
+  const server = createSmtpReceiver(async (data, envelope) => {
+    if (failures > 0) {
+      failures--;
+      throw Object.assign(new Error('try again later'), { responseCode: 451 });
+    }
+    const mailFrom = envelope.mailFrom;
+    messages.push(
+      capturedEmailOf(data, {
+        from: mailFrom ? mailFrom.address : null,
+        to: envelope.rcptTo.map((address) => address.address),
+      }),
+    );
+    for (const waiter of waiters.filter((entry) => messages.length >= entry.count)) waiter.resolve(messages);
+    if (answerDelayMs > 0) await delay(answerDelayMs).promise;
   });
   // A client that dies mid-session (a killed email worker) resets its socket; smtp-server reports that as an
   // 'error' on the server, which must not end the test process. What was received stays received.

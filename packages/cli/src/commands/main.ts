@@ -1,14 +1,14 @@
 // `pnpm delivery <command> ...`: the operators' CLI. Output goes to the console on purpose.
 import { ConfigError, loadEnvironment } from '@delivery/events';
-import { UsageError, type Command } from './commands/command';
-import { startCommand } from './commands/start.command';
+import { UsageError, type Command } from './command';
+import { startCommand } from './start.command';
 
 /**
  * Every command, loaded on demand: `start <name>` (what every process of the system runs as) loads only its
  * own command, so the process holds only what it serves.
  */
 async function loadCommands(): Promise<readonly Command[]> {
-  return (await import('./commands')).commands;
+  return (await import('./index')).commands;
 }
 
 function usage(commands: readonly Command[]): string {

@@ -1,7 +1,6 @@
-import type { OutgoingEventMessage, ReceivedEventMessage } from '../messaging/event-message';
-import type { EventHandler } from '../messaging/delivery-handling';
-import type { EventPublisher } from '../messaging/publisher';
-import { contextOfTraceparent, inSpan, SpanKind, startSpan, traceparentOf } from './tracing';
+import type { EventHandler, OutgoingEventMessage, ReceivedEventMessage } from './event-message';
+import type { EventPublisher } from './publisher';
+import { contextOfTraceparent, inSpan, SpanKind, startSpan, traceparentOf } from '../tracing/tracing';
 
 /** The `traceparent` an appended event carries in its metadata (written by the append, inside its span). */
 function storedTraceparent(event: unknown): unknown {
