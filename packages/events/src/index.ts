@@ -25,6 +25,7 @@ export * from './messaging/event-message';
 export * from './messaging/publisher';
 export * from './messaging/consumer';
 export * from './messaging/delivery-handling';
+export * from './messaging/delivery-batches';
 export * from './messaging/message-bus';
 export * from './messaging/amqp-bus';
 export * from './messaging/in-process/in-process-bus';

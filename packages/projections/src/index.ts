@@ -15,6 +15,7 @@ export {
 } from './order-view/order-view.repository';
 export * from './order-view/order-view.wait';
 export * from './order-view/order-view.projector';
+export * from './order-view/order-view-batch.projector';
 export {
   replayOrderView,
   REPLAY_DEFAULT_BATCH_SIZE,

@@ -2,7 +2,8 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
 import { createConsumerGate } from './consumer-gate';
 import { delay } from '../shared/backoff';
-import { handleDelivery, type DeliveryOutcome } from './delivery-handling';
+import { createDeliveryRunner } from './delivery-batches';
+import type { DeliveryOutcome } from './delivery-handling';
 import type { ConsumeOptions, Consumer } from './message-bus';
 import { redriveParked } from './parked';
 import { assertTopology } from './topology';
@@ -41,6 +42,8 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
     ...(options.breaker ? { breaker: options.breaker } : {}),
   });
 
+  const run = createDeliveryRunner(policy, stopSignal.signal, gate);
+
   const registration = connection.register(async (model) => {
     if (stopSignal.signal.aborted) return;
     const channel = await model.createChannel();
@@ -60,7 +63,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
           connection.reset(model, new Error(`consumer of ${queue} cancelled by the broker`));
           return;
         }
-        const handling = handleDelivery(message, policy, stopSignal.signal, gate).then((outcome) => settle(channel, message, outcome));
+        const handling = run(message).then((outcome) => settle(channel, message, outcome));
         inFlight.add(handling);
         void handling.finally(() => inFlight.delete(handling));
       },

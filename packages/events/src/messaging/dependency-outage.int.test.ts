@@ -1,19 +1,11 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../shared/logger';
-import { createTestVhost, type TestVhost } from '../testing/rabbitmq';
-import { createAmqpBus } from './amqp-bus';
 import type { AutoRedrive } from './consumer-gate';
 import type { EventHandler } from './event-message';
-import { createInProcessBus } from './in-process/in-process-bus';
-import { memoryQueueStorage } from './in-process/queue-storage';
-import type { Consumer, MessageBus } from './message-bus';
-import type { EventPublisher } from './publisher';
-import { listParked } from './parked';
+import type { Consumer } from './message-bus';
+import { busTransports, connectionRefused, type OpenedBus, publishWhenReady } from './testing/bus-transports';
 import { sampleEventMessage, sampleOrderPlaced } from './testing/order-events';
 import { DELIVERY_LIMIT, ORDER_QUEUES } from './topology';
-
-/** What a refused database connection throws (mysql2 and pg both pass the socket's error on). */
-const connectionRefused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 3306 });
 
 /** A handler whose dependency is down until `recover()`; it records the delivery count of every call. */
 function dependentHandler() {
@@ -29,59 +21,27 @@ function dependentHandler() {
 }
 
 const fastBreaker = { baseCooldownMs: 20, maxCooldownMs: 100 };
-const vhosts: TestVhost[] = [];
 
-/** Publishes once the publisher's channel is up (it opens in the background). */
-async function publish(bus: MessageBus, messages: Parameters<EventPublisher['publishEvents']>[0]): Promise<void> {
-  const publisher = bus.createPublisher();
-  await expect
-    .poll(
-      () =>
-        publisher.publishEvents(messages).then(
-          () => true,
-          () => false,
-        ),
-      { timeout: 5_000 },
-    )
-    .toBe(true);
-  await publisher.close();
-}
-const buses: MessageBus[] = [];
+const opened: OpenedBus[] = [];
 const consumers: Consumer[] = [];
 
 afterEach(async () => {
   await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
-  await Promise.all(buses.splice(0).map((bus) => bus.close()));
-});
-afterAll(async () => {
-  await Promise.all(vhosts.splice(0).map((vhost) => vhost.drop()));
+  await Promise.all(opened.splice(0).map((transport) => transport.close()));
 });
 
-const transports: { name: string; open(): Promise<{ bus: MessageBus; parkedCount(queue: string): Promise<number> }> }[] = [
-  {
-    name: 'RabbitMQ',
-    async open() {
-      // A vhost per test: the fanout gives every queue a copy, so queues of one test would hold another's messages.
-      const vhost = await createTestVhost();
-      vhosts.push(vhost);
-      const bus = createAmqpBus({ url: vhost.url, logger: silentLogger, name: 'outage-test' });
-      await bus.whenConnected();
-      return { bus, parkedCount: async (queue) => (await listParked(bus.connection, queue, 0)).total };
-    },
+const transports = busTransports.map(({ name, open }) => ({
+  name,
+  async open() {
+    const transport = await open();
+    opened.push(transport);
+    return transport;
   },
-  {
-    name: 'the in-process bus',
-    async open() {
-      const bus = await createInProcessBus({ storage: memoryQueueStorage(), logger: silentLogger });
-      return { bus, parkedCount: async (queue) => (await bus.listParked(queue)).length };
-    },
-  },
-];
+}));
 
 describe.each(transports)('a dependency outage on $name', (transport) => {
   it('holds the message unacked and runs it again once the dependency answers, spending none of its delivery limit', async () => {
     const { bus, parkedCount } = await transport.open();
-    buses.push(bus);
     const dependency = dependentHandler();
     consumers.push(
       await bus.consume({
@@ -94,7 +54,7 @@ describe.each(transports)('a dependency outage on $name', (transport) => {
       }),
     );
     const placed = sampleOrderPlaced();
-    await publish(bus, [sampleEventMessage(placed)]);
+    await publishWhenReady(bus, [sampleEventMessage(placed)]);
     // More failures than the delivery limit allows deliveries: only a hold survives them.
     await expect.poll(() => dependency.calls.length, { timeout: 15_000 }).toBeGreaterThan(DELIVERY_LIMIT + 1);
     dependency.recover();
@@ -105,7 +65,6 @@ describe.each(transports)('a dependency outage on $name', (transport) => {
 
   it('puts back by itself a message an outage parked (its hold ran out), once the dependency is back', async () => {
     const { bus, parkedCount } = await transport.open();
-    buses.push(bus);
     const dependency = dependentHandler();
     const redrives: AutoRedrive[] = [];
     consumers.push(
@@ -122,7 +81,7 @@ describe.each(transports)('a dependency outage on $name', (transport) => {
       }),
     );
     const placed = sampleOrderPlaced();
-    await publish(bus, [sampleEventMessage(placed)]);
+    await publishWhenReady(bus, [sampleEventMessage(placed)]);
     await expect.poll(() => parkedCount(ORDER_QUEUES.process), { timeout: 15_000 }).toBe(1);
     expect(dependency.handled).toEqual([]);
     dependency.recover();
@@ -133,7 +92,6 @@ describe.each(transports)('a dependency outage on $name', (transport) => {
 
   it('still parks a message that fails on its own, and leaves it parked', async () => {
     const { bus, parkedCount } = await transport.open();
-    buses.push(bus);
     const calls: number[] = [];
     consumers.push(
       await bus.consume({
@@ -147,7 +105,7 @@ describe.each(transports)('a dependency outage on $name', (transport) => {
         },
       }),
     );
-    await publish(bus, [sampleEventMessage(sampleOrderPlaced())]);
+    await publishWhenReady(bus, [sampleEventMessage(sampleOrderPlaced())]);
     await expect.poll(() => parkedCount(ORDER_QUEUES.projection), { timeout: 15_000 }).toBe(1);
     expect(calls).toEqual([0, 1, 2, 3, 4, 5]);
   });

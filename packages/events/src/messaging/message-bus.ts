@@ -1,13 +1,19 @@
 import type { CircuitBreakerOptions } from './circuit-breaker';
 import type { AutoRedrive } from './consumer-gate';
+import type { BatchPolicy } from './delivery-batches';
 import type { DeliveryPolicy } from './delivery-handling';
 import type { ReceivedEventMessage } from './event-message';
 import type { EventPublisher } from './publisher';
 
 export interface ConsumeOptions extends DeliveryPolicy {
   queue: string;
-  /** Unacked messages in flight, which is also how many handlers run at once. */
+  /** Unacked messages in flight, which is also how many handlers run at once (without `batch`). */
   prefetch: number;
+  /**
+   * Handle the deliveries that wait together as one batch, one batch at a time (see `createDeliveryRunner`);
+   * `handler` still runs whatever a batch leaves or fails on, one message at a time.
+   */
+  batch?: BatchPolicy;
   /** How long `stop()` lets running handlers finish before it lets go (their messages are redelivered). */
   stopTimeoutMs?: number;
   /** Told each time the consumer put back messages parked while a dependency was down (for metrics). */

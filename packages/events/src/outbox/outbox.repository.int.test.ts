@@ -9,7 +9,15 @@ import { migrateEventStore } from '../event-store/mysql/migrations/migrate-event
 import { orderStreamId } from '../order/order.events';
 import { createTestMysqlDatabase } from '../testing/mysql';
 import type { TestDatabase } from '../testing/test-database';
-import { claimPendingOutboxRows, getOutboxStatus, markOutboxRowsPublished, outboxRowToMessage, recordOutboxFailure } from './outbox.repository';
+import {
+  claimPendingOutboxRows,
+  getOutboxStatus,
+  hasPendingOutboxRows,
+  markOutboxRowsPublished,
+  outboxRowToMessage,
+  recordOutboxFailure,
+  setAsideOutboxRows,
+} from './outbox.repository';
 
 describe('outbox repository', () => {
   const appendedAt = new Date('2025-03-04T05:06:07.000Z');
@@ -46,6 +54,23 @@ describe('outbox repository', () => {
     await store.appendToStream(orderStreamId(placed.data.orderId), [placed, accepted]);
     return [placed, accepted];
   }
+
+  it('says whether a row waits, counting neither published nor set-aside rows', async () => {
+    expect(await hasPendingOutboxRows(db)).toBe(false);
+    const placed = sampleOrderPlaced();
+    await store.appendToStream(orderStreamId(placed.data.orderId), [placed], { expectedVersion: 'no_stream' });
+    expect(await hasPendingOutboxRows(db)).toBe(true);
+    const [row] = await db.transaction().execute((trx) => claimPendingOutboxRows(trx, 10));
+    const ids = row ? [row.id] : [];
+    await setAsideOutboxRows(
+      db,
+      ids.map((id) => ({ id, error: 'broken' })),
+      appendedAt,
+    );
+    expect(await hasPendingOutboxRows(db)).toBe(false);
+    // Published, so the other tests start with nothing set aside either.
+    await markOutboxRowsPublished(db, ids, appendedAt);
+  });
 
   it('claims pending rows oldest first, up to the limit', async () => {
     const first = await placeOrder();

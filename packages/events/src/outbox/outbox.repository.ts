@@ -29,6 +29,22 @@ export async function claimPendingOutboxRows<DB>(trx: Transaction<DB>, limit: nu
     .execute();
 }
 
+/**
+ * Whether any row waits for the relay: one indexed read, no transaction and no lock, so an idle relay can
+ * ask often and claim (a locking transaction) only when there is something to claim.
+ * @example if (await hasPendingOutboxRows(db)) await db.transaction().execute((trx) => claimPendingOutboxRows(trx, 100));
+ */
+export async function hasPendingOutboxRows<DB>(db: Kysely<DB> | Transaction<DB>): Promise<boolean> {
+  const row = await outboxDb(db)
+    .selectFrom('outbox')
+    .select('id')
+    .where('published_at', 'is', null)
+    .where('set_aside_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Marks rows published at `at`. @example await markOutboxRowsPublished(trx, ['1', '2'], clock.now()); */
 export async function markOutboxRowsPublished<DB>(trx: Kysely<DB> | Transaction<DB>, ids: readonly string[], at: Date): Promise<void> {
   if (ids.length === 0) return;

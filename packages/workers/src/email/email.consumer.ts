@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { findEmailLog, recordEmailSent } from './email-log.repository';
 import type { EmailLogDatabase } from './email-log.table';
 import type { Mailer } from './mailer';
-import { orderUrlFor, renderOrderConfirmationEmail } from './order-confirmation.email';
+import { createOrderConfirmationRenderer } from './order-confirmation.compiled';
+import { orderUrlFor } from './order-confirmation.email';
 
 export interface OrderConfirmationDeps {
   db: Kysely<EmailLogDatabase>;
@@ -70,6 +71,7 @@ function isPermanentRecipientRefusal(error: unknown): boolean {
  */
 export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): EventHandler {
   const clock = deps.clock ?? systemClock;
+  const render = createOrderConfirmationRenderer();
   /**
    * Copies of one event being handled here now. The outbox may publish an event twice (after a database
    * outage it republishes what it could not mark); a second copy that checked the email log while the first
@@ -84,7 +86,8 @@ export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): Eve
       return;
     }
     const recipient = validateRecipient(event.data.email);
-    const email = await renderConfirmation(event, deps.publicUrl);
+    const { orderId, lines, total } = event.data;
+    const email = await render({ orderId, lines, total, status: 'pending', orderUrl: orderUrlFor(deps.publicUrl, orderId) });
     const messageId = confirmationMessageId(eventId, deps.messageIdDomain);
     try {
       await deps.mailer.send({ to: recipient, messageId, ...email });
@@ -116,11 +119,6 @@ export function createOrderConfirmationHandler(deps: OrderConfirmationDeps): Eve
       if (inFlight.get(eventId) === handling) inFlight.delete(eventId);
     }
   };
-}
-
-async function renderConfirmation(event: OrderPlaced, publicUrl: string) {
-  const { orderId, lines, total } = event.data;
-  return renderOrderConfirmationEmail({ orderId, lines, total, status: 'pending', orderUrl: orderUrlFor(publicUrl, orderId) });
 }
 
 /**

@@ -20,9 +20,7 @@ export function OrderConfirmationEmail({ orderId, lines, total, status, orderUrl
   return (
     <Html lang="en">
       <Head />
-      <Preview>
-        Your order {orderId} is confirmed — total ${total}
-      </Preview>
+      <Preview>{confirmationPreviewText(orderId, total)}</Preview>
       <Body style={page}>
         <Container style={card}>
           <Heading as="h1">Thank you for your order</Heading>
@@ -66,15 +64,26 @@ export interface RenderedEmail {
   text: string;
 }
 
+/** The line inbox lists show beside the subject. */
+export function confirmationPreviewText(orderId: string, total: Money): string {
+  return `Your order ${orderId} is confirmed — total $${total}`;
+}
+
+export function confirmationSubject(orderId: string): string {
+  return `Order confirmed: ${orderId}`;
+}
+
 /**
- * Renders the confirmation email to HTML and to plain text (for clients that show no HTML).
+ * Renders the confirmation email with React Email, to HTML and to plain text (for clients that show no HTML):
+ * what the customer receives. The email worker sends the same bytes from a compiled template
+ * (`createOrderConfirmationRenderer`), which renders this once instead of once per message.
  * @example const { subject, html, text } = await renderOrderConfirmationEmail({ orderId, lines, total, status: 'pending', orderUrl });
  */
 export async function renderOrderConfirmationEmail(props: OrderConfirmationEmailProps): Promise<RenderedEmail> {
   const html = await render(<OrderConfirmationEmail {...props} />);
   // The text comes from the HTML, as `render(..., { plainText: true })` would make it, without rendering twice.
   const text = toPlainText(html);
-  return { subject: `Order confirmed: ${props.orderId}`, html, text };
+  return { subject: confirmationSubject(props.orderId), html, text };
 }
 
 /** The customer's page for an order, under the public URL whatever its trailing slash. */

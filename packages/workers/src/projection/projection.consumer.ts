@@ -1,10 +1,12 @@
 import { NonRetryableError, ORDER_QUEUES, type Consumer, type EventStore, type Logger, type MessageBus } from '@delivery/events';
-import { ProjectionError, applyOrderEvent } from '@delivery/projections';
+import { ProjectionError, applyOrderEvent, applyOrderEventBatch } from '@delivery/projections';
 import type { Kysely } from 'kysely';
 
 /**
  * The projection worker's consumer on `orders.projection`: each event applied once, in stream order
- * (duplicates skipped, gaps filled from the event store); an inconsistent stream is parked.
+ * (duplicates skipped, gaps filled from the event store); an inconsistent stream is parked. The events
+ * that wait together are applied in one transaction (acked after its commit); what a batch cannot take
+ * (a gap, an inconsistent stream) or fails on goes through the one-event path, so a bad event is parked alone.
  * @example const consumer = await startProjectionConsumer({ bus, db, store, logger });
  */
 export function startProjectionConsumer<DB>(options: {
@@ -14,13 +16,21 @@ export function startProjectionConsumer<DB>(options: {
   /** Where gaps are filled from. */
   store: Pick<EventStore, 'readStream'>;
   logger: Logger;
+  /** Unacked events at once, and the largest batch. */
   prefetch?: number;
 }): Promise<Consumer> {
   const { db, store } = options;
   return options.bus.consume({
     queue: ORDER_QUEUES.projection,
-    prefetch: options.prefetch ?? 32,
+    prefetch: options.prefetch ?? 64,
     logger: options.logger,
+    batch: {
+      handler: async (messages, context) => {
+        const { leftOver } = await applyOrderEventBatch({ db }, messages);
+        context.logger.debug({ events: messages.length, leftOver: leftOver.length }, 'projected a batch');
+        return { leftOver };
+      },
+    },
     handler: async ({ streamId, streamVersion, event }, context) => {
       try {
         const outcome = await applyOrderEvent({ db, store }, { streamId, streamVersion, event });

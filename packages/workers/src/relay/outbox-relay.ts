@@ -3,6 +3,7 @@ import {
   tracedPublisher,
   claimPendingOutboxRows,
   encodeEventMessage,
+  hasPendingOutboxRows,
   markOutboxRowsPublished,
   outboxRowToMessage,
   recordOutboxFailure,
@@ -24,7 +25,10 @@ export interface OutboxRelayOptions<DB> {
   logger: Logger;
   /** Rows claimed and published per transaction. */
   batchSize?: number;
-  /** The idle wait when nothing is pending; `wake()` cuts it short. */
+  /**
+   * The longest idle wait between two looks at the outbox; `wake()` cuts it short. After a batch the relay
+   * looks again after `MIN_IDLE_POLL_MS`, then twice as long each time it finds nothing, up to this.
+   */
   pollIntervalMs?: number;
   /** Backoff after a failed batch: from `retryInitialMs`, doubling, up to `retryMaxMs`. */
   retryInitialMs?: number;
@@ -38,6 +42,9 @@ export interface OutboxRelay {
   /** Finishes the batch in hand, then stops; the bus and database stay the caller's. */
   stop(): Promise<void>;
 }
+
+/** The first idle wait after a batch: orders come in bursts, so the next rows are likely close behind. */
+const MIN_IDLE_POLL_MS = 5;
 
 interface BatchResult {
   /** Rows claimed: published or set aside. */
@@ -121,6 +128,9 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
 
   async function run(): Promise<void> {
     let failures = 0;
+    // Null while rows keep coming (claim again at once); else the next idle wait. An idle relay only looks
+    // (one indexed read, no transaction) and claims once it sees a row.
+    let idleWaitMs: number | null = null;
     while (!stopSignal.signal.aborted) {
       // While the broker is away, wait for the reconnection instead of claiming rows that cannot go out.
       if (!bus.isConnected()) {
@@ -131,6 +141,11 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
       }
       let result: BatchResult;
       try {
+        if (idleWaitMs !== null && !(await hasPendingOutboxRows(db))) {
+          await pause(idleWaitMs);
+          idleWaitMs = Math.min(pollIntervalMs, idleWaitMs * 2);
+          continue;
+        }
         result = await relayBatch();
         failures = 0;
       } catch (error) {
@@ -141,7 +156,7 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
         continue;
       }
       // Anything claimed means more may be coming: go on at once. Idle only when the outbox was empty.
-      if (result.handled === 0) await pause(pollIntervalMs);
+      idleWaitMs = result.handled > 0 ? null : Math.min(pollIntervalMs, MIN_IDLE_POLL_MS);
     }
   }
 

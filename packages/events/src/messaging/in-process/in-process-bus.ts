@@ -1,8 +1,7 @@
 import type { Logger } from '../../shared/logger';
 import { bothTold, createConsumerGate, type AutoRedrive } from '../consumer-gate';
 import { delay } from '../../shared/backoff';
-import { handleDelivery } from '../delivery-handling';
-import type { DependencyGate } from '../dependency-gate';
+import { createDeliveryRunner, type DeliveryRunner } from '../delivery-batches';
 import { encodeEventMessage, EVENT_HEADERS, parseEventMessage, type DeliveredMessage } from '../event-message';
 import type { ConsumeOptions, Consumer, MessageBus, WatchListener } from '../message-bus';
 import { PublishError, type EventPublisher } from '../publisher';
@@ -23,7 +22,7 @@ interface Subscriber {
   options: ConsumeOptions;
   inFlight: Set<Delivery>;
   stopSignal: AbortController;
-  gate: DependencyGate;
+  run: DeliveryRunner;
 }
 
 interface Delivery {
@@ -99,7 +98,8 @@ export async function createInProcessBus(options: {
   function deliver(queue: string, subscriber: Subscriber, message: StoredMessage): void {
     const delivery: Delivery = { message, settled: false, done: Promise.resolve() };
     subscriber.inFlight.add(delivery);
-    delivery.done = handleDelivery(asDelivered(message), subscriber.options, subscriber.stopSignal.signal, subscriber.gate)
+    delivery.done = subscriber
+      .run(asDelivered(message))
       .then(async (outcome) => {
         if (delivery.settled) return;
         delivery.settled = true;
@@ -171,17 +171,20 @@ export async function createInProcessBus(options: {
       const { queue } = consumeOptions;
       const state = stateOf(queue);
       const subscriberLogger = consumeOptions.logger.child({ queue });
+      const subscriberOptions = { ...consumeOptions, logger: subscriberLogger };
+      const stopSignal = new AbortController();
+      const gate = createConsumerGate({
+        queue,
+        logger: subscriberLogger,
+        redrive: (only) => bus.redriveParked(queue, only),
+        onAutoRedrive: bothTold(options.onAutoRedrive, consumeOptions.onAutoRedrive),
+        ...(consumeOptions.breaker ? { breaker: consumeOptions.breaker } : {}),
+      });
       const subscriber: Subscriber = {
-        options: { ...consumeOptions, logger: subscriberLogger },
+        options: subscriberOptions,
         inFlight: new Set(),
-        stopSignal: new AbortController(),
-        gate: createConsumerGate({
-          queue,
-          logger: subscriberLogger,
-          redrive: (only) => bus.redriveParked(queue, only),
-          onAutoRedrive: bothTold(options.onAutoRedrive, consumeOptions.onAutoRedrive),
-          ...(consumeOptions.breaker ? { breaker: consumeOptions.breaker } : {}),
-        }),
+        stopSignal,
+        run: createDeliveryRunner(subscriberOptions, stopSignal.signal, gate),
       };
       state.subscribers.push(subscriber);
       dispatch(queue);
