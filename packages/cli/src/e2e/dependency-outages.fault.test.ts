@@ -188,7 +188,7 @@ async function outage(name: string, seconds: number, service: { stop(): Promise<
   await expect.poll(parkedTotal, { timeout: 60_000 }).toBe(0);
   const parkedPeak = await parked.stop();
   const confirmations = confirmationsByOrder();
-  const { ['2xx']: answered2xx = 0, ['503']: answered503 = 0, ...otherAnswers } = Object.fromEntries(placing.answers);
+  const { '2xx': answered2xx = 0, '503': answered503 = 0, ...otherAnswers } = Object.fromEntries(placing.answers);
   return {
     outage: `${name} down ${seconds} s`,
     answered2xx,
