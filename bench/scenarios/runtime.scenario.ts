@@ -12,7 +12,7 @@ import { type Code, ensureBuilt, NO_ORDER_RATE_LIMIT, RUNNER, startSystem, WORKE
 import { processFolder, startNodeProcess } from '../lib/system-process';
 
 const CLI_MAIN: Record<Code, string> = {
-  source: fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url)),
+  source: fileURLToPath(new URL('../../packages/cli/src/commands/main.ts', import.meta.url)),
   built: fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url)),
 };
 const TARGET_SERVICE_MIB = 120;
@@ -131,8 +131,12 @@ async function measureEmbedded(code: Code): Promise<{ readyMs: number; hwmAtRead
         (response) => response.ok,
         () => false,
       );
+    let exited = false;
+    void embedded.exited.then(() => (exited = true));
     while (!(await healthy())) {
-      if (performance.now() > spawnedAt + EMBEDDED_READY_LIMIT_MS) throw new Error(`embedded (${code}) did not answer /healthz:\n${embedded.tail()}`);
+      if (exited || performance.now() > spawnedAt + EMBEDDED_READY_LIMIT_MS) {
+        throw new Error(`embedded (${code}) did not answer /healthz${exited ? ' (it exited)' : ''}:\n${embedded.tail()}`);
+      }
       await sleep(20);
     }
     const readyMs = performance.now() - spawnedAt;
