@@ -5,6 +5,9 @@ import type { OutboxRow, OutboxTable } from './outbox.table';
 type OutboxDb = Kysely<{ outbox: OutboxTable }>;
 const outboxDb = <DB>(db: Kysely<DB>) => db as unknown as OutboxDb;
 
+/** The rows waiting for the relay: not published, not set aside. */
+const pendingRows = <DB>(db: Kysely<DB>) => outboxDb(db).selectFrom('outbox').where('published_at', 'is', null).where('set_aside_at', 'is', null);
+
 /**
  * Locks up to `limit` unpublished rows, oldest first, skipping rows another relay holds (so several
  * relays can run at once) and rows set aside as unpublishable (so they never block the rows behind them). Call inside a transaction and mark them published before it commits.
@@ -17,16 +20,7 @@ const outboxDb = <DB>(db: Kysely<DB>) => db as unknown as OutboxDb;
  * });
  */
 export async function claimPendingOutboxRows<DB>(trx: Transaction<DB>, limit: number): Promise<OutboxRow[]> {
-  return outboxDb(trx)
-    .selectFrom('outbox')
-    .selectAll()
-    .where('published_at', 'is', null)
-    .where('set_aside_at', 'is', null)
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
+  return pendingRows(trx).selectAll().orderBy('id').limit(limit).forUpdate().skipLocked().execute();
 }
 
 /**
@@ -35,13 +29,7 @@ export async function claimPendingOutboxRows<DB>(trx: Transaction<DB>, limit: nu
  * @example if (await hasPendingOutboxRows(db)) await db.transaction().execute((trx) => claimPendingOutboxRows(trx, 100));
  */
 export async function hasPendingOutboxRows<DB>(db: Kysely<DB> | Transaction<DB>): Promise<boolean> {
-  const row = await outboxDb(db)
-    .selectFrom('outbox')
-    .select('id')
-    .where('published_at', 'is', null)
-    .where('set_aside_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst();
+  const row = await pendingRows(db).select('id').limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
