@@ -115,15 +115,18 @@ describe('the panel in a browser', () => {
   });
 });
 
-/** Requests to anything but the server, and the browser's reports of CSP violations, from now on. */
-function watchPage(): { external: string[]; violations: string[] } {
-  const seen = { external: [] as string[], violations: [] as string[] };
+/** Requests to anything but the server, the browser's reports of CSP violations, and the page's errors, from now on. */
+function watchPage(): { external: string[]; violations: string[]; errors: string[] } {
+  const seen = { external: [] as string[], violations: [] as string[], errors: [] as string[] };
   page.on('request', (request) => {
     if (!request.url().startsWith(server.url)) seen.external.push(request.url());
   });
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) seen.violations.push(message.text());
+    else if (message.type() === 'error') seen.errors.push(message.text());
   });
+  page.on('pageerror', (error) => seen.errors.push(error.message));
+  page.on('requestfailed', (request) => seen.errors.push(`${request.url()}: ${request.failure()?.errorText}`));
   return seen;
 }
 
@@ -148,9 +151,19 @@ describe('the REST docs in a browser', () => {
     page = await browser.newPage();
     const seen = watchPage();
     const external = seen.external;
+    const specLoaded = page.waitForResponse((answer) => answer.url() === `${server.url}/openapi.json`, { timeout: 60_000 });
     const response = await page.goto(`${server.url}/docs/swagger`);
     expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self';/);
-    await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
+    expect((await specLoaded).status()).toBe(200);
+    // Swagger UI parses a 1.4 MB bundle before it fetches the document, and renders after: on two cores shared
+    // with three other test files that took over 20 s once. The page's own errors say what went wrong if it never renders.
+    await page
+      .locator('.opblock')
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch((error: Error) => {
+        throw new Error(`${error.message}\npage errors: ${JSON.stringify(seen.errors)}`);
+      });
     const paths = await page.locator('.opblock-summary-path').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-path')));
     expect(new Set(paths)).toEqual(
       new Set([
@@ -173,5 +186,6 @@ describe('the REST docs in a browser', () => {
     expect(paths).toHaveLength(PROCEDURES.length - 1);
     expect(external).toEqual([]);
     expect(seen.violations).toEqual([]);
+    expect(seen.errors).toEqual([]);
   });
 });
