@@ -5,3 +5,4 @@ export { sampleEventMessage, sampleOrderAccepted, sampleOrderLines, sampleOrderP
 export { startTcpProxy, type TcpProxy } from '../messaging/testing/tcp-proxy';
 export { createTestPostgresDatabase } from './postgres';
 export { freePort } from './free-port';
+export { createTestPgliteDb } from './pglite';

@@ -1,14 +1,13 @@
 import {
   createMysqlDb,
   createMysqlEventStore,
-  createPgliteDb,
   createPostgresDb,
   createPostgresEventStore,
   migrateEventStore,
   migratePostgresEventStore,
   type EventStore,
 } from '@delivery/events';
-import { createTestMysqlDatabase, createTestPostgresDatabase, type TestDatabase } from '@delivery/events/testing';
+import { createTestMysqlDatabase, createTestPgliteDb, createTestPostgresDatabase, type TestDatabase } from '@delivery/events/testing';
 import type { Kysely } from 'kysely';
 
 /** Test helpers only: the databases the read model and the workers' tables must work on alike. */
@@ -52,7 +51,7 @@ const pglite: SqlBackend = {
   ...postgres,
   name: 'PGlite',
   async createDatabase<DB>() {
-    const db = await createPgliteDb<DB>('memory');
+    const db = await createTestPgliteDb<DB>();
     return { db, drop: () => db.destroy() };
   },
 };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteDb } from '../../db/pglite-database';
+import { createTestPgliteDb } from '../../testing/pglite';
 import { createPostgresDb } from '../../db/postgres-database';
 import { sampleOrderAccepted, sampleOrderPlaced } from '../../messaging/testing/order-events';
 import { orderStreamId } from '../../order/order.events';
@@ -25,7 +25,7 @@ const backends: { name: string; open(): Promise<Database> }[] = [
   {
     name: 'PGlite',
     async open() {
-      const db = await createPgliteDb<PostgresEventStoreDatabase>('memory');
+      const db = await createTestPgliteDb<PostgresEventStoreDatabase>();
       return { db, drop: () => db.destroy() };
     },
   },
