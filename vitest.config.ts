@@ -4,15 +4,19 @@ import { defineConfig } from 'vitest/config';
 // fault (stops shared services: run alone, after the rest, by the test script).
 // Set-up hooks get at least 90 s: a fresh PGlite database runs initdb in WebAssembly, and several files
 // starting one at once on two busy cores took over 30 s each.
-const tier = (name: string, timeout: number) => ({
+const tier = (name: string, timeout: number, more: { globalSetup?: string; fileParallelism?: boolean } = {}) => ({
   extends: true as const,
   test: {
     name,
     include: [`packages/*/src/**/*.${name}.test.ts`, `packages/*/src/**/*.${name}.test.tsx`, `bench/**/*.${name}.test.ts`],
     testTimeout: timeout,
     hookTimeout: Math.max(timeout, 90_000),
+    ...more,
   },
 });
+// The tiers that start the system as processes run its build (DELIVERY_TEST_CODE=source: the sources under tsx);
+// this builds what is stale first, nothing after `pnpm build`.
+const BUILD_IF_STALE = 'packages/cli/src/testing/tested-code.ts';
 
 export default defineConfig({
   test: {
@@ -22,8 +26,8 @@ export default defineConfig({
     projects: [
       tier('unit', 5_000),
       tier('int', 30_000),
-      tier('e2e', 120_000),
-      { ...tier('fault', 300_000), test: { ...tier('fault', 300_000).test, fileParallelism: false } },
+      tier('e2e', 120_000, { globalSetup: BUILD_IF_STALE }),
+      tier('fault', 300_000, { globalSetup: BUILD_IF_STALE, fileParallelism: false }),
     ],
   },
 });

@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { signToken } from '@delivery/api';
-import { entryPointOf, type ProcessName } from '@delivery/cli/entry-points';
+import { buildIfStale, entryPointOf, type ProcessName } from '@delivery/cli/entry-points';
 import { freePort } from '@delivery/events/testing';
 import { type SmtpCapture, startSmtpCapture } from '@delivery/workers/testing';
 import { type OrderPlaceRequest, orderPlaceRequest } from './order-place-client';
@@ -54,14 +52,12 @@ export interface RunningSystem {
 /** The scenarios place every order as one customer, as fast as they can: the per-customer limit would be the figure. */
 export const NO_ORDER_RATE_LIMIT = { ORDER_RATE_LIMIT: '1000000000' };
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 let built = false;
 
 /** Builds what is stale (`scripts/build-if-stale.mjs`), once per run, before any built process starts. */
 export function ensureBuilt(): void {
   if (built) return;
-  const build = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: REPO, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`the build failed:\n${build.stderr}`);
+  buildIfStale();
   built = true;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { cliEntryPointOf } from '@delivery/cli/entry-points';
 import { freePort } from '@delivery/events/testing';
 import { cleanupStack } from '../lib/cleanup-stack';
 import { runAtFixedRate } from '../lib/fixed-rate';
@@ -11,10 +11,6 @@ import type { BenchRow, ProcessRow, Scenario, ScenarioContext, TargetCheck } fro
 import { type Code, ensureBuilt, NO_ORDER_RATE_LIMIT, RUNNER, startSystem, WORKERS } from '../lib/system';
 import { processFolder, startNodeProcess } from '../lib/system-process';
 
-const CLI_MAIN: Record<Code, string> = {
-  source: fileURLToPath(new URL('../../packages/cli/src/commands/main.ts', import.meta.url)),
-  built: fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url)),
-};
 const TARGET_SERVICE_MIB = 120;
 const TARGET_EMBEDDED_PEAK_MIB = 300;
 const TARGET_EMBEDDED_READY_MS = 3_000;
@@ -124,7 +120,7 @@ async function measureEmbedded(code: Code): Promise<{ readyMs: number; hwmAtRead
     ...NO_ORDER_RATE_LIMIT,
   };
   const spawnedAt = performance.now();
-  const embedded = startNodeProcess('embedded', CLI_MAIN[code], folder, { env, args: ['start', 'all'] });
+  const embedded = startNodeProcess('embedded', cliEntryPointOf(code === 'built'), folder, { env, args: ['start', 'all'] });
   try {
     const healthy = () =>
       fetch(`${apiUrl}/healthz`).then(

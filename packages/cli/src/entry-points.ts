@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const repoFile = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -33,6 +34,20 @@ export const PROCESS_NAMES = Object.keys(SOURCE_ENTRY_POINTS) as ProcessName[];
 /** Where a process's entry point is: its built JavaScript or its TypeScript source. */
 export function entryPointOf(name: ProcessName, built: boolean): string {
   return repoFile((built ? BUILT_ENTRY_POINTS : SOURCE_ENTRY_POINTS)[name]);
+}
+
+/** The CLI's entry point (`delivery <command>`): its built JavaScript or its TypeScript source. */
+export function cliEntryPointOf(built: boolean): string {
+  return repoFile(built ? 'packages/cli/dist/main.js' : 'packages/cli/src/commands/main.ts');
+}
+
+/**
+ * Builds whatever is stale (`scripts/build-if-stale.mjs`: nothing when `pnpm build` ran after the last
+ * change) before tests or the bench start built code; throws with the build's output when it fails.
+ */
+export function buildIfStale(): void {
+  const build = spawnSync(process.execPath, [repoFile('scripts/build-if-stale.mjs')], { cwd: repoFile('.'), encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`the build failed:\n${build.stderr}`);
 }
 
 /** Every process of the system, by the name `delivery start <name>` knows it: built code runs built code. */

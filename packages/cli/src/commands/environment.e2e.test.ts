@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_POINTS } from '../entry-points';
 import { runCli } from '../testing/run-cli';
+import { testedNodeArgs } from '../testing/tested-code';
 
 /** Runs a worker's entry point as `pnpm delivery start <name>` would, and returns how it ended. */
 async function runWorker(name: 'relay' | 'email', env: Record<string, string>) {
   try {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', ENTRY_POINTS[name]], { env: { ...process.env, ...env }, timeout: 60_000 });
+    await promisify(execFile)(process.execPath, testedNodeArgs(name), { env: { ...process.env, ...env }, timeout: 60_000 });
     return { code: 0, stderr: '' };
   } catch (error) {
     const failed = error as { code?: number; stderr?: string };

@@ -1,12 +1,9 @@
 import { createDeliveryClient } from '@delivery/sdk';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type ReceivedSpan } from '../testing/otlp-receiver';
 import { followUntilFinal, placeSampleOrder } from '../testing/order-scenarios';
 import { startSystem, type RunningSystem } from '../testing/system-harness';
 
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const SERVICES = ['api', 'relay', 'projection', 'email', 'vendor'] as const;
 
 describe('the built system (node on dist/, as production runs it), traced by OTLP', () => {
@@ -14,9 +11,6 @@ describe('the built system (node on dist/, as production runs it), traced by OTL
   let system: RunningSystem | undefined;
 
   beforeAll(async () => {
-    // `pnpm test` builds first; this builds only what is stale (nothing, then).
-    const build = spawnSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: REPO, encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
     receiver = await startOtlpReceiver();
     system = await startSystem({ deliveryDelayMs: 200, processes: [...SERVICES], code: 'built', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
   });

@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { signToken } from '@delivery/api';
 import { capturedEmailOf, type CapturedEmail } from '@delivery/workers/testing';
 import { freePort } from '@delivery/events/testing';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
+import { testedNodeArgs } from './tested-code';
 import { waitUntilReady } from './wait-until-ready';
 
-const CLI_MAIN = fileURLToPath(new URL('../commands/main.ts', import.meta.url));
+const START_ALL = [...testedNodeArgs('cli'), 'start', 'all'];
 const AUTH_SECRET = 'e2e-secret-of-at-least-thirty-two-characters';
 
 export interface RunningEmbeddedProcess {
@@ -53,7 +53,7 @@ export async function startEmbeddedProcess(options: { deliveryDelayMs: number })
   };
   let current: ManagedProcess;
   const start = async () => {
-    current = startManagedProcess('embedded', CLI_MAIN, env, ['start', 'all']);
+    current = startManagedProcess('embedded', START_ALL, env);
     await waitUntilReady(apiUrl, current);
   };
   await start();
@@ -87,7 +87,7 @@ export async function startEmbeddedProcess(options: { deliveryDelayMs: number })
       }
     },
     restart: start,
-    startAnother: () => startManagedProcess('embedded-2', CLI_MAIN, env, ['start', 'all']),
+    startAnother: () => startManagedProcess('embedded-2', START_ALL, env),
     async stop({ removeData = true } = {}) {
       await current.kill('SIGTERM');
       if (removeData) await rm(dataDir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { runnerArgsFor } from '../entry-points';
 
 interface LogLine {
   msg?: string;
@@ -15,7 +14,7 @@ export interface ManagedProcess {
   readonly logs: readonly LogLine[];
   /** What it wrote to stderr, line by line. */
   readonly stderr: readonly string[];
-  /** The arguments node was started with (the runner's flags and the entry point). */
+  /** The arguments node was started with (the runner's flags, the entry point and its arguments). */
   readonly command: readonly string[];
   /** Resolves at the first JSON log line that matches; rejects if the process exits first. */
   waitForLog(match: (line: LogLine) => boolean): Promise<LogLine>;
@@ -24,11 +23,10 @@ export interface ManagedProcess {
 }
 
 /**
- * Starts an entry point with `env` (and `args`), collecting its JSON log lines: a TypeScript one under tsx,
- * a built one (`.js`) as production runs it.
+ * Starts `node` with `command` (see `testedNodeArgs`) and `env`, collecting its JSON log lines.
+ * @example startManagedProcess('embedded', [...testedNodeArgs('cli'), 'start', 'all'], env)
  */
-export function startManagedProcess(name: string, entryPoint: string, env: Record<string, string>, args: readonly string[] = []): ManagedProcess {
-  const command = [...runnerArgsFor(entryPoint), entryPoint, ...args];
+export function startManagedProcess(name: string, command: readonly string[], env: Record<string, string>): ManagedProcess {
   const child: ChildProcess = spawn(process.execPath, command, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-
-const CLI_MAIN = fileURLToPath(new URL('../commands/main.ts', import.meta.url));
+import { testedNodeArgs } from './tested-code';
 
 /** Runs `pnpm delivery <args>` as a process of its own (without pnpm, so no pnpm banner), with `env`. */
 export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...testedNodeArgs('cli'), ...args], {
       env: { ...process.env, ...env },
       timeout: 60_000,
     });

@@ -1,8 +1,9 @@
 import { createTestMysqlDatabase, createTestPostgresDatabase, createTestVhost, freePort } from '@delivery/events/testing';
 import { signToken } from '@delivery/api';
 import { startSmtpCapture, type SmtpCapture } from '@delivery/workers/testing';
-import { entryPointOf, type ProcessName } from '../entry-points';
+import type { ProcessName } from '../entry-points';
 import { startManagedProcess, type ManagedProcess } from './managed-process';
+import { TESTS_RUN_BUILT_CODE, testedNodeArgs } from './tested-code';
 import { waitUntilReady } from './wait-until-ready';
 
 const AUTH_SECRET = 'e2e-secret-of-at-least-thirty-two-characters';
@@ -26,7 +27,7 @@ export interface StartSystemOptions {
   processes: ProcessName[];
   /** Services of the test's own instead of the machine's (a broker cluster, a database primary and replica). */
   services?: { amqpUrl?: string; mysqlUrl?: string; mysqlReadUrl?: string };
-  /** `built` runs the compiled entry points (`pnpm build`) with node, as production does; default: the sources. */
+  /** `built` runs the compiled entry points with node, as production does, `source` the TypeScript under tsx; default: `TESTS_RUN_BUILT_CODE`. */
   code?: 'source' | 'built';
   /** More environment for every process (say, OTEL_EXPORTER_OTLP_ENDPOINT). */
   env?: Record<string, string>;
@@ -73,7 +74,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const processes: ManagedProcess[] = [];
 
   const start = async (name: ProcessName) => {
-    const managed = startManagedProcess(name, entryPointOf(name, options.code === 'built'), env);
+    const managed = startManagedProcess(name, testedNodeArgs(name, options.code ? options.code === 'built' : TESTS_RUN_BUILT_CODE), env);
     processes.push(managed);
     if (name === 'api') await waitUntilReady(apiUrl, managed);
     else await managed.waitForLog((line) => line.msg === 'started');
