@@ -16,7 +16,7 @@ const tier = (name: string, timeout: number, more: { globalSetup?: string; fileP
 });
 // The tiers that start the system as processes run its build (DELIVERY_TEST_CODE=source: the sources under tsx);
 // this builds what is stale first, nothing after `pnpm build`.
-const BUILD_IF_STALE = 'packages/cli/src/testing/tested-code.ts';
+const BUILD_IF_STALE = 'packages/cli/src/testing/build-if-stale.setup.ts';
 
 export default defineConfig({
   test: {

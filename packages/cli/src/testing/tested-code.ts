@@ -1,4 +1,4 @@
-import { buildIfStale, cliEntryPointOf, entryPointOf, type ProcessName, runnerArgsFor } from '../entry-points';
+import { cliEntryPointOf, entryPointOf, type ProcessName, runnerArgsFor } from '../entry-points';
 
 /**
  * The code the end-to-end and fault tiers start as processes: the build, as production runs it (vitest's
@@ -11,9 +11,4 @@ export const TESTS_RUN_BUILT_CODE = process.env.DELIVERY_TEST_CODE !== 'source';
 export function testedNodeArgs(entry: ProcessName | 'cli', built: boolean = TESTS_RUN_BUILT_CODE): string[] {
   const entryPoint = entry === 'cli' ? cliEntryPointOf(built) : entryPointOf(entry, built);
   return [...runnerArgsFor(entryPoint), entryPoint];
-}
-
-/** vitest's global set-up of the tiers that start processes. */
-export function setup(): void {
-  if (TESTS_RUN_BUILT_CODE) buildIfStale();
 }
