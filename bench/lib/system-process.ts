@@ -120,22 +120,3 @@ const running = new Set<SystemProcess>();
 export async function stopAllSystemProcesses(): Promise<void> {
   await Promise.allSettled([...running].map((started) => started.stop(5_000)));
 }
-
-/** Polls `<url>/readyz` until it answers 200 (bounded), failing early if the process exits. */
-export async function waitUntilReady(apiUrl: string, api: SystemProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void api.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    const ready = await fetch(`${apiUrl}/readyz`).then(
-      async (response) => {
-        await response.arrayBuffer();
-        return response.ok;
-      },
-      () => false,
-    );
-    if (ready) return;
-    await sleep(100);
-  }
-  throw new Error(`${api.name} did not become ready${exited ? ' (it exited)' : ''}:\n${api.tail()}`);
-}

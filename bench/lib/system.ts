@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { signToken } from '@delivery/api';
 import { buildIfStale, entryPointOf, type ProcessName } from '@delivery/cli/entry-points';
+import { waitUntilReady } from '@delivery/cli/testing';
 import { freePort } from '@delivery/events/testing';
 import { type SmtpCapture, startSmtpCapture } from '@delivery/workers/testing';
 import { type OrderPlaceRequest, orderPlaceRequest } from './order-place-client';
 import type { ScenarioContext } from './scenario';
-import { type ProcessFolder, processFolder, type SystemProcess, startNodeProcess, waitUntilReady } from './system-process';
+import { type ProcessFolder, processFolder, type SystemProcess, startNodeProcess } from './system-process';
 
 export type Code = 'source' | 'built';
 export type WorkerName = Exclude<ProcessName, 'api'>;
@@ -103,7 +104,7 @@ export async function startSystem(ctx: ScenarioContext, options: SystemOptions):
     const started = startNodeProcess(label, entryPointOf(name, options.code === 'built'), folder, { env: processEnv, nodeArgs: extra.nodeArgs ?? [] });
     running.set(label, started);
     try {
-      if (name === 'api') await waitUntilReady(processEnv.API_URL ?? '', started);
+      if (name === 'api') await waitUntilReady(processEnv.API_URL ?? '', started, { timeoutMs: 60_000 });
       else await started.waitForLog('"msg":"started"');
     } catch (error) {
       await started.stop(5_000);

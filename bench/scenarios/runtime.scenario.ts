@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliEntryPointOf } from '@delivery/cli/entry-points';
+import { waitUntilReady } from '@delivery/cli/testing';
 import { freePort } from '@delivery/events/testing';
 import { cleanupStack } from '../lib/cleanup-stack';
 import { runAtFixedRate } from '../lib/fixed-rate';
@@ -122,19 +123,7 @@ async function measureEmbedded(code: Code): Promise<{ readyMs: number; hwmAtRead
   const spawnedAt = performance.now();
   const embedded = startNodeProcess('embedded', cliEntryPointOf(code === 'built'), folder, { env, args: ['start', 'all'] });
   try {
-    const healthy = () =>
-      fetch(`${apiUrl}/healthz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-    let exited = false;
-    void embedded.exited.then(() => (exited = true));
-    while (!(await healthy())) {
-      if (exited || performance.now() > spawnedAt + EMBEDDED_READY_LIMIT_MS) {
-        throw new Error(`embedded (${code}) did not answer /healthz${exited ? ' (it exited)' : ''}:\n${embedded.tail()}`);
-      }
-      await sleep(20);
-    }
+    await waitUntilReady(apiUrl, embedded, { timeoutMs: EMBEDDED_READY_LIMIT_MS, path: '/healthz', everyMs: 20 });
     const readyMs = performance.now() - spawnedAt;
     const atReady = residentBytes(embedded.pid);
     const place = await orderPlaceRequest(apiUrl, authSecret);

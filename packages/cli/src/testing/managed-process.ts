@@ -14,6 +14,8 @@ export interface ManagedProcess {
   readonly logs: readonly LogLine[];
   /** What it wrote to stderr, line by line. */
   readonly stderr: readonly string[];
+  /** Its last lines on stderr. */
+  tail(): string;
   /** The arguments node was started with (the runner's flags, the entry point and its arguments). */
   readonly command: readonly string[];
   /** Resolves at the first JSON log line that matches; rejects if the process exits first. */
@@ -53,6 +55,7 @@ export function startManagedProcess(name: string, command: readonly string[], en
     }
   });
   createInterface({ input: child.stderr! }).on('line', (text) => stderr.push(text));
+  const tail = () => stderr.slice(-20).join('\n');
 
   return {
     name,
@@ -61,6 +64,7 @@ export function startManagedProcess(name: string, command: readonly string[], en
     stderr,
     command,
     exited,
+    tail,
     waitForLog(match) {
       const seen = logs.find(match);
       if (seen) return Promise.resolve(seen);
@@ -69,7 +73,7 @@ export function startManagedProcess(name: string, command: readonly string[], en
         watchers.add(watcher);
         void exited.then((code) => {
           if (!watchers.delete(watcher)) return;
-          reject(new Error(`${name} exited (${code}) before the awaited log line:\n${stderr.slice(-20).join('\n')}`));
+          reject(new Error(`${name} exited (${code}) before the awaited log line:\n${tail()}`));
         });
       });
     },
