@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleOrderAccepted, sampleOrderPlaced } from '../../messaging/testing/order-events';
-import { orderStreamId } from '../../order/order.events';
-import { loadOrder, readOrderStream } from '../../order/order.stream';
+import { sampleOrderAccepted } from '../../messaging/testing/order-events';
 import { createTestPostgresDatabase } from '../../testing/postgres';
 import type { TestDatabase } from '../../testing/test-database';
 import type { EventStore, NewEvent } from '../event-store';
@@ -164,26 +162,6 @@ describe('PostgreSQL event store', () => {
         await elsewhere.query('rollback');
         await elsewhere.end();
       }
-    });
-  });
-
-  describe('reading order streams', () => {
-    it('reads an order stream back validated, folding it into state', async () => {
-      const placed = sampleOrderPlaced();
-      const { orderId } = placed.data;
-      await store.appendToStream(orderStreamId(orderId), [placed, sampleOrderAccepted(orderId)]);
-      const history = await readOrderStream(store, orderId);
-      expect(history.map((entry) => entry.event.type)).toEqual(['OrderPlaced', 'OrderAccepted']);
-      const { state, version } = await loadOrder(store, orderId);
-      expect(version).toBe(2);
-      expect(state).toMatchObject({ status: 'accepted', version: 2, orderId, total: placed.data.total });
-    });
-
-    it('refuses to read back a stored event that is not a valid order event', async () => {
-      const orderId = randomUUID();
-      const broken: NewEvent = { type: 'OrderAccepted', data: { orderId: 'not-a-uuid' }, metadata: sampleOrderAccepted(orderId).metadata };
-      await store.appendToStream(orderStreamId(orderId), [broken]);
-      await expect(readOrderStream(store, orderId)).rejects.toThrow(/orderId/);
     });
   });
 });
