@@ -2,12 +2,12 @@ import { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps/app-deps';
 import { checkReadiness } from './health/readiness';
+import { bodyLimit } from './http/body-limit';
 import { errorResponseBody } from './http/error-body';
 import { RETRY_AFTER_SECONDS, serviceUnavailableError } from './http/service-unavailable';
 import { requestLogger, type RequestLoggerVariables } from './http/request-logger';
@@ -86,8 +86,8 @@ export function createApp(deps: AppDeps, options: CreateAppOptions = {}): Hono<A
   app.use('/api/v1/*', restRefusal);
   app.use(
     bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => c.json(errorResponseBody('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, c.get('requestId')), 413),
+      maxBytes: maxBodyBytes,
+      refuse: (c) => c.json(errorResponseBody('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`, c.get('requestId')), 413),
     }),
   );
 

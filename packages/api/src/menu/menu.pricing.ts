@@ -1,6 +1,6 @@
 import { ValidationError, checkLineCount, checkQuantity, priceLines, type MenuKind, type Money, type OrderLine } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { findMenuPrices } from './menu.repository';
+import { currentMenuPrices } from './menu-price-batches';
 import type { MenuDatabase } from './menu.table';
 
 export interface PricedItem {
@@ -22,7 +22,7 @@ export async function priceOrderLines(db: Kysely<MenuDatabase>, items: readonly 
   items.forEach((item, index) => checkQuantity(item.quantity, index));
 
   const idsOf = (kind: MenuKind) => items.filter((item) => item.kind === kind).map((item) => item.id);
-  const menus = await findMenuPrices(db, { food: idsOf('food'), bar: idsOf('bar') });
+  const menus = await currentMenuPrices(db, { food: idsOf('food'), bar: idsOf('bar') });
 
   return priceLines(
     items.map((item, index) => {

@@ -79,8 +79,12 @@ export const orderRouter = router({
     .output(PlacedOrder)
     .mutation(async ({ ctx, input }) => {
       const email = confirmationAddress(ctx.user.email, input.email);
-      await ctx.limits.placeOrder(ctx.user.sub);
-      const { lines, total } = await priceOrderLines(ctx.db.menu, input.items);
+      // The limit (MySQL) and the prices (PostgreSQL) at once, the limit's refusal first: a customer over the
+      // limit hears 429 whatever the items, and a bad item still counts against the limit, as when they ran in turn.
+      const [limited, priced] = await Promise.allSettled([ctx.limits.placeOrder(ctx.user.sub), priceOrderLines(ctx.db.menu, input.items)]);
+      if (limited.status === 'rejected') throw limited.reason;
+      if (priced.status === 'rejected') throw priced.reason;
+      const { lines, total } = priced.value;
       const order = await placeOrder(ctx, {
         actor: { sub: ctx.user.sub, role: ctx.user.role },
         customerId: ctx.user.sub,

@@ -41,6 +41,17 @@ describe('one client cannot take the service', () => {
       expect(await codeOf(await api.request('/trpc/menu.food.list', { headers: api.auth.alice }))).toBe('OK');
     });
 
+    it('refuses an order over the limit with 429 whatever its items, and counts an order refused for its items', async () => {
+      const unknownItem = JSON.stringify({ items: [{ kind: 'food', id: 999_999, quantity: 1 }] });
+      const placeAs = (who: 'alice' | 'bob', body: string) =>
+        api.request('/trpc/order.place', { method: 'POST', headers: { ...json, ...api.auth[who] }, body });
+      // Alice used her three orders in the previous test; Bob one.
+      expect(await codeOf(await placeAs('alice', unknownItem))).toBe('TOO_MANY_REQUESTS');
+      expect(await codeOf(await placeAs('bob', unknownItem))).toBe('BAD_REQUEST');
+      expect((await placeAs('bob', JSON.stringify(ITEMS))).status).toBe(200);
+      expect(await codeOf(await placeAs('bob', JSON.stringify(ITEMS)))).toBe('TOO_MANY_REQUESTS');
+    });
+
     it('is shared by every API process: a second process with its own limiter on the same MySQL counts the same orders', async () => {
       const ownLimits = mysqlCustomerLimits(api.deps.config.MYSQL_URL, customerLimitsConfig(api.deps.config), api.deps.logger);
       try {
