@@ -17,7 +17,9 @@ beforeAll(async () => {
   db = createPostgresDb<MenuDatabase>(database.url);
   await migrateMenu(db);
   const [food] = await createMenuItems(db, 'food', [{ name: 'Soup', description: '', price: '4.00', available: true, category: 'Appetizers' }]);
-  const [bar] = await createMenuItems(db, 'bar', [{ name: 'Lager', description: '', price: '5.00', available: true, category: 'Beer', alcoholContent: 'Medium' }]);
+  const [bar] = await createMenuItems(db, 'bar', [
+    { name: 'Lager', description: '', price: '5.00', available: true, category: 'Beer', alcoholContent: 'Medium' },
+  ]);
   if (!food || !bar) throw new Error('the menu items were not created');
   soup = food;
   beer = bar;
