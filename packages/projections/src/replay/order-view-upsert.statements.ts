@@ -1,4 +1,4 @@
-import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
+import { UTC_MILLIS, type OrderViewRow, type OrderViewTableName } from '../order-view/order-view.table';
 
 /*
  * The multi-row upserts a replay sends ("the higher version wins", as `upsertOrderViewsIfNewer`), their
@@ -36,8 +36,8 @@ export function* upsertStatements(family: 'mysql' | 'postgres', table: OrderView
       const row = rows[end++] as OrderViewRow;
       const lines = JSON.stringify(row.lines);
       chars += lines.length + row.customerId.length + row.email.length + 120;
-      const createdAt = family === 'mysql' ? toDatetime(row.createdAt) : row.createdAt;
-      const updatedAt = family === 'mysql' ? toDatetime(row.updatedAt) : row.updatedAt;
+      const createdAt = family === 'mysql' ? mysqlDatetime(row.createdAt) : row.createdAt;
+      const updatedAt = family === 'mysql' ? mysqlDatetime(row.updatedAt) : row.updatedAt;
       parameters.push(row.orderId, row.customerId, row.email, row.status, lines, row.total, createdAt, updatedAt, row.version);
     }
     const count = end - start;
@@ -68,5 +68,8 @@ const MYSQL_ROW = `(${COLUMNS.map(() => '?').join(', ')})`;
 const postgresRows = (count: number): string =>
   Array.from({ length: count }, (_, n) => `(${COLUMNS.map((_, c) => `$${n * COLUMNS.length + c + 1}`).join(', ')})`).join(', ');
 
-/** DATETIME(3) text of a UTC instant as the projection makes them (any other is left to the driver as a Date). */
-const toDatetime = (iso: string): string | Date => (UTC_MILLIS.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : new Date(iso));
+/** The DATETIME(3) text of an instant in UTC, a slice of the ISO text when it has the projection's shape (TIMESTAMPTZ takes that as is). */
+export function mysqlDatetime(iso: string): string {
+  const utc = UTC_MILLIS.test(iso) ? iso : new Date(iso).toISOString();
+  return `${utc.slice(0, 10)} ${utc.slice(11, 23)}`;
+}
