@@ -13,15 +13,14 @@ export interface UpsertStatement {
   parameters: unknown[];
 }
 
-const COLUMNS = ['order_id', 'customer_id', 'email', 'status', 'lines', 'total', 'created_at', 'updated_at', 'version'] as const;
+/** The columns of an order view row, in the order the replay's statements list them. */
+export const COLUMNS = ['order_id', 'customer_id', 'email', 'status', 'lines', 'total', 'created_at', 'updated_at', 'version'] as const;
 /**
  * Bounds of one statement. Characters of values: far below max_allowed_packet (16 MiB by default) even
  * as 3-byte UTF-8, escaped. On PostgreSQL, 500 rows are 4,500 bind parameters, far below its limit of 65,535.
  */
 const MAX_STATEMENT_CHARS = 2_000_000;
 const MAX_STATEMENT_ROWS = 500;
-/** An ISO instant in UTC with milliseconds, as the projection makes them: its DATETIME(3) text is a slice (TIMESTAMPTZ takes it as is). */
-const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /**
  * The statements that write `rows` (one per order, in primary-key order) to `table`.
