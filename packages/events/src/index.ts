@@ -18,6 +18,7 @@ export * from './outbox/outbox.table';
 export * from './outbox/outbox.repository';
 export { migrateEventStore } from './event-store/mysql/migrations/migrate-event-store';
 export { createMysqlDb, ensureMysqlDatabase } from './db/mysql-database';
+export { servesLocalInfile, withLocalInfile } from './db/mysql-local-infile';
 export * from './messaging/topology';
 export * from './messaging/amqp-connection';
 export * from './messaging/amqp-nodes';

@@ -2,6 +2,7 @@ import { Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { tracedQueries } from '../tracing/traced-queries';
+import { localInfileStream, markServesLocalInfile } from './mysql-local-infile';
 
 /** Creates the database named in a `mysql://` URL when it is missing. */
 export async function ensureMysqlDatabase(url: string): Promise<void> {
@@ -17,7 +18,10 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
   }
 }
 
-/** A Kysely instance over a mysql2 pool; BIGINTs come back as strings so positions never lose precision. */
+/**
+ * A Kysely instance over a mysql2 pool; BIGINTs come back as strings so positions never lose precision.
+ * LOAD DATA LOCAL INFILE reads only what `withLocalInfile` offers (mysql-local-infile.ts).
+ */
 export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = {}): Kysely<DB> {
   const pool = createPool({
     uri: url,
@@ -26,6 +30,9 @@ export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = 
     bigNumberStrings: true,
     dateStrings: false,
     timezone: 'Z',
+    infileStreamFactory: localInfileStream,
   });
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: tracedQueries('mysql') });
+  const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: tracedQueries('mysql') });
+  markServesLocalInfile(db as Kysely<unknown>);
+  return db;
 }

@@ -37,6 +37,9 @@ export interface OrderViewRow {
   version: number;
 }
 
+/** The shape of `OrderViewRow`'s times, as `toISOString` gives them: an instant in UTC with milliseconds. */
+export const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** `order_view` is the live table; replay builds `order_view_next` and keeps `order_view_old` until the switch is done. */
 export type OrderViewTableName = 'order_view' | 'order_view_next' | 'order_view_old';
 

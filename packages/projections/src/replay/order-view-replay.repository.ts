@@ -1,8 +1,9 @@
-import { sqlFamilyOf } from '@delivery/events';
+import { servesLocalInfile, sqlFamilyOf, withLocalInfile } from '@delivery/events';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { newestPerOrder } from '../order-view/order-view.repository';
 import { dropNextTableSecondaryIndexes } from './next-table-indexes.repository';
 import { upsertStatements } from './order-view-upsert.statements';
+import { loadOrderViewsStatement, orderViewsFile } from './order-view-infile';
 import { asProjectionsDb, type OrderViewRow, type OrderViewTableName } from '../order-view/order-view.table';
 
 /** Whether a table of the current database (MySQL) or schema (PostgreSQL) exists. */
@@ -124,4 +125,36 @@ export async function upsertReplayedOrderViews<DB>(db: Kysely<DB>, table: OrderV
   for (const { sql: text, parameters } of upsertStatements(sqlFamilyOf(db), table, newestPerOrder(rows))) {
     await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
+}
+
+/** LOAD DATA changed or cut a value rather than fail (its LOCAL form turns errors into warnings): the batch must be written another way. */
+export class LoadWarningsError extends Error {
+  constructor(readonly warnings: number) {
+    super(`LOAD DATA into order_view_next gave ${warnings} warnings`);
+    this.name = 'LoadWarningsError';
+  }
+}
+
+/**
+ * Whether `loadRebuiltOrderViews` can run on `db`: a pool of `createMysqlDb` (which serves the file)
+ * on a server that allows LOAD DATA LOCAL.
+ */
+export async function canLoadRebuiltOrderViews<DB>(db: Kysely<DB>): Promise<boolean> {
+  if (sqlFamilyOf(db) !== 'mysql' || !servesLocalInfile(db)) return false;
+  const { rows } = await sql<{ allowed: number | string }>`select @@global.local_infile as allowed`.execute(db);
+  return Number(rows[0]?.allowed) === 1;
+}
+
+/**
+ * Writes rebuilt rows to `order_view_next` with one LOAD DATA LOCAL INFILE (order-view-infile.ts says
+ * why REPLACE is right there). Call it in the transaction that saves the checkpoint covering the rows.
+ * @throws LoadWarningsError when the server warned: roll the transaction back and write with `upsertReplayedOrderViews`, which fails where the load only warned.
+ * @example await loadRebuiltOrderViews(trx, rows);
+ */
+export async function loadRebuiltOrderViews<DB>(db: Kysely<DB>, rows: readonly OrderViewRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await withLocalInfile(orderViewsFile(newestPerOrder(rows)), (name) => db.executeQuery(CompiledQuery.raw(loadOrderViewsStatement(name))));
+  const { rows: counted } = await sql<{ warnings: number | string }>`select @@warning_count as warnings`.execute(db);
+  const warnings = Number(counted[0]?.warnings ?? 0);
+  if (warnings > 0) throw new LoadWarningsError(warnings);
 }

@@ -1,4 +1,4 @@
-import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
+import { UTC_MILLIS, type OrderViewRow, type OrderViewTableName } from '../order-view/order-view.table';
 
 /*
  * The multi-row upserts a replay sends ("the higher version wins", as `upsertOrderViewsIfNewer`), their
@@ -13,15 +13,14 @@ export interface UpsertStatement {
   parameters: unknown[];
 }
 
-const COLUMNS = ['order_id', 'customer_id', 'email', 'status', 'lines', 'total', 'created_at', 'updated_at', 'version'] as const;
+/** The columns of an order view row, in the order the replay's statements list them. */
+export const COLUMNS = ['order_id', 'customer_id', 'email', 'status', 'lines', 'total', 'created_at', 'updated_at', 'version'] as const;
 /**
  * Bounds of one statement. Characters of values: far below max_allowed_packet (16 MiB by default) even
  * as 3-byte UTF-8, escaped. On PostgreSQL, 500 rows are 4,500 bind parameters, far below its limit of 65,535.
  */
 const MAX_STATEMENT_CHARS = 2_000_000;
 const MAX_STATEMENT_ROWS = 500;
-/** An ISO instant in UTC with milliseconds, as the projection makes them: its DATETIME(3) text is a slice (TIMESTAMPTZ takes it as is). */
-const UTC_MILLIS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /**
  * The statements that write `rows` (one per order, in primary-key order) to `table`.
@@ -36,8 +35,8 @@ export function* upsertStatements(family: 'mysql' | 'postgres', table: OrderView
       const row = rows[end++] as OrderViewRow;
       const lines = JSON.stringify(row.lines);
       chars += lines.length + row.customerId.length + row.email.length + 120;
-      const createdAt = family === 'mysql' ? toDatetime(row.createdAt) : row.createdAt;
-      const updatedAt = family === 'mysql' ? toDatetime(row.updatedAt) : row.updatedAt;
+      const createdAt = family === 'mysql' ? mysqlDatetime(row.createdAt) : row.createdAt;
+      const updatedAt = family === 'mysql' ? mysqlDatetime(row.updatedAt) : row.updatedAt;
       parameters.push(row.orderId, row.customerId, row.email, row.status, lines, row.total, createdAt, updatedAt, row.version);
     }
     const count = end - start;
@@ -68,5 +67,8 @@ const MYSQL_ROW = `(${COLUMNS.map(() => '?').join(', ')})`;
 const postgresRows = (count: number): string =>
   Array.from({ length: count }, (_, n) => `(${COLUMNS.map((_, c) => `$${n * COLUMNS.length + c + 1}`).join(', ')})`).join(', ');
 
-/** DATETIME(3) text of a UTC instant as the projection makes them (any other is left to the driver as a Date). */
-const toDatetime = (iso: string): string | Date => (UTC_MILLIS.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : new Date(iso));
+/** The DATETIME(3) text of an instant in UTC, a slice of the ISO text when it has the projection's shape (TIMESTAMPTZ takes that as is). */
+export function mysqlDatetime(iso: string): string {
+  const utc = UTC_MILLIS.test(iso) ? iso : new Date(iso).toISOString();
+  return `${utc.slice(0, 10)} ${utc.slice(11, 23)}`;
+}

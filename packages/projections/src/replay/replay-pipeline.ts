@@ -1,7 +1,7 @@
 import { retryLostRaces, type EventStore } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import type { OrderViewRow, OrderViewTableName } from '../order-view/order-view.table';
-import { upsertReplayedOrderViews } from './order-view-replay.repository';
+import { canLoadRebuiltOrderViews, loadRebuiltOrderViews, LoadWarningsError, upsertReplayedOrderViews } from './order-view-replay.repository';
 import { withBatchConnection, type RunBatch } from './replay-session.repository';
 import { OrderViewBatch } from './project-recorded-events';
 import { RecentOrderViews } from './recent-order-views.cache';
@@ -65,14 +65,25 @@ async function copyEvents<DB>(options: CopyEventsOptions<DB>, pageSize: number, 
   const batch = new OrderViewBatch({ db, store, table, recent, unreadable: options.unreadable });
   let position = options.from;
 
-  const write = async (rows: readonly OrderViewRow[], end: bigint, events: number) => {
+  // The rebuilt table has one writer before the switch: it takes whole files (order-view-infile.ts).
+  const load = table === 'order_view_next' && (await canLoadRebuiltOrderViews(db));
+  const commit = (rows: readonly OrderViewRow[], end: bigint, loading: boolean) =>
     // A lost race (deadlock with the live projector) just repeats the batch, which is idempotent.
-    await retryLostRaces(() =>
+    retryLostRaces(() =>
       runBatch(async (trx) => {
-        await upsertReplayedOrderViews(trx, table, rows);
+        if (loading) await loadRebuiltOrderViews(trx, rows);
+        else await upsertReplayedOrderViews(trx, table, rows);
         await options.saveCheckpoint(trx, end);
       }),
     );
+  const write = async (rows: readonly OrderViewRow[], end: bigint, events: number) => {
+    try {
+      await commit(rows, end, load);
+    } catch (error) {
+      // Rolled back: the upserts write the same rows, or fail on the value the load would have changed.
+      if (!(error instanceof LoadWarningsError)) throw error;
+      await commit(rows, end, false);
+    }
     position = end;
     await options.onCommitted(events, end);
   };
