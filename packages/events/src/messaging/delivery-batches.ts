@@ -3,7 +3,8 @@ import type { Logger } from '../shared/logger';
 import { inSpan, SpanKind } from '../tracing/tracing';
 import { DEFAULT_MAX_HOLD_MS, type DeliveryOutcome, handleDelivery } from './delivery-handling';
 import type { DependencyGate, GatePermit } from './dependency-gate';
-import { type DeliveredMessage, parseEventMessage, type ReceivedEventMessage } from './event-message';
+import { orderEventTypes } from '../order/order.events';
+import { type DeliveredMessage, EVENT_HEADERS, parseEventMessage, type ReceivedEventMessage } from './event-message';
 import type { ConsumeOptions } from './message-bus';
 
 /**
@@ -27,13 +28,23 @@ export interface BatchPolicy {
 export type DeliveryRunner = (message: DeliveredMessage) => Promise<DeliveryOutcome>;
 
 /**
- * How a consumer runs its deliveries: each on its own (`handleDelivery`), or, with `options.batch`, the
+ * How a consumer runs its deliveries: those of event types it does not take (`options.eventTypes`) acked
+ * unread, the others each on its own (`handleDelivery`), or, with `options.batch`, the
  * deliveries waiting when the previous batch ended together, one batch at a time. A batch goes through the
  * dependency gate as one delivery; whatever it leaves or fails on is run one message at a time, as without
  * batches (in the background, so the next batch need not wait for their retries).
  * @example const run = createDeliveryRunner(options, stopSignal.signal, gate); run(message).then((outcome) => settle(message, outcome));
  */
 export function createDeliveryRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: DependencyGate): DeliveryRunner {
+  const run = handledRunner(options, stopSignal, gate);
+  const { eventTypes } = options;
+  if (!eventTypes) return run;
+  const skipped = new Set<unknown>(orderEventTypes.filter((type) => !eventTypes.includes(type)));
+  return (message) => (skipped.has(message.properties.headers?.[EVENT_HEADERS.eventType]) ? Promise.resolve('ack') : run(message));
+}
+
+/** Each delivery on its own, or in batches. */
+function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: DependencyGate): DeliveryRunner {
   const single: DeliveryRunner = (message) => handleDelivery(message, options, stopSignal, gate);
   const { batch } = options;
   if (!batch) return single;
