@@ -136,6 +136,7 @@ export function startEmailConsumer(
 ): Promise<Consumer> {
   return options.bus.consume({
     queue: ORDER_QUEUES.confirmation,
+    eventTypes: ['OrderPlaced'],
     prefetch: options.prefetch,
     logger: options.logger,
     handler: createOrderConfirmationHandler(options),
