@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { encode, wrap } from 'nodemailer/lib/qp';
 
@@ -11,7 +12,7 @@ export interface MessageFields {
   messageId: string;
   /** Fixed only to compare two builds (nodemailer stamps the time of the build otherwise). */
   date?: Date;
-  /** Fixed only to compare two builds (nodemailer draws a random one otherwise). */
+  /** Fixed only to compare two builds; see `nextBaseBoundary` otherwise. */
   baseBoundary?: string;
 }
 
@@ -20,10 +21,23 @@ export interface ComposedMessage {
   raw: Buffer;
   /** The SMTP envelope nodemailer derives from the headers. */
   envelope: { from: string | false; to: string[] };
+  /** The Message-ID header, given along so that nodemailer does not draw one for the raw message. */
+  messageId: string;
 }
 
 /** nodemailer's line length for quoted-printable bodies. */
 const QP_LINE_LENGTH = 76;
+
+/**
+ * The unique part of each message's boundaries: random to this process, counted within it. nodemailer draws
+ * 8 random bytes for every MIME node instead, a system call each.
+ */
+const processBoundary = randomBytes(6).toString('hex');
+let boundaries = 0;
+function nextBaseBoundary(): string {
+  boundaries = (boundaries + 1) % Number.MAX_SAFE_INTEGER;
+  return `${processBoundary}${boundaries.toString(16).padStart(4, '0')}`;
+}
 
 /*
  * nodemailer builds a message through a pipeline of streams (a quoted-printable encoder per part, a
@@ -40,7 +54,7 @@ const QP_LINE_LENGTH = 76;
  * @example const message = composeMessage({ from, to, subject, html, text, messageId }); if (message) await transporter.sendMail(message);
  */
 export function composeMessage(fields: MessageFields): ComposedMessage | null {
-  const root = new MailComposer(fields).compile();
+  const root = new MailComposer({ ...fields, baseBoundary: fields.baseBoundary ?? nextBaseBoundary() }).compile();
   // Building the headers is what settles the node's multipart kind and boundary.
   let out = `${root.buildHeaders()}\r\n\r\n`;
   if (root.multipart !== 'alternative' || !root.boundary || root.childNodes.length !== 2) return null;
@@ -50,7 +64,7 @@ export function composeMessage(fields: MessageFields): ComposedMessage | null {
     out += `${index > 0 ? '\r\n' : ''}--${root.boundary}\r\n${headers}\r\n\r\n${wrap(encode(part.content), QP_LINE_LENGTH)}`;
   }
   out += `\r\n--${root.boundary}--\r\n`;
-  return { raw: Buffer.from(out), envelope: root.getEnvelope() };
+  return { raw: Buffer.from(out), envelope: root.getEnvelope(), messageId: fields.messageId };
 }
 
 /**

@@ -50,7 +50,7 @@ describe('mime message', () => {
     expect(composeMessage({ from: 'a@example.com', to: 'b@example.com', subject: 's', html: '', text: 'only text', messageId: '<m@example.com>' })).toBeNull();
   });
 
-  it('draws a fresh boundary for each message', async () => {
+  it('gives each message a boundary of its own', async () => {
     const { baseBoundary: _fixed, ...fields } = await confirmationFields('Soup', 'orders@delivery.bench');
     const boundaryOf = (raw: Buffer | undefined) => /boundary="([^"]+)"/.exec(raw?.toString() ?? '')?.[1];
     const first = boundaryOf(composeMessage(fields)?.raw);
