@@ -132,6 +132,24 @@ describe.each(busTransports)('batch delivery on $name', ({ open }) => {
     await expect.poll(() => parkedCount(QUEUE), { timeout: 10_000 }).toBe(1);
   });
 
+  it('gathers deliveries that arrive one by one within maxWaitMs into one batch, started once it is full', async () => {
+    const { bus } = await openBus();
+    const seen = recorder();
+    consumers.push(
+      await bus.consume({
+        queue: QUEUE,
+        prefetch: 16,
+        logger: silentLogger,
+        handler: async (message) => void seen.singles.push(message.messageId),
+        batch: { handler: recordingHandlers(seen).batch, maxSize: 3, maxWaitMs: 60_000 },
+      }),
+    );
+    const trickled = [placedMessages(1), placedMessages(1), placedMessages(1)];
+    for (const { messages } of trickled) await publishWhenReady(bus, messages);
+    await expect.poll(seen.handledIds, { timeout: 10_000 }).toEqual(trickled.flatMap(({ ids }) => ids).sort());
+    expect(seen.singles).toEqual([]);
+  });
+
   it('holds a batch while its dependency is down, spending none of its delivery limit, and handles it once it is back', async () => {
     const { bus, parkedCount } = await openBus();
     let down = true;
@@ -189,7 +207,11 @@ describe.each(busTransports)('event types a consumer takes, on $name', ({ open }
 
 function recordingHandlers(seen: ReturnType<typeof recorder>): { batch: BatchEventHandler; single: EventHandler } {
   return {
-    batch: async (batch) => ({ leftOver: (seen.batched.push(...idsOf(batch)), []) }),
+    batch: async (batch) => {
+      seen.batches.push(batch.length);
+      seen.batched.push(...idsOf(batch));
+      return { leftOver: [] };
+    },
     single: async (message) => void seen.singles.push(message.messageId),
   };
 }

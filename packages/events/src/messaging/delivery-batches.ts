@@ -22,6 +22,12 @@ export interface BatchPolicy {
   handler: BatchEventHandler;
   /** The most deliveries in one batch (default: the consumer's prefetch). */
   maxSize?: number;
+  /**
+   * How long a batch waits for more deliveries once its first one arrived, unless it is full (default: 0,
+   * only those of the same read from the broker). Deliveries that trickle in one at a time then still share
+   * a batch, at the cost of this much latency.
+   */
+  maxWaitMs?: number;
 }
 
 /** Runs a delivery and says what becomes of it; resolves once it is settled in the consumer's eyes. */
@@ -55,8 +61,8 @@ function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: 
   const next = (): void => {
     if (running || waiting.length === 0) return;
     running = true;
-    // Deliveries that arrive in the same read from the broker join the batch that starts after them.
-    setImmediate(() => {
+    // Deliveries that arrive in the same read from the broker (or within maxWaitMs) join the batch that starts after them.
+    whenGathered(() => {
       const taken = waiting.splice(0, maxSize);
       void runBatch(
         taken.map((entry) => entry.message),
@@ -74,9 +80,28 @@ function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: 
     });
   };
 
+  /** Starts the batch that waits out maxWaitMs now (it is full). */
+  let startEarly: (() => void) | null = null;
+  const whenGathered = (start: () => void): void => {
+    if (!batch.maxWaitMs || waiting.length >= maxSize) {
+      setImmediate(start);
+      return;
+    }
+    const timer = setTimeout(() => {
+      startEarly = null;
+      start();
+    }, batch.maxWaitMs);
+    startEarly = () => {
+      clearTimeout(timer);
+      startEarly = null;
+      setImmediate(start);
+    };
+  };
+
   return (message) =>
     new Promise<DeliveryOutcome>((resolve, reject) => {
       waiting.push({ message, settle: (outcome) => outcome.then(resolve, reject) });
+      if (startEarly && waiting.length >= maxSize) startEarly();
       next();
     });
 }
