@@ -117,13 +117,18 @@ export function createOrderConfirmationHandlers(deps: OrderConfirmationDeps): Or
     return { event_id: eventId, order_id: orderId, recipient, sent_at: clock.now(), message_id: messageId };
   };
 
-  // The emails are out: should the database be down now, only the record is retried, never the send, or the
-  // customers would get the confirmations again once the messages are redelivered.
-  const record = (rows: readonly NewEmailLogRow[], logger: Logger) =>
-    retryWhileUnavailable(() => recordEmailsSent(deps.db, rows), {
+  /** Records the emails sent, then says so in one line (for one email or a batch alike). */
+  const record = async (rows: readonly NewEmailLogRow[], logger: Logger): Promise<void> => {
+    if (rows.length === 0) return;
+    const emailMessageIds = rows.map((row) => row.message_id);
+    // The emails are out: should the database be down now, only the record is retried, never the send, or the
+    // customers would get the confirmations again once the messages are redelivered.
+    await retryWhileUnavailable(() => recordEmailsSent(deps.db, rows), {
       maxMs: RECORD_RETRY_MS,
-      onRetry: (error) => logger.warn({ err: error, eventIds: rows.map((row) => row.event_id) }, 'emails sent but not yet recorded; retrying the record'),
+      onRetry: (error) => logger.warn({ err: error, emailMessageIds }, 'emails sent but not yet recorded; retrying the record'),
     });
+    logger.info({ orderIds: rows.map((row) => row.order_id), emailMessageIds }, 'confirmation emails sent');
+  };
 
   const confirm = async (event: OrderPlaced, logger: Logger): Promise<void> => {
     const sent = await findEmailLog(deps.db, event.metadata.eventId);
@@ -133,7 +138,6 @@ export function createOrderConfirmationHandlers(deps: OrderConfirmationDeps): Or
     }
     const row = await send(event);
     await record([row], logger);
-    logger.info({ orderId: row.order_id, emailMessageId: row.message_id }, 'confirmation email sent');
   };
 
   /** Runs `work` once no other copy of these events is in flight here, as the copy in flight for each. */
@@ -159,7 +163,6 @@ export function createOrderConfirmationHandlers(deps: OrderConfirmationDeps): Or
     const outcomes = await Promise.allSettled(unsent.map(({ event }) => send(event)));
     const rows = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     await record(rows, logger);
-    if (rows.length > 0) logger.info({ orderIds: rows.map((row) => row.order_id), eventIds: rows.map((row) => row.event_id) }, 'confirmation emails sent');
     if (logged.size > 0) logger.info({ eventIds: [...logged] }, 'confirmation emails already sent; skipping');
     return unsent.filter((_placed, index) => outcomes[index]?.status === 'rejected').map(({ message }) => message);
   };
