@@ -170,21 +170,26 @@ export function createOrderConfirmationHandlers(deps: OrderConfirmationDeps): Or
   return {
     async batch(messages, { logger }) {
       const placed: PlacedMessage[] = [];
-      const leftOver: ReceivedEventMessage[] = [];
+      const waiting: ReceivedEventMessage[] = [];
+      const copies: PlacedMessage[] = [];
       const taken = new Set<string>();
       for (const message of messages) {
         const { event } = message;
         if (event.type !== 'OrderPlaced') continue;
         const { eventId } = event.metadata;
-        // A copy already in flight here, or twice in this batch: the one-event path waits for the other, then reads the log.
-        if (inFlight.has(eventId) || taken.has(eventId)) leftOver.push(message);
+        // A copy of an event in flight here: the one-event path waits for it, then reads the log.
+        if (inFlight.has(eventId)) waiting.push(message);
+        // A second copy in this batch fares as the first: acked with it, or left over with it.
+        else if (taken.has(eventId)) copies.push({ message, event });
         else placed.push({ message, event });
         taken.add(eventId);
       }
-      if (placed.length === 0) return { leftOver };
+      if (placed.length === 0) return { leftOver: waiting };
       const eventIds = placed.map(({ event }) => event.metadata.eventId);
       const failed = await exclusively(eventIds, () => confirmBatch(placed, logger));
-      return { leftOver: [...leftOver, ...failed] };
+      const failedIds = new Set(failed.map(({ event }) => event.metadata.eventId));
+      const failedCopies = copies.filter(({ event }) => failedIds.has(event.metadata.eventId)).map(({ message }) => message);
+      return { leftOver: [...waiting, ...failed, ...failedCopies] };
     },
     async handler({ event }, { logger }) {
       if (event.type !== 'OrderPlaced') return;
