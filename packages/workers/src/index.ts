@@ -5,11 +5,12 @@ export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './r
 export { startRelayWorker, wireRelayWorker } from './relay/relay.worker';
 export {
   confirmationMessageId,
-  createOrderConfirmationHandler,
+  createOrderConfirmationHandlers,
   domainOfAddress,
   startEmailConsumer,
   validateRecipient,
   type OrderConfirmationDeps,
+  type OrderConfirmationHandlers,
 } from './email/email.consumer';
 export { startEmailWorker, wireEmailWorker } from './email/email.worker';
 export { createMailer, type Mailer, type OutgoingEmail } from './email/mailer';
@@ -17,7 +18,7 @@ export { saveEmlFile } from './email/mail-folder';
 export { startProjectionConsumer } from './projection/projection.consumer';
 export { startRestaurantConsumer, type RestaurantActions } from './restaurant/restaurant.consumer';
 export { sdkRestaurantActions } from './restaurant/sdk-restaurant-actions';
-export { findEmailLog, listEmailLogForOrder, recordEmailSent } from './email/email-log.repository';
+export { findEmailLog, listEmailLogForOrder, recordEmailsSent } from './email/email-log.repository';
 export type { EmailLogDatabase, EmailLogRow, EmailLogTable } from './email/email-log.table';
 export { OrderConfirmationEmail, orderUrlFor, renderOrderConfirmationEmail, type RenderedEmail } from './email/order-confirmation.email';
 export { startRestaurantWorker, wireRestaurantWorker } from './restaurant/restaurant.worker';

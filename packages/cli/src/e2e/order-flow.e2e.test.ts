@@ -71,11 +71,11 @@ describe('the order flow with the services, as separate processes', () => {
     expect(newEmails).toHaveLength(orders.length);
     expect(new Set(newEmails.map((email) => email.messageId)).size).toBe(orders.length);
     const accepted = (worker: { logs: readonly { msg?: string }[] }) => worker.logs.filter((line) => line.msg === 'order accepted').length;
-    const sent = (worker: { logs: readonly { msg?: string }[] }) => worker.logs.filter((line) => line.msg === 'confirmation email sent').length;
+    const sent = (worker: { logs: readonly { msg?: string }[] }) => worker.logs.filter((line) => line.msg === 'confirmation emails sent').length;
     const [firstVendor] = system.processes.filter((process) => process.name === 'vendor');
     // A worker logs its work after the fact, through a pipe: wait for the line instead of reading the logs now.
     const firstLine = (worker: ManagedProcess, msg: string) => worker.waitForLog((line) => line.msg === msg);
-    await Promise.all([firstLine(extraVendor, 'order accepted'), firstLine(firstVendor!, 'order accepted'), firstLine(extraEmail, 'confirmation email sent')]);
+    await Promise.all([firstLine(extraVendor, 'order accepted'), firstLine(firstVendor!, 'order accepted'), firstLine(extraEmail, 'confirmation emails sent')]);
     expect(accepted(extraVendor)).toBeGreaterThan(0);
     expect(sent(extraEmail)).toBeGreaterThan(0);
     expect(accepted(firstVendor!)).toBeGreaterThan(0);

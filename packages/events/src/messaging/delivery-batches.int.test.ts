@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { orderIdFromStreamId } from '../order/order.events';
 import { silentLogger } from '../shared/logger';
 import type { BatchEventHandler } from './delivery-batches';
 import { NonRetryableError } from './delivery-handling';
 import type { EventHandler, ReceivedEventMessage } from './event-message';
 import type { Consumer, MessageBus } from './message-bus';
 import { busTransports, connectionRefused, type OpenedBus, publishWhenReady } from './testing/bus-transports';
-import { sampleEventMessage, sampleOrderPlaced } from './testing/order-events';
+import { sampleEventMessage, sampleOrderAccepted, sampleOrderPlaced } from './testing/order-events';
 import { ORDER_QUEUES } from './topology';
 
 const opened: OpenedBus[] = [];
@@ -36,7 +37,7 @@ function recorder() {
 async function consume(
   bus: MessageBus,
   handlers: { batch: BatchEventHandler; single: EventHandler },
-  extra: { breaker?: { baseCooldownMs: number; maxCooldownMs: number } } = {},
+  extra: { breaker?: { baseCooldownMs: number; maxCooldownMs: number }; eventTypes?: readonly ['OrderPlaced'] } = {},
 ): Promise<void> {
   consumers.push(
     await bus.consume({
@@ -131,6 +132,24 @@ describe.each(busTransports)('batch delivery on $name', ({ open }) => {
     await expect.poll(() => parkedCount(QUEUE), { timeout: 10_000 }).toBe(1);
   });
 
+  it('gathers deliveries that arrive one by one within maxWaitMs into one batch, started once it is full', async () => {
+    const { bus } = await openBus();
+    const seen = recorder();
+    consumers.push(
+      await bus.consume({
+        queue: QUEUE,
+        prefetch: 16,
+        logger: silentLogger,
+        handler: async (message) => void seen.singles.push(message.messageId),
+        batch: { handler: recordingHandlers(seen).batch, maxSize: 3, maxWaitMs: 60_000 },
+      }),
+    );
+    const trickled = [placedMessages(1), placedMessages(1), placedMessages(1)];
+    for (const { messages } of trickled) await publishWhenReady(bus, messages);
+    await expect.poll(seen.handledIds, { timeout: 10_000 }).toEqual(trickled.flatMap(({ ids }) => ids).sort());
+    expect(seen.singles).toEqual([]);
+  });
+
   it('holds a batch while its dependency is down, spending none of its delivery limit, and handles it once it is back', async () => {
     const { bus, parkedCount } = await openBus();
     let down = true;
@@ -161,3 +180,38 @@ describe.each(busTransports)('batch delivery on $name', ({ open }) => {
     expect(await parkedCount(QUEUE)).toBe(0);
   });
 });
+
+describe.each(busTransports)('event types a consumer takes, on $name', ({ open }) => {
+  it('acks the deliveries of the other types without handing them to either handler', async () => {
+    const transport = await open();
+    opened.push(transport);
+    const { bus, parkedCount } = transport;
+    const { messages, ids } = placedMessages(4);
+    const others = messages.map((message) => sampleEventMessage(sampleOrderAccepted(orderIdFromStreamId(message.streamId)), 2));
+    await publishWhenReady(bus, [...messages, ...others]);
+    const seen = recorder();
+    const record = recordingHandlers(seen);
+    await consume(bus, record, { eventTypes: ['OrderPlaced'] });
+    await expect.poll(seen.handledIds, { timeout: 10_000 }).toEqual([...ids].sort());
+    // Acked, not left in the queue: a consumer of every type started afterwards gets only what is published then.
+    await consumers.splice(0)[0]?.stop();
+    const later = recorder();
+    await consume(bus, recordingHandlers(later));
+    const next = placedMessages(1);
+    await publishWhenReady(bus, next.messages);
+    await expect.poll(later.handledIds, { timeout: 10_000 }).toEqual(next.ids);
+    expect(seen.handledIds()).toEqual([...ids].sort());
+    expect(await parkedCount(QUEUE)).toBe(0);
+  });
+});
+
+function recordingHandlers(seen: ReturnType<typeof recorder>): { batch: BatchEventHandler; single: EventHandler } {
+  return {
+    batch: async (batch) => {
+      seen.batches.push(batch.length);
+      seen.batched.push(...idsOf(batch));
+      return { leftOver: [] };
+    },
+    single: async (message) => void seen.singles.push(message.messageId),
+  };
+}

@@ -3,7 +3,8 @@ import type { Logger } from '../shared/logger';
 import { inSpan, SpanKind } from '../tracing/tracing';
 import { DEFAULT_MAX_HOLD_MS, type DeliveryOutcome, handleDelivery } from './delivery-handling';
 import type { DependencyGate, GatePermit } from './dependency-gate';
-import { type DeliveredMessage, parseEventMessage, type ReceivedEventMessage } from './event-message';
+import { orderEventTypes } from '../order/order.events';
+import { type DeliveredMessage, EVENT_HEADERS, parseEventMessage, type ReceivedEventMessage } from './event-message';
 import type { ConsumeOptions } from './message-bus';
 
 /**
@@ -21,19 +22,35 @@ export interface BatchPolicy {
   handler: BatchEventHandler;
   /** The most deliveries in one batch (default: the consumer's prefetch). */
   maxSize?: number;
+  /**
+   * How long a batch waits for more deliveries once its first one arrived, unless it is full (default: 0,
+   * only those of the same read from the broker). Deliveries that trickle in one at a time then still share
+   * a batch, at the cost of this much latency.
+   */
+  maxWaitMs?: number;
 }
 
 /** Runs a delivery and says what becomes of it; resolves once it is settled in the consumer's eyes. */
 export type DeliveryRunner = (message: DeliveredMessage) => Promise<DeliveryOutcome>;
 
 /**
- * How a consumer runs its deliveries: each on its own (`handleDelivery`), or, with `options.batch`, the
+ * How a consumer runs its deliveries: those of event types it does not take (`options.eventTypes`) acked
+ * unread, the others each on its own (`handleDelivery`), or, with `options.batch`, the
  * deliveries waiting when the previous batch ended together, one batch at a time. A batch goes through the
  * dependency gate as one delivery; whatever it leaves or fails on is run one message at a time, as without
  * batches (in the background, so the next batch need not wait for their retries).
  * @example const run = createDeliveryRunner(options, stopSignal.signal, gate); run(message).then((outcome) => settle(message, outcome));
  */
 export function createDeliveryRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: DependencyGate): DeliveryRunner {
+  const run = handledRunner(options, stopSignal, gate);
+  const { eventTypes } = options;
+  if (!eventTypes) return run;
+  const skipped = new Set<unknown>(orderEventTypes.filter((type) => !eventTypes.includes(type)));
+  return (message) => (skipped.has(message.properties.headers?.[EVENT_HEADERS.eventType]) ? Promise.resolve('ack') : run(message));
+}
+
+/** Each delivery on its own, or in batches. */
+function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: DependencyGate): DeliveryRunner {
   const single: DeliveryRunner = (message) => handleDelivery(message, options, stopSignal, gate);
   const { batch } = options;
   if (!batch) return single;
@@ -44,8 +61,8 @@ export function createDeliveryRunner(options: ConsumeOptions, stopSignal: AbortS
   const next = (): void => {
     if (running || waiting.length === 0) return;
     running = true;
-    // Deliveries that arrive in the same read from the broker join the batch that starts after them.
-    setImmediate(() => {
+    // Deliveries that arrive in the same read from the broker (or within maxWaitMs) join the batch that starts after them.
+    whenGathered(() => {
       const taken = waiting.splice(0, maxSize);
       void runBatch(
         taken.map((entry) => entry.message),
@@ -63,9 +80,28 @@ export function createDeliveryRunner(options: ConsumeOptions, stopSignal: AbortS
     });
   };
 
+  /** Starts the batch that waits out maxWaitMs now (it is full). */
+  let startEarly: (() => void) | null = null;
+  const whenGathered = (start: () => void): void => {
+    if (!batch.maxWaitMs || waiting.length >= maxSize) {
+      setImmediate(start);
+      return;
+    }
+    const timer = setTimeout(() => {
+      startEarly = null;
+      start();
+    }, batch.maxWaitMs);
+    startEarly = () => {
+      clearTimeout(timer);
+      startEarly = null;
+      setImmediate(start);
+    };
+  };
+
   return (message) =>
     new Promise<DeliveryOutcome>((resolve, reject) => {
       waiting.push({ message, settle: (outcome) => outcome.then(resolve, reject) });
+      if (startEarly && waiting.length >= maxSize) startEarly();
       next();
     });
 }

@@ -1,3 +1,4 @@
+import type { OrderEventType } from '../order/order.events';
 import type { CircuitBreakerOptions } from './circuit-breaker';
 import type { AutoRedrive } from './consumer-gate';
 import type { BatchPolicy } from './delivery-batches';
@@ -14,6 +15,12 @@ export interface ConsumeOptions extends DeliveryPolicy {
    * `handler` still runs whatever a batch leaves or fails on, one message at a time.
    */
   batch?: BatchPolicy;
+  /**
+   * The event types the handlers take (default: all). A delivery whose `x-event-type` header names another
+   * order event type is acked unread: parsing and validating it could only end in that ack. A delivery with
+   * no such header, or an unknown type, is read as usual (and parked if it is malformed).
+   */
+  eventTypes?: readonly OrderEventType[];
   /** How long `stop()` lets running handlers finish before it lets go (their messages are redelivered). */
   stopTimeoutMs?: number;
   /** Told each time the consumer put back messages parked while a dependency was down (for metrics). */

@@ -134,7 +134,7 @@ export function dependencyFailureOf(error: unknown): DependencyFailure | null {
  * Runs `operation` again while it fails because a dependency is down (see `dependencyFailureOf`), with a
  * backoff from 250 ms up to 5 s, for at most `maxMs`; any other failure, or the last one, is thrown.
  * For a step that must not be repeated from the start, such as recording an email already sent.
- * @example await retryWhileUnavailable(() => recordEmailSent(db, row), { maxMs: 300_000 });
+ * @example await retryWhileUnavailable(() => recordEmailsSent(db, [row]), { maxMs: 300_000 });
  */
 export async function retryWhileUnavailable<T>(operation: () => Promise<T>, options: { maxMs: number; onRetry?: (error: unknown) => void }): Promise<T> {
   const giveUpAt = Date.now() + options.maxMs;

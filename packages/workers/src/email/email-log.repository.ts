@@ -7,13 +7,20 @@ export async function findEmailLog(db: Kysely<EmailLogDatabase>, eventId: string
   return db.selectFrom('email_log').selectAll().where('event_id', '=', eventId).executeTakeFirst();
 }
 
+/** The log entries of the emails sent for these events (those that were), in one statement. */
+export async function findEmailLogs(db: Kysely<EmailLogDatabase>, eventIds: readonly string[]): Promise<EmailLogRow[]> {
+  if (eventIds.length === 0) return [];
+  return db.selectFrom('email_log').selectAll().where('event_id', 'in', eventIds).execute();
+}
+
 /**
- * Records a sent email. A second record for the same event (two workers racing on a redelivery)
- * is ignored: the email exists, which is all the log has to say.
- * @example await recordEmailSent(db, { event_id, order_id, recipient, sent_at: clock.now(), message_id });
+ * Records sent emails, in one statement. A second record for the same event (two workers racing on a
+ * redelivery) is ignored: the email exists, which is all the log has to say.
+ * @example await recordEmailsSent(db, [{ event_id, order_id, recipient, sent_at: clock.now(), message_id }]);
  */
-export async function recordEmailSent(db: Kysely<EmailLogDatabase>, row: NewEmailLogRow): Promise<void> {
-  const insert = db.insertInto('email_log').values(row);
+export async function recordEmailsSent(db: Kysely<EmailLogDatabase>, rows: readonly NewEmailLogRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const insert = db.insertInto('email_log').values([...rows]);
   // INSERT IGNORE would also swallow other errors (a value too long, a NULL) on MySQL; the key is the only expected conflict.
   if (sqlFamilyOf(db) === 'mysql') await insert.onDuplicateKeyUpdate({ event_id: (eb) => eb.ref('event_id') }).execute();
   else await insert.onConflict((conflict) => conflict.column('event_id').doNothing()).execute();

@@ -25,7 +25,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateWorkers } from '../migrations/migrate-workers';
 import { startEmailConsumer } from './email.consumer';
-import { findEmailLog } from './email-log.repository';
+import { findEmailLog, findEmailLogs, recordEmailsSent } from './email-log.repository';
 import type { EmailLogDatabase } from './email-log.table';
 import { createMailer, type Mailer } from './mailer';
 import { startSmtpCapture, type SmtpCapture } from './testing/smtp-capture';
@@ -212,5 +212,73 @@ describe('email worker', () => {
     expect(message.properties.headers?.['x-stream-id']).toBe(orderStreamId(placed.data.orderId));
     expect(smtp.messages.length).toBe(before);
     await expect(findEmailLog(db, placed.metadata.eventId)).resolves.toBeUndefined();
+  });
+
+  it('sends the emails of events waiting together once each, skipping the logged one and a second copy, parking a bad recipient', async () => {
+    const events = Array.from({ length: 6 }, () => sampleOrderPlaced());
+    const [logged, copied] = events;
+    if (!logged || !copied) throw new Error('no events');
+    await recordEmailsSent(db, [
+      {
+        event_id: logged.metadata.eventId,
+        order_id: logged.data.orderId,
+        recipient: 'alice@example.com',
+        sent_at: new Date(),
+        message_id: '<logged@shop.example.com>',
+      },
+    ]);
+    const badRecipient = sampleOrderPlaced();
+    const valid = encodeEventMessage(sampleEventMessage(badRecipient));
+    const forged = { ...badRecipient, data: { ...badRecipient.data, email: 'alice@example.com\r\nBcc: everyone@example.com' } };
+    const before = smtp.messages.length;
+    const parked = nextMessageIn(parkedQueueName(ORDER_QUEUES.confirmation));
+    // All wait in the queue before the worker starts, so they reach it together.
+    await publisher.publishEvents([
+      ...events.map((event) => sampleEventMessage(event)),
+      sampleEventMessage(copied),
+      ...events.map((event) => sampleEventMessage(sampleOrderAccepted(event.data.orderId), 2)),
+    ]);
+    channel.sendToQueue(ORDER_QUEUES.confirmation, Buffer.from(JSON.stringify(forged)), valid.options);
+    await startWorker({ prefetch: 32 });
+
+    const unsent = events.slice(1).map((event) => `<order-confirmation.${event.metadata.eventId}@shop.example.com>`);
+    await smtp.waitForMessages(before + unsent.length);
+    expect((await parked).properties.messageId).toBe(badRecipient.metadata.eventId);
+    await consumer?.stop();
+    expect(
+      smtp.messages
+        .slice(before)
+        .map((email) => email.messageId)
+        .sort(),
+    ).toEqual(unsent.sort());
+    const rows = await findEmailLogs(
+      db,
+      [...events, badRecipient].map((event) => event.metadata.eventId),
+    );
+    expect(rows.map((row) => row.event_id).sort()).toEqual(events.map((event) => event.metadata.eventId).sort());
+    expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
+  });
+
+  it('sends once, one by one, the email of a batch the mail server refused for now', async () => {
+    const events = Array.from({ length: 4 }, () => sampleOrderPlaced());
+    const before = smtp.messages.length;
+    await publisher.publishEvents(events.map((event) => sampleEventMessage(event)));
+    smtp.failNext(1);
+    await startWorker({ prefetch: 16 });
+
+    await smtp.waitForMessages(before + events.length);
+    await consumer?.stop();
+    const expected = events.map((event) => `<order-confirmation.${event.metadata.eventId}@shop.example.com>`).sort();
+    expect(
+      smtp.messages
+        .slice(before)
+        .map((email) => email.messageId)
+        .sort(),
+    ).toEqual(expected);
+    const rows = await findEmailLogs(
+      db,
+      events.map((event) => event.metadata.eventId),
+    );
+    expect(rows).toHaveLength(events.length);
   });
 });

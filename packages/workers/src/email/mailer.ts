@@ -2,6 +2,7 @@ import { inSpan, SpanKind } from '@delivery/events';
 import { createTransport } from 'nodemailer';
 import type { MailTransportConfig } from '../shared/config';
 import { saveEmlFile } from './mail-folder';
+import { composeMessage, composesAsNodemailer, type MessageFields } from './mime-message';
 
 export interface OutgoingEmail {
   to: string;
@@ -34,23 +35,23 @@ const smtpOptions = { pool: true, connectionTimeout: 10_000, greetingTimeout: 10
  */
 export function createMailer(options: { transport: MailTransportConfig; from: string }): Mailer {
   const { transport } = options;
-  const message = (email: OutgoingEmail) => ({
-    from: options.from,
-    to: email.to,
-    subject: email.subject,
-    html: email.html,
-    text: email.text,
-    messageId: email.messageId,
-  });
+  let composing: Promise<boolean> | undefined;
+  /** The message written out here when that gives nodemailer's bytes (checked once), nodemailer's fields otherwise. */
+  const message = async (email: OutgoingEmail) => {
+    const fields: MessageFields = { from: options.from, to: email.to, subject: email.subject, html: email.html, text: email.text, messageId: email.messageId };
+    composing ??= composesAsNodemailer(options.from);
+    const composed = (await composing) ? composeMessage(fields) : null;
+    return composed ?? fields;
+  };
   if (transport.kind === 'folder') {
-    // nodemailer builds the message exactly as it would send it; it is kept instead of sent.
+    // nodemailer writes the message exactly as it would send it; it is kept instead of sent.
     const builder = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     return traced(transport.kind, {
       async send(email) {
-        const info = await builder.sendMail(message(email));
+        const info = await builder.sendMail(await message(email));
         if (!Buffer.isBuffer(info.message)) throw new Error('nodemailer did not buffer the message');
         const path = await saveEmlFile(transport.folder, info.message);
-        return { messageId: info.messageId, response: `written to ${path}` };
+        return { messageId: email.messageId, response: `written to ${path}` };
       },
       close: () => builder.close(),
     });
@@ -61,8 +62,8 @@ export function createMailer(options: { transport: MailTransportConfig; from: st
       : createTransport({ service: 'gmail', auth: { user: transport.user, pass: transport.pass }, ...smtpOptions });
   return traced(transport.kind, {
     async send(email) {
-      const info = await transporter.sendMail(message(email));
-      return { messageId: info.messageId, response: info.response };
+      const info = await transporter.sendMail(await message(email));
+      return { messageId: email.messageId, response: info.response };
     },
     close: () => transporter.close(),
   });
