@@ -20,7 +20,8 @@ export async function wireEmailWorker({
   logger,
 }: Pick<WorkerResources<EmailLogDatabase>, 'db' | 'bus' | 'config' | 'logger'>): Promise<RunningWorker> {
   const mail = mailConfigFrom(config);
-  const mailer = createMailer({ transport: mail.transport, from: mail.from });
+  // One connection per email sent at once: with fewer, sends queue inside nodemailer.
+  const mailer = createMailer({ transport: mail.transport, from: mail.from, connections: config.EMAIL_CONCURRENCY });
   try {
     const consumer = await startEmailConsumer({
       bus,

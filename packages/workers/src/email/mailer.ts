@@ -33,7 +33,12 @@ const smtpOptions = { pool: true, connectionTimeout: 10_000, greetingTimeout: 10
  * system did, or into a folder of .eml files (embedded mode).
  * @example const mailer = createMailer({ transport: { kind: 'smtp', url: 'smtp://127.0.0.1:2525' }, from: 'Shop <shop@example.com>' });
  */
-export function createMailer(options: { transport: MailTransportConfig; from: string }): Mailer {
+export function createMailer(options: {
+  transport: MailTransportConfig;
+  from: string;
+  /** Open SMTP connections at most (nodemailer's default: 5). */
+  connections?: number;
+}): Mailer {
   const { transport } = options;
   let composing: Promise<boolean> | undefined;
   /** The message written out here when that gives nodemailer's bytes (checked once), nodemailer's fields otherwise. */
@@ -56,10 +61,11 @@ export function createMailer(options: { transport: MailTransportConfig; from: st
       close: () => builder.close(),
     });
   }
+  const pool = { ...smtpOptions, maxConnections: options.connections ?? 5 };
   const transporter =
     transport.kind === 'smtp'
-      ? createTransport({ url: transport.url, ...smtpOptions })
-      : createTransport({ service: 'gmail', auth: { user: transport.user, pass: transport.pass }, ...smtpOptions });
+      ? createTransport({ url: transport.url, ...pool })
+      : createTransport({ service: 'gmail', auth: { user: transport.user, pass: transport.pass }, ...pool });
   return traced(transport.kind, {
     async send(email) {
       const info = await transporter.sendMail(await message(email));
