@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { AliasedRawBuilder, Kysely, Transaction } from 'kysely';
 import type { StoredEventRef } from './append-rules';
-import type { NewEvent } from './event-store';
+import type { NewEvent, RecordedEvent } from './event-store';
 import type { EventStoreDatabase } from './mysql/event.table';
+import { type StoredEventRow, toRecordedEvent } from './recorded-event';
 
 /*
  * The reads both stores make alike: their `streams` and `events` tables have the same columns (PostgreSQL
@@ -16,6 +17,32 @@ const sharedTables = <DB>(db: Queryable<DB>) => db as unknown as Kysely<SharedTa
 export async function readStreamVersion<DB>(db: Queryable<DB>, streamId: string): Promise<number> {
   const row = await sharedTables(db).selectFrom('streams').select('version').where('stream_id', '=', streamId).executeTakeFirst();
   return row ? Number(row.version) : 0;
+}
+
+/** How a store reads `global_position` as a decimal string: MySQL's driver hands it so, PostgreSQL casts its bigint. */
+export type PositionAsText = 'global_position' | AliasedRawBuilder<string, 'global_position'>;
+
+/**
+ * The columns a `RecordedEvent` is made of, and no more: a replay reads millions of rows, and `recorded_at`
+ * alone costs a Date each.
+ */
+export const recordedEventColumns = (position: PositionAsText) => [position, 'stream_id', 'stream_version', 'event_type', 'data', 'metadata'] as const;
+
+/** One stream's events from `fromVersion` on (1 unless told), in order, at most `maxCount`. */
+export async function readStreamEvents<DB>(
+  db: Kysely<DB>,
+  streamId: string,
+  { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number },
+  position: PositionAsText,
+): Promise<RecordedEvent[]> {
+  let query = sharedTables(db)
+    .selectFrom('events')
+    .select(recordedEventColumns(position))
+    .where('stream_id', '=', streamId)
+    .where('stream_version', '>=', fromVersion)
+    .orderBy('stream_version');
+  if (maxCount !== undefined) query = query.limit(maxCount);
+  return (await query.execute()).map((row) => toRecordedEvent(row as StoredEventRow));
 }
 
 /** Which of `events` (by event id) are stored already, and where. */

@@ -6,7 +6,7 @@ import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
 import { toRecordedEvent } from '../recorded-event';
-import { findStoredEvents, readStreamVersion } from '../event-store.repository';
+import { findStoredEvents, readStreamEvents, readStreamVersion, recordedEventColumns } from '../event-store.repository';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
 import type { EventStoreDatabase, NewEventRow } from './event.table';
 import { assertExpectedVersion, validateAppend } from '../append-rules';
@@ -62,9 +62,6 @@ export interface MysqlEventStoreOptions<DB> {
  * ids up first, up to `maxAttempts`. Any other error rolls it back and runs its appends again one by
  * one, so that such an error reaches only the append that caused it. Callers hear back after the commit.
  */
-
-/** The columns a `RecordedEvent` is made of: a replay reads millions of rows, and `recorded_at` alone costs a Date each. */
-const RECORDED_EVENT_COLUMNS = ['global_position', 'stream_id', 'stream_version', 'event_type', 'data', 'metadata'] as const;
 
 interface QueuedAppend extends BatchedAppend {
   eventCount: number;
@@ -184,15 +181,8 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
     return decisions;
   }
 
-  async function readStream(streamId: string, { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
-    let query = db
-      .selectFrom('events')
-      .select(RECORDED_EVENT_COLUMNS)
-      .where('stream_id', '=', streamId)
-      .where('stream_version', '>=', fromVersion)
-      .orderBy('stream_version');
-    if (maxCount !== undefined) query = query.limit(maxCount);
-    return (await query.execute()).map(toRecordedEvent);
+  async function readStream(streamId: string, range: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    return readStreamEvents(db, streamId, range, 'global_position');
   }
 
   async function readAll(fromPosition: bigint, batchSize: number): Promise<ReadAllResult> {
@@ -200,7 +190,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
     // Autocommit: each call reads a fresh snapshot, in which positions have no invisible holes.
     const rows = await db
       .selectFrom('events')
-      .select(RECORDED_EVENT_COLUMNS)
+      .select(recordedEventColumns('global_position'))
       .where('global_position', '>', fromPosition.toString())
       .orderBy('global_position')
       .limit(batchSize)

@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from '../../shared/logger';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
 import { assertExpectedVersion, resolveStored, validateAppend, versionMatches } from '../append-rules';
 import { toRecordedEvent, type StoredEventRow } from '../recorded-event';
-import { findStoredEvents, readStreamVersion } from '../event-store.repository';
+import { findStoredEvents, readStreamEvents, readStreamVersion } from '../event-store.repository';
 import { POSITIONS_PER_TRANSACTION } from './migrations/0001-postgres-event-store.migration';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 
@@ -130,15 +130,8 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
     throw new Error('unreachable: the expected version both failed and held');
   }
 
-  async function readStream(streamId: string, { fromVersion = 1, maxCount }: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
-    let query = db
-      .selectFrom('events')
-      .select([sql<string>`global_position::text`.as('global_position'), 'stream_id', 'stream_version', 'event_type', 'data', 'metadata'])
-      .where('stream_id', '=', streamId)
-      .where('stream_version', '>=', fromVersion)
-      .orderBy('stream_version');
-    if (maxCount !== undefined) query = query.limit(maxCount);
-    return (await query.execute()).map(toRecordedEvent);
+  async function readStream(streamId: string, range: { fromVersion?: number; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    return readStreamEvents(db, streamId, range, sql<string>`global_position::text`.as('global_position'));
   }
 
   async function readAll(fromPosition: bigint, batchSize: number): Promise<ReadAllResult> {
