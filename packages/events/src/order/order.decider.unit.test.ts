@@ -24,15 +24,9 @@ function base(actor: Actor, now: Date): OrderCommandBase {
   return { orderId, actor, now, eventId: uuid(), correlationId: 'corr-1', causationId: null };
 }
 
-function metadataOf(command: OrderCommandBase): EventMetadata {
-  return {
-    eventId: command.eventId,
-    correlationId: command.correlationId,
-    causationId: command.causationId,
-    occurredAt: command.now.toISOString(),
-    schemaVersion: CURRENT_SCHEMA_VERSION,
-    actor: command.actor,
-  };
+/** The metadata every decided event must carry: the command's ids and actor, its time, the current schema. */
+function metadataOf({ eventId, correlationId, causationId, actor, now }: OrderCommandBase): EventMetadata {
+  return { eventId, correlationId, causationId, actor, occurredAt: now.toISOString(), schemaVersion: CURRENT_SCHEMA_VERSION };
 }
 
 const place = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
