@@ -58,11 +58,15 @@ function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: 
   const waiting: { message: DeliveredMessage; settle(outcome: Promise<DeliveryOutcome>): void }[] = [];
   let running = false;
 
-  const next = (): void => {
+  /**
+   * Starts the next batch. One that starts from idle waits for the deliveries of the same read from the broker
+   * (or up to maxWaitMs); those that arrived while the previous batch ran have waited already and start at once
+   * (waiting again would cap a consumer at maxSize deliveries per maxWaitMs).
+   */
+  const next = (afterBatch = false): void => {
     if (running || waiting.length === 0) return;
     running = true;
-    // Deliveries that arrive in the same read from the broker (or within maxWaitMs) join the batch that starts after them.
-    whenGathered(() => {
+    (afterBatch ? (start: () => void) => setImmediate(start) : whenGathered)(() => {
       const taken = waiting.splice(0, maxSize);
       void runBatch(
         taken.map((entry) => entry.message),
@@ -75,7 +79,7 @@ function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: 
         .then((outcomes) => taken.forEach((entry, index) => entry.settle(outcomes[index] ?? single(entry.message))))
         .finally(() => {
           running = false;
-          next();
+          next(true);
         });
     });
   };
