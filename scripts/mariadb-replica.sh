@@ -29,9 +29,17 @@ sql() { # server statement...
 
 initialise() { # server
   [[ -d "$DIR/$1/mysql" ]] && return 0
-  mkdir -p "$DIR/$1"
-  mariadb-install-db --no-defaults --datadir="$DIR/$1" --user="$(id -un)" --auth-root-authentication-method=normal \
-    --skip-test-db >"$DIR/$1-install.log" 2>&1 || { echo "mariadb-install-db failed; see $DIR/$1-install.log" >&2; exit 1; }
+  # Once more on a fresh folder if the first bootstrap fails (it did once in CI, right after the fault tier
+  # had stopped and restarted the machine's server); its log goes to stderr either way, as the folder may be
+  # removed by the caller.
+  for attempt in 1 2; do
+    rm -rf "${DIR:?}/$1" && mkdir -p "$DIR/$1"
+    mariadb-install-db --no-defaults --datadir="$DIR/$1" --user="$(id -un)" --auth-root-authentication-method=normal \
+      --skip-test-db >"$DIR/$1-install.log" 2>&1 && return 0
+    echo "mariadb-install-db failed for the $1 (attempt $attempt); the end of $DIR/$1-install.log:" >&2
+    tail -n 20 "$DIR/$1-install.log" >&2
+  done
+  exit 1
 }
 
 start_server() { # server
