@@ -11,36 +11,42 @@ import { createPostgresEventStore } from '../event-store/postgres/postgres-event
 import { sampleOrderAccepted, sampleOrderPlaced } from '../messaging/testing/order-events';
 import { createTestMysqlDatabase } from '../testing/mysql';
 import { createTestPostgresDatabase } from '../testing/postgres';
+import type { TestDatabase } from '../testing/test-database';
 import { orderStreamId, type OrderEvent } from './order.events';
 import { loadOrder, readOrderStream } from './order.stream';
 import { createUpcaster, type RawEvent } from './order.upcasters';
 
-/** Each event store on a database of this file's own; `close` closes the pool and drops the database. */
-const stores: { name: string; open(): Promise<{ store: EventStore; close(): Promise<void> }> }[] = [
-  {
-    name: 'MySQL',
-    async open() {
-      const database = await createTestMysqlDatabase('orderstream');
-      const db: Kysely<never> = createMysqlDb(database.url, { poolSize: 2 });
-      await migrateEventStore(db);
-      return { store: createMysqlEventStore({ db }), close: async () => (await db.destroy(), await database.drop()) };
-    },
-  },
+interface StoreBackend {
+  name: string;
+  createDatabase(prefix: string): Promise<TestDatabase>;
+  connect(url: string, options: { poolSize: number }): Kysely<never>;
+  migrate(db: Kysely<never>): Promise<unknown>;
+  createStore(options: { db: Kysely<never> }): EventStore;
+}
+
+const stores: StoreBackend[] = [
+  { name: 'MySQL', createDatabase: createTestMysqlDatabase, connect: createMysqlDb, migrate: migrateEventStore, createStore: createMysqlEventStore },
   {
     name: 'PostgreSQL',
-    async open() {
-      const database = await createTestPostgresDatabase('orderstream');
-      const db: Kysely<never> = createPostgresDb(database.url, { poolSize: 2 });
-      await migratePostgresEventStore(db);
-      return { store: createPostgresEventStore({ db }), close: async () => (await db.destroy(), await database.drop()) };
-    },
+    createDatabase: createTestPostgresDatabase,
+    connect: createPostgresDb,
+    migrate: migratePostgresEventStore,
+    createStore: createPostgresEventStore,
   },
 ];
 
-describe.each(stores)('an order stream in the $name event store', ({ open }) => {
+/** The backend's event store on a database of this file's own; `close` closes the pool and drops the database. */
+async function open(backend: StoreBackend): Promise<{ store: EventStore; close(): Promise<void> }> {
+  const database = await backend.createDatabase('orderstream');
+  const db = backend.connect(database.url, { poolSize: 2 });
+  await backend.migrate(db);
+  return { store: backend.createStore({ db }), close: async () => (await db.destroy(), await database.drop()) };
+}
+
+describe.each(stores)('an order stream in the $name event store', (backend) => {
   let opened: Awaited<ReturnType<typeof open>>;
   beforeAll(async () => {
-    opened = await open();
+    opened = await open(backend);
   });
   afterAll(async () => {
     await opened?.close();

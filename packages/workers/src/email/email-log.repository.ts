@@ -4,7 +4,7 @@ import type { EmailLogDatabase, EmailLogRow, NewEmailLogRow } from './email-log.
 
 /** The log entry of the email sent for an event, if one was. */
 export async function findEmailLog(db: Kysely<EmailLogDatabase>, eventId: string): Promise<EmailLogRow | undefined> {
-  return db.selectFrom('email_log').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+  return (await findEmailLogs(db, [eventId]))[0];
 }
 
 /** The log entries of the emails sent for these events (those that were), in one statement. */
