@@ -42,6 +42,7 @@ export { backoffDelayMs, delay, type Backoff } from './shared/backoff';
 export { runMigrations } from './db/run-migrations';
 export { createPgliteDb, type PgliteLocation } from './db/pglite-database';
 export { sqlFamilyOf, type SqlFamily } from './db/sql-family';
+export { readCommittedTransaction } from './db/read-committed';
 export * from './lifecycle/process-lifecycle';
 export * from './tracing';
 export { tracedHandler, tracedPublisher } from './messaging/traced-messaging';

@@ -3,6 +3,7 @@ import { createPool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { tracedQueries } from '../tracing/traced-queries';
 import { localInfileStream, markServesLocalInfile } from './mysql-local-infile';
+import { markSessionsReadCommitted } from './read-committed';
 
 /** Creates the database named in a `mysql://` URL when it is missing. */
 export async function ensureMysqlDatabase(url: string): Promise<void> {
@@ -20,7 +21,8 @@ export async function ensureMysqlDatabase(url: string): Promise<void> {
 
 /**
  * A Kysely instance over a mysql2 pool; BIGINTs come back as strings so positions never lose precision.
- * LOAD DATA LOCAL INFILE reads only what `withLocalInfile` offers (mysql-local-infile.ts).
+ * LOAD DATA LOCAL INFILE reads only what `withLocalInfile` offers (mysql-local-infile.ts). Every session
+ * starts at READ COMMITTED (read-committed.ts).
  */
 export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = {}): Kysely<DB> {
   const pool = createPool({
@@ -32,7 +34,16 @@ export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = 
     timezone: 'Z',
     infileStreamFactory: localInfileStream,
   });
+  // Queued on the new connection before the pool hands it out, so it runs before any statement of a caller.
+  // A session left at the server's default would break `readCommittedTransaction`'s promise: closed instead,
+  // so the caller's statement fails as on any lost connection.
+  pool.on('connection', (connection) => {
+    connection.query('set session transaction isolation level read committed', (error) => {
+      if (error) connection.destroy();
+    });
+  });
   const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: tracedQueries('mysql') });
   markServesLocalInfile(db as Kysely<unknown>);
+  markSessionsReadCommitted(db);
   return db;
 }

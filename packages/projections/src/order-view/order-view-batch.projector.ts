@@ -1,4 +1,4 @@
-import { isLostRace, orderStreamId } from '@delivery/events';
+import { isLostRace, orderStreamId, readCommittedTransaction } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { foldOrderView, ProjectionError } from './order-view.projection';
 import type { OrderEventMessage } from './order-view.projector';
@@ -41,15 +41,12 @@ export async function applyOrderEventBatch<DB, M extends OrderEventMessage>(
   for (let attempt = 1; ; attempt++) {
     try {
       // READ COMMITTED, as in applyOrderEvent: locking absent rows takes no gap lock.
-      const unapplied = await deps.db
-        .transaction()
-        .setIsolationLevel('read committed')
-        .execute(async (trx) => {
-          const rows = await lockOrderViews(trx, [...byOrder.keys()]);
-          const { writes, unapplied } = foldBatch(byOrder, rows);
-          await upsertOrderViewsIfNewer(trx, writes);
-          return unapplied;
-        });
+      const unapplied = await readCommittedTransaction(deps.db).execute(async (trx) => {
+        const rows = await lockOrderViews(trx, [...byOrder.keys()]);
+        const { writes, unapplied } = foldBatch(byOrder, rows);
+        await upsertOrderViewsIfNewer(trx, writes);
+        return unapplied;
+      });
       return { leftOver: [...leftOver, ...unapplied] };
     } catch (error) {
       if (!isLostRace(error) || attempt >= maxAttempts) throw error;

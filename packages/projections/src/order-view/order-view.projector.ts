@@ -1,6 +1,6 @@
 import { orderStreamId, parseOrderEvent, type EventStore, type OrderEvent } from '@delivery/events';
 import type { Kysely } from 'kysely';
-import { isLostRace } from '@delivery/events';
+import { isLostRace, readCommittedTransaction } from '@delivery/events';
 import { foldOrderView, ProjectionError, type RecordedOrderEvent } from './order-view.projection';
 import { insertOrderView, lockOrderView, updateOrderViewIfVersion } from './order-view.repository';
 
@@ -51,10 +51,7 @@ export async function applyOrderEvent<DB>(deps: OrderProjectorDeps<DB>, message:
       // READ COMMITTED: locking a missing row takes no gap lock (InnoDB), so two first inserts of one
       // order meet on the primary key (one gets a duplicate-key error and retries) instead of
       // deadlocking. PostgreSQL behaves so at any level; PGlite runs one transaction at a time.
-      result = await deps.db
-        .transaction()
-        .setIsolationLevel('read committed')
-        .execute((trx) => applyOnce(trx, message, known));
+      result = await readCommittedTransaction(deps.db).execute((trx) => applyOnce(trx, message, known));
     } catch (error) {
       if (!isLostRace(error) || attempt >= maxAttempts) throw error;
       continue;

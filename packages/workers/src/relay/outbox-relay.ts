@@ -6,6 +6,7 @@ import {
   hasPendingOutboxRows,
   markOutboxRowsPublished,
   outboxRowToMessage,
+  readCommittedTransaction,
   recordOutboxFailure,
   setAsideOutboxRows,
   systemClock,
@@ -100,23 +101,20 @@ export function startOutboxRelay<DB>(options: OutboxRelayOptions<DB>): OutboxRel
       // READ COMMITTED: the claim then locks only the rows it takes. Under REPEATABLE READ its locking read
       // would also lock the gap after the last pending row, and every append (which inserts outbox rows
       // there) would wait for this batch's publish confirms.
-      return await db
-        .transaction()
-        .setIsolationLevel('read committed')
-        .execute(async (trx) => {
-          const rows = await claimPendingOutboxRows(trx, batchSize);
-          claimed = rows.map((row) => row.id);
-          if (rows.length === 0) return { handled: 0 };
-          const { messages, ids, invalid } = toMessages(rows);
-          // A row that can never go out as it is leaves the claim with its error, so it blocks nothing behind it.
-          for (const { id, error } of invalid)
-            logger.error({ outboxId: id, error }, 'outbox row is not a valid event; set aside for an operator (pnpm delivery outbox)');
-          await setAsideOutboxRows(trx, invalid, clock.now());
-          await publisher.publishEvents(messages);
-          await markOutboxRowsPublished(trx, ids, clock.now());
-          if (messages.length > 0) logger.debug({ count: messages.length, lastOutboxId: ids.at(-1) }, 'published outbox rows');
-          return { handled: rows.length };
-        });
+      return await readCommittedTransaction(db).execute(async (trx) => {
+        const rows = await claimPendingOutboxRows(trx, batchSize);
+        claimed = rows.map((row) => row.id);
+        if (rows.length === 0) return { handled: 0 };
+        const { messages, ids, invalid } = toMessages(rows);
+        // A row that can never go out as it is leaves the claim with its error, so it blocks nothing behind it.
+        for (const { id, error } of invalid)
+          logger.error({ outboxId: id, error }, 'outbox row is not a valid event; set aside for an operator (pnpm delivery outbox)');
+        await setAsideOutboxRows(trx, invalid, clock.now());
+        await publisher.publishEvents(messages);
+        await markOutboxRowsPublished(trx, ids, clock.now());
+        if (messages.length > 0) logger.debug({ count: messages.length, lastOutboxId: ids.at(-1) }, 'published outbox rows');
+        return { handled: rows.length };
+      });
     } catch (error) {
       // After the rollback, so the update does not wait for our own row locks.
       await recordOutboxFailure(db, claimed, errorText(error)).catch((recordError: unknown) =>

@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { NewOutboxRow } from '../../outbox/outbox.table';
 import { type Clock, systemClock } from '../../shared/clock';
 import { isLostRace } from '../../db/lost-races';
+import { readCommittedTransaction } from '../../db/read-committed';
 import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
@@ -109,10 +110,7 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
       let decisions: AppendDecision[];
       try {
         // READ COMMITTED: no gap locks (fewer deadlocks), and each plain read sees the latest commits.
-        decisions = await db
-          .transaction()
-          .setIsolationLevel('read committed')
-          .execute((trx) => writeBatch(trx, batch, attempt > 1));
+        decisions = await readCommittedTransaction(db).execute((trx) => writeBatch(trx, batch, attempt > 1));
       } catch (error) {
         if (!isLostRace(error)) {
           if (batch.length === 1) return batch[0]!.reject(error);

@@ -1,0 +1,27 @@
+import type { Kysely, TransactionBuilder } from 'kysely';
+import { sqlFamilyOf } from './sql-family';
+
+/*
+ * Every transaction of the system runs at READ COMMITTED: each plain read sees the latest commits, and a
+ * locking read locks only the rows it finds (MySQL's default, REPEATABLE READ, also locks the gaps after
+ * them, so appends, outbox claims and projections would queue behind one another). It is PostgreSQL's
+ * default; the pools of `createMysqlDb` set it once per session, so their transactions go without the
+ * SET TRANSACTION round trip Kysely would send before each BEGIN.
+ */
+
+const readCommittedSessions = new WeakSet<object>();
+
+/** Records that every session of `db`'s pool starts at READ COMMITTED (called by `createMysqlDb`). */
+export function markSessionsReadCommitted<DB>(db: Kysely<DB>): void {
+  readCommittedSessions.add(db);
+}
+
+/**
+ * A READ COMMITTED transaction of `db`: a plain BEGIN where its sessions already run at that level,
+ * otherwise with the level set for this transaction.
+ * @example await readCommittedTransaction(db).execute(async (trx) => { ... });
+ */
+export function readCommittedTransaction<DB>(db: Kysely<DB>): TransactionBuilder<DB> {
+  if (sqlFamilyOf(db) === 'mysql' && readCommittedSessions.has(db)) return db.transaction();
+  return db.transaction().setIsolationLevel('read committed');
+}
