@@ -31,6 +31,9 @@ export async function startRestaurantConsumer(options: RestaurantConsumerOptions
   const consumer = await options.bus.consume({
     queue: ORDER_QUEUES.process,
     prefetch: options.prefetch ?? 500,
+    // A third of the orders' messages (delivered, and the rare rejected or cancelled) ask nothing of the
+    // restaurant: acked by their event type, unread.
+    eventTypes: ['OrderPlaced', 'OrderAccepted'],
     logger: options.logger,
     handler: (message, { logger }) => handleRestaurantMessage(options, message, logger, stopping.signal),
   });
