@@ -21,8 +21,7 @@ export const createCallerFactory = t.createCallerFactory;
  * each field, a database that is down a 503 SERVICE_UNAVAILABLE. The cause is kept so the formatter can add details (issues, current version).
  * Server-side callers (`createCaller`) see the same codes and messages as HTTP clients.
  */
-const translateErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+function translateFailure<R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R {
   if (result.ok) return result;
   const { cause } = result.error;
   if (cause instanceof DomainError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
@@ -34,25 +33,26 @@ const translateErrors = t.middleware(async ({ next }) => {
   const issues = inputIssues(result.error);
   if (issues?.length) throw new TRPCError({ code: 'BAD_REQUEST', message: describeIssues(issues), cause });
   return result;
-});
+}
 
-export const publicProcedure = t.procedure.use(translateErrors);
+// Each kind of procedure is one middleware (its access check, then the translation of what failed), not
+// middlewares stacked: tRPC copies the call's options (and a narrowed ctx) once more for each, on every call.
+
+export const publicProcedure = t.procedure.use(async ({ next }) => translateFailure(await next()));
 
 const signInFirst = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: send "Authorization: Bearer <token>"' });
 
 /** Any signed-in caller; `ctx.user` is set. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!ctx.user) throw signInFirst();
-  return next({ ctx: { user: ctx.user } });
+  return translateFailure(await next({ ctx: { user: ctx.user } }));
 });
 
-// One middleware for both checks, not a role check stacked on `authedProcedure`: each tRPC middleware
-// copies the call's options (and a narrowed ctx) once more, on every call.
 const withRole = (role: Role) =>
-  publicProcedure.use(({ ctx, next }) => {
+  t.procedure.use(async ({ ctx, next }) => {
     if (!ctx.user) throw signInFirst();
     if (ctx.user.role !== role) throw new TRPCError({ code: 'FORBIDDEN', message: `this needs the ${role} role` });
-    return next({ ctx: { user: ctx.user } });
+    return translateFailure(await next({ ctx: { user: ctx.user } }));
   });
 
 export const customerProcedure = withRole('customer');
