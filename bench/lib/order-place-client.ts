@@ -1,4 +1,5 @@
 import { signToken } from '@delivery/api';
+import { httpPost } from './http-post';
 
 /** The customer every benchmark order is placed for. */
 export const BENCH_CUSTOMER = { sub: 'bench-customer', role: 'customer' as const, email: 'bench@example.com' };
@@ -37,9 +38,8 @@ export async function orderPlaceRequest(apiUrl: string, authSecret: string): Pro
 
 /** Places one order; resolves with its id. */
 export async function placeOrder(request: OrderPlaceRequest): Promise<string> {
-  const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`order.place answered ${response.status}: ${text.slice(0, 300)}`);
+  const { status, body: text } = await httpPost(request.url, request.headers, request.body);
+  if (status !== 200) throw new Error(`order.place answered ${status}: ${text.slice(0, 300)}`);
   const orderId = (JSON.parse(text) as { result?: { data?: { orderId?: unknown } } }).result?.data?.orderId;
   if (typeof orderId !== 'string') throw new Error(`order.place answered without an order id: ${text.slice(0, 300)}`);
   return orderId;

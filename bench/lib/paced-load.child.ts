@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { runAtFixedRate } from './fixed-rate';
+import { httpPost } from './http-post';
 import { summarizeLatencies } from './latency';
 import type { PacedLoadOptions, PacedLoadResult } from './paced-load';
 
@@ -11,9 +12,8 @@ import type { PacedLoadOptions, PacedLoadResult } from './paced-load';
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[2] ?? '') as PacedLoadOptions;
   const send = async (due: number): Promise<number> => {
-    const response = await fetch(options.url, { method: 'POST', headers: options.headers, body: options.body });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`answered ${response.status}`);
+    const { status } = await httpPost(options.url, options.headers, options.body);
+    if (status < 200 || status > 299) throw new Error(`answered ${status}`);
     return performance.now() - due;
   };
   const run = (durationMs: number, latencies: number[] | null) =>

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '@delivery/events/testing';
 import { type LoadOptions, type LoadResult, runAutocannon } from '../lib/autocannon-runner';
 import { describeCpuProfile } from '../lib/cpu-profile';
+import { httpPost } from '../lib/http-post';
 import { describeMemoryFloor, measureMemoryFloor } from '../lib/memory-floor';
 import { placeOrder } from '../lib/order-place-client';
 import { runPacedLoad } from '../lib/paced-load';
@@ -167,7 +168,7 @@ export const apiScenario: Scenario = {
       notes: [
         `autocannon 9 in a child process, ${connections} connections, POST with the same JSON body to both. Peak: ${settings.rounds} ` +
           "closed-loop rounds per subject, taking turns; rate = 2xx responses over the summed time, p50 = the rounds' mean, p99 = their worst.",
-        `Half the peak: one request every 1/rate s from a child process (fetch), ${settings.warmupMs / 1000} s unmeasured first, each latency counted ` +
+        `Half the peak: one request every 1/rate s from a child process (node:http, kept-alive sockets), ${settings.warmupMs / 1000} s unmeasured first, each latency counted ` +
           `from when the request was due (no coordinated omission); a request due while ${MAX_IN_FLIGHT} await an answer is skipped and counted as an error. ` +
           "autocannon's --overallRate is not used: it gives each connection a quota per second, spent in a burst at the start of each second, " +
           'so its p99 measures how fast a burst drains, not the latency at that rate.',
@@ -274,7 +275,6 @@ function row(subject: string, workload: string, concurrency: number | undefined,
 }
 
 async function assertOk(subject: Subject): Promise<void> {
-  const response = await fetch(subject.url, { method: 'POST', headers: subject.headers, body: subject.body ?? '' });
-  if (!response.ok) throw new Error(`${subject.url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
-  await response.arrayBuffer();
+  const { status, body } = await httpPost(subject.url, subject.headers, subject.body ?? '');
+  if (status < 200 || status > 299) throw new Error(`${subject.url} answered ${status}: ${body.slice(0, 300)}`);
 }
