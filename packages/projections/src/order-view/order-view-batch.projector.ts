@@ -1,23 +1,26 @@
-import { isLostRace, orderStreamId, readCommittedTransaction } from '@delivery/events';
+import { isLostRace, orderStreamId } from '@delivery/events';
 import type { Kysely } from 'kysely';
 import { foldOrderView, ProjectionError } from './order-view.projection';
 import type { OrderEventMessage } from './order-view.projector';
-import { lockOrderViews, upsertOrderViewsIfNewer } from './order-view.repository';
+import { getOrderViews, upsertOrderViewsIfNewer } from './order-view.repository';
 import type { OrderViewRow } from './order-view.table';
 
 export interface OrderBatchProjectorDeps<DB> {
   db: Kysely<DB>;
-  /** Transactions that lose a race (deadlock) are retried this many times in all. */
+  /** Writes that lose a race (two upserts deadlocking on the same rows) are retried this many times in all. */
   maxAttempts?: number;
 }
 
 /**
- * Applies many events to the read model in one transaction: every order's row locked at once, each folded
- * with its events of the batch that come next, all written in one statement. The same rules as
- * `applyOrderEvent`: the row's `version` is the per-stream checkpoint (events at or below it are duplicates
- * and change nothing), and no event is applied out of order. What the batch cannot take is left over for
- * `applyOrderEvent`, one at a time: the events of an order with a gap before them (it reads the store),
- * or of a stream that breaks the projection's rules (it refuses them, so they are parked alone).
+ * Applies many events to the read model in two statements and no transaction: every order's row read at
+ * once, each folded with its events of the batch that come next, all written in one statement that keeps
+ * each row only where it is newer than the stored one. No lock is needed: a row at a given version is a
+ * pure fold of its stream's first events, so whatever another writer did between the read and the write,
+ * the higher version wins and is right (`upsertOrderViewsIfNewer`). The same rules as `applyOrderEvent`: the
+ * row's `version` is the per-stream checkpoint (events at or below it are duplicates and change nothing),
+ * and no event is applied out of order. What the batch cannot take is left over for `applyOrderEvent`, one
+ * at a time: the events of an order with a gap before them (it reads the store), or of a stream that breaks
+ * the projection's rules (it refuses them, so they are parked alone).
  * @example const { leftOver } = await applyOrderEventBatch({ db }, messages); for (const m of leftOver) await applyOrderEvent({ db, store }, m);
  */
 export async function applyOrderEventBatch<DB, M extends OrderEventMessage>(
@@ -40,13 +43,9 @@ export async function applyOrderEventBatch<DB, M extends OrderEventMessage>(
   const maxAttempts = deps.maxAttempts ?? 8;
   for (let attempt = 1; ; attempt++) {
     try {
-      // READ COMMITTED, as in applyOrderEvent: locking absent rows takes no gap lock.
-      const unapplied = await readCommittedTransaction(deps.db).execute(async (trx) => {
-        const rows = await lockOrderViews(trx, [...byOrder.keys()]);
-        const { writes, unapplied } = foldBatch(byOrder, rows);
-        await upsertOrderViewsIfNewer(trx, writes);
-        return unapplied;
-      });
+      const rows = await getOrderViews(deps.db, [...byOrder.keys()]);
+      const { writes, unapplied } = foldBatch(byOrder, new Map(rows.map((row) => [row.orderId, row])));
+      await upsertOrderViewsIfNewer(deps.db, writes);
       return { leftOver: [...leftOver, ...unapplied] };
     } catch (error) {
       if (!isLostRace(error) || attempt >= maxAttempts) throw error;

@@ -111,14 +111,6 @@ export async function lockOrderView<DB>(trx: Kysely<DB>, orderId: string): Promi
   return columns ? fromColumns(columns) : null;
 }
 
-/** Reads the rows of these orders and locks them (in order id order) until the transaction ends; absent orders are not in the map. */
-export async function lockOrderViews<DB>(trx: Kysely<DB>, orderIds: readonly string[]): Promise<Map<string, OrderViewRow>> {
-  if (orderIds.length === 0) return new Map();
-  const sorted = [...orderIds].sort();
-  const rows = await asProjectionsDb(trx).selectFrom('order_view').selectAll().where('order_id', 'in', sorted).orderBy('order_id').forUpdate().execute();
-  return new Map(rows.map((columns) => [columns.order_id, fromColumns(columns)]));
-}
-
 /**
  * Inserts the first row of an order.
  * @throws the driver's duplicate-key error (MySQL errno 1062, SQLSTATE 23505) when another writer inserted it first.

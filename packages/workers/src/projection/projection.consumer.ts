@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 /**
  * The projection worker's consumer on `orders.projection`: each event applied once, in stream order
  * (duplicates skipped, gaps filled from the event store); an inconsistent stream is parked. The events
- * that wait together are applied in one transaction (acked after its commit); what a batch cannot take
+ * that wait together are applied in one read and one write (acked after it); what a batch cannot take
  * (a gap, an inconsistent stream) or fails on goes through the one-event path, so a bad event is parked alone.
  * @example const consumer = await startProjectionConsumer({ bus, db, store, logger });
  */

@@ -8,7 +8,7 @@ import { startProjectionConsumer } from './projection.consumer';
 
 /**
  * The projection: keeps the order read model in step with `orders.projection`, filling gaps from the store.
- * Several may run at once: the row lock orders their writes.
+ * Several may run at once: each row is written only where it is newer than the stored one.
  * @example const worker = await wireProjectionWorker({ db, bus, store, logger });
  */
 export function wireProjectionWorker<DB>({ db, bus, store, logger }: Pick<WorkerResources<DB>, 'db' | 'bus' | 'store' | 'logger'>): Promise<RunningWorker> {
