@@ -23,6 +23,11 @@ export interface BatchPolicy {
   /** The most deliveries in one batch (default: the consumer's prefetch). */
   maxSize?: number;
   /**
+   * The fewest deliveries that make a batch (default 2: a delivery that comes alone takes the one-message
+   * path). 1 when the batch handler is the cheaper way even for one.
+   */
+  minSize?: number;
+  /**
    * How long a batch waits for more deliveries once its first one arrived, unless it is full (default: 0,
    * only those of the same read from the broker). Deliveries that trickle in one at a time then still share
    * a batch, at the cost of this much latency.
@@ -70,7 +75,7 @@ function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: 
       const taken = waiting.splice(0, maxSize);
       void runBatch(
         taken.map((entry) => entry.message),
-        batch.handler,
+        batch,
         options,
         stopSignal,
         gate,
@@ -116,7 +121,7 @@ function handledRunner(options: ConsumeOptions, stopSignal: AbortSignal, gate?: 
  */
 async function runBatch(
   messages: readonly DeliveredMessage[],
-  handler: BatchEventHandler,
+  batch: BatchPolicy,
   options: ConsumeOptions,
   stopSignal: AbortSignal,
   gate: DependencyGate | undefined,
@@ -131,8 +136,8 @@ async function runBatch(
     }
   });
   const received = parsed.filter((message): message is ReceivedEventMessage => message !== null);
-  if (received.length < 2 || stopSignal.aborted) return messages.map(single);
-  const handled = await handleAsOne(received, handler, options, stopSignal, gate);
+  if (received.length < (batch.minSize ?? 2) || stopSignal.aborted) return messages.map(single);
+  const handled = await handleAsOne(received, batch.handler, options, stopSignal, gate);
   return messages.map((message, index) => {
     const own = parsed[index];
     return own && handled.has(own) ? Promise.resolve<DeliveryOutcome>('ack') : single(message);

@@ -48,4 +48,27 @@ describe('batches of deliveries', () => {
     expect(await arrivedWhileItRan).toBe('ack');
     expect({ batches, singles }).toEqual({ batches: [3], singles: 1 });
   });
+
+  it('hands a delivery that comes alone to the batch handler when minSize is 1', async () => {
+    const batches: number[] = [];
+    let singles = 0;
+    const run = createDeliveryRunner(
+      {
+        queue: 'test',
+        prefetch: 16,
+        logger: silentLogger,
+        handler: async () => void singles++,
+        batch: {
+          minSize: 1,
+          handler: async (messages: readonly ReceivedEventMessage[]) => {
+            batches.push(messages.length);
+            return { leftOver: [] };
+          },
+        },
+      },
+      new AbortController().signal,
+    );
+    expect(await run(deliveredPlaced())).toBe('ack');
+    expect({ batches, singles }).toEqual({ batches: [1], singles: 0 });
+  });
 });

@@ -25,6 +25,8 @@ export function startProjectionConsumer<DB>(options: {
     prefetch: options.prefetch ?? 64,
     logger: options.logger,
     batch: {
+      // Even one event: the batch's read and guarded write are two statements, the one-event path's locking transaction five.
+      minSize: 1,
       handler: async (messages, context) => {
         const { leftOver } = await applyOrderEventBatch({ db }, messages);
         context.logger.debug({ events: messages.length, leftOver: leftOver.length }, 'projected a batch');
