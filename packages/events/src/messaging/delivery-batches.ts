@@ -1,11 +1,11 @@
 import { dependencyFailureOf } from '../shared/dependency-failure';
 import type { Logger } from '../shared/logger';
-import { inSpan, SpanKind } from '../tracing/tracing';
 import { DEFAULT_MAX_HOLD_MS, type DeliveryOutcome, handleDelivery } from './delivery-handling';
 import type { DependencyGate, GatePermit } from './dependency-gate';
 import { orderEventTypes } from '../order/order.events';
 import { type DeliveredMessage, EVENT_HEADERS, parseEventMessage, type ReceivedEventMessage } from './event-message';
 import type { ConsumeOptions } from './message-bus';
+import { inBatchSpan } from './traced-messaging';
 
 /**
  * Handles several deliveries at once (one transaction for all, say). Resolves with the messages it left
@@ -160,11 +160,7 @@ async function handleAsOne(
     permit = entry;
   }
   try {
-    const { leftOver } = await inSpan(
-      'orders batch process',
-      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.batch.message_count': received.length } },
-      () => handler(received, { logger }),
-    );
+    const { leftOver } = await inBatchSpan(received, () => handler(received, { logger }));
     gate?.succeeded(permit);
     const left = new Set(leftOver);
     return new Set(received.filter((message) => !left.has(message)));

@@ -38,19 +38,37 @@ export function tracedPublisher(publisher: EventPublisher): EventPublisher {
   };
 }
 
+/** The consumer span of one delivery: named after its event, continuing the trace of its `traceparent` header. */
+function inConsumerSpan<T>(message: ReceivedEventMessage, work: () => Promise<T>): Promise<T> {
+  return inSpan(
+    `${message.event.type} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextOfTraceparent(message.traceparent),
+      attributes: { 'messaging.system': 'rabbitmq', 'messaging.message.id': message.messageId, 'messaging.message.conversation_id': message.streamId },
+    },
+    work,
+  );
+}
+
 /**
  * A consumer's handler, traced: one consumer span per delivery, continuing the trace of the message's
  * `traceparent` header; the handler's statements, emails and API calls are its children.
  */
 export function tracedHandler(handler: EventHandler): EventHandler {
-  return (message: ReceivedEventMessage, context) =>
-    inSpan(
-      `${message.event.type} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        parent: contextOfTraceparent(message.traceparent),
-        attributes: { 'messaging.system': 'rabbitmq', 'messaging.message.id': message.messageId, 'messaging.message.conversation_id': message.streamId },
-      },
-      () => handler(message, context),
-    );
+  return (message: ReceivedEventMessage, context) => inConsumerSpan(message, () => handler(message, context));
+}
+
+/**
+ * A batch handler's work, traced: a batch of one gets that delivery's own consumer span (its trace goes on as
+ * through `tracedHandler`), a larger batch one span of its own.
+ */
+export function inBatchSpan<T>(received: readonly ReceivedEventMessage[], work: () => Promise<T>): Promise<T> {
+  const [only] = received;
+  if (only && received.length === 1) return inConsumerSpan(only, work);
+  return inSpan(
+    'orders batch process',
+    { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.batch.message_count': received.length } },
+    work,
+  );
 }
