@@ -4,7 +4,8 @@ import { z } from 'zod';
  * Money travels as a decimal string with two places ("8.50") and is computed in integer cents,
  * never in binary floating point.
  */
-export const Money = z.string().regex(/^\d{1,8}\.\d{2}$/, 'must be a decimal string with two places, such as "8.50"');
+export const MONEY_PATTERN = /^\d{1,8}\.\d{2}$/;
+export const Money = z.string().regex(MONEY_PATTERN, 'must be a decimal string with two places, such as "8.50"');
 export type Money = z.infer<typeof Money>;
 
 /** The largest amount the format holds (eight digits before the point): every price, line total and total. */
