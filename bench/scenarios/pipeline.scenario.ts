@@ -144,7 +144,7 @@ export const pipelineScenario: Scenario = {
           `rate = placements completed per second; n = orders measured; errors = failed placements + orders not seen within ${settings.pipelineDrainMs / 1000} s ` +
           `of the last placement. A start due while ${MAX_IN_FLIGHT} placements await their answer is skipped (the API fell behind), so a run ends on time.`,
         `Read model visible: the bench asks order_view every ${VISIBILITY_POLL_MS} ms which placed orders it shows and stamps them when the answer comes back, ` +
-          'so the figure may be late by up to the poll interval plus one query. Email received: stamped when the SMTP capture (a child process of its own, so that the bench\'s event loop does not delay the SMTP dialogue) has received the message.',
+          "so the figure may be late by up to the poll interval plus one query. Email received: stamped when the SMTP capture (a child process of its own, so that the bench's event loop does not delay the SMTP dialogue) has received the message.",
         `Baseline (${BASELINE}): an exclusive queue bound to the orders exchange beside the real ones, consumed with no work: the relay's ` +
           'claim-publish-confirm-commit cycle and the broker alone, measured on the same orders in the same run.',
         `Every process of the system runs from its entry point (${RUNNER.built}, as \`delivery start <name>\` and the image run it), ` +

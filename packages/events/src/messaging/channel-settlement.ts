@@ -50,7 +50,10 @@ export function settleOn(channel: Channel, onLost: (error: unknown, message: Con
     const taken = acks;
     acks = [];
     flushing = null;
-    const { upTo, single } = groupAcks(unsettled.keys(), taken.map((message) => message.fields.deliveryTag));
+    const { upTo, single } = groupAcks(
+      unsettled.keys(),
+      taken.map((message) => message.fields.deliveryTag),
+    );
     const byTag = new Map(taken.map((message) => [message.fields.deliveryTag, message]));
     for (const message of taken) unsettled.delete(message.fields.deliveryTag);
     if (upTo !== null) {
