@@ -1,43 +1,67 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { SmtpCapture } from '@delivery/workers/testing';
-
-const SUBJECT = /^Order confirmed: (\S+)$/;
+import { createInterface } from 'node:readline';
 
 export interface EmailArrivals {
-  /** When each order's confirmation reached the SMTP capture (performance.now()), by order id. */
+  /** `smtp://127.0.0.1:<port>` for SMTP_URL. */
+  url: string;
+  /** When each order's confirmation reached the SMTP server (on this process's performance.now() clock), by order id. */
   readonly arrivals: ReadonlyMap<string, number>;
-  stop(): void;
+  /** Resolves once `count` confirmations arrived, or after `timeoutMs`. */
+  received(count: number, timeoutMs: number): Promise<void>;
+  /** The number of the process, to measure it. */
+  pid: number;
+  stop(): Promise<void>;
 }
 
+const CHILD = fileURLToPath(new URL('./email-arrivals.child.ts', import.meta.url));
+
 /**
- * Stamps every confirmation email as the capture accepts it. The capture resolves its waiters in the
- * same tick it stores a message, so awaiting "one more than seen" times each arrival without polling.
+ * An SMTP server for the email worker in a child process of its own, which stamps every confirmation as it
+ * arrives: in the bench process, it answered SMTP commands only when the bench's event loop (placing orders,
+ * polling the read model) got to them, and that delay was counted as the system's. The stamps are taken in the
+ * child on the epoch clock both processes share, and moved onto this process's performance.now() here.
  */
-export function recordEmailArrivals(capture: SmtpCapture): EmailArrivals {
+export async function startEmailArrivals(): Promise<EmailArrivals> {
+  // The same runtime flags as this process (tsx's loader), so the child runs TypeScript too.
+  const child = spawn(process.execPath, [...process.execArgv, CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const arrivals = new Map<string, number>();
-  let stopped = false;
-  let stop!: () => void;
-  const stopping = new Promise<null>((resolve) => {
-    stop = () => resolve(null);
-  });
-  void (async () => {
-    let seen = capture.messages.length;
-    while (!stopped) {
-      const all = await Promise.race([capture.waitForMessages(seen + 1), stopping]);
-      if (all === null) return;
-      const arrivedAt = performance.now();
-      for (const message of all.slice(seen)) {
-        const orderId = SUBJECT.exec(message.subject ?? '')?.[1];
-        if (orderId && !arrivals.has(orderId)) arrivals.set(orderId, arrivedAt);
+  const waiters = new Set<{ count: number; resolve: () => void }>();
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    void exited.then(() => reject(new Error('the SMTP capture exited before it listened')));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const parsed = JSON.parse(line) as { url: string } | { orderId: string; receivedAt: number };
+      if ('url' in parsed) {
+        resolve(parsed.url);
+        return;
       }
-      seen = all.length;
-    }
-  })();
+      if (!arrivals.has(parsed.orderId)) arrivals.set(parsed.orderId, parsed.receivedAt - performance.timeOrigin);
+      for (const waiter of waiters) if (arrivals.size >= waiter.count) waiter.resolve();
+    });
+  });
   return {
+    url,
     arrivals,
-    stop() {
-      stopped = true;
-      stop();
+    pid: child.pid ?? 0,
+    received(count, timeoutMs) {
+      if (arrivals.size >= count) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve();
+        };
+        const waiter = { count, resolve: done };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async stop() {
+      child.stdin.end();
+      await exited;
     },
   };
 }

@@ -4,7 +4,7 @@ import { signToken } from '@delivery/api';
 import { buildIfStale, entryPointOf, type ProcessName } from '@delivery/cli/entry-points';
 import { waitUntilReady } from '@delivery/cli/testing';
 import { freePort } from '@delivery/events/testing';
-import { type SmtpCapture, startSmtpCapture } from '@delivery/workers/testing';
+import { type EmailArrivals, startEmailArrivals } from './email-arrivals';
 import { type OrderPlaceRequest, orderPlaceRequest } from './order-place-client';
 import type { ScenarioContext } from './scenario';
 import { type ProcessFolder, processFolder, type SystemProcess, startNodeProcess } from './system-process';
@@ -21,7 +21,7 @@ export interface SystemOptions {
   code: Code;
   /** The workers beside the API; none for the API alone. */
   workers: readonly WorkerName[];
-  /** An SMTP capture in this process for the email worker. */
+  /** An SMTP server for the email worker (a process of its own) that stamps each confirmation's arrival. */
   smtp?: boolean;
   /** How long the vendor worker waits between accepting and delivering an order. */
   deliveryDelayMs?: number;
@@ -32,7 +32,7 @@ export interface RunningSystem {
   authSecret: string;
   folder: ProcessFolder;
   mysqlUrl: string;
-  capture?: SmtpCapture;
+  emails?: EmailArrivals;
   /** From spawning the first API to its /readyz answering (it migrates and seeds first). */
   apiReadyMs: number;
   /** One `order.place` request per API: spread the load over them in turn. */
@@ -75,8 +75,8 @@ export async function startSystem(ctx: ScenarioContext, options: SystemOptions):
   const [mysql, postgres, vhost] = await Promise.all([ctx.databases.mysql(), ctx.databases.postgres(), ctx.databases.vhost()]);
   const folder = await processFolder(options.label);
   ctx.defer(() => folder.remove());
-  const capture = options.smtp ? await startSmtpCapture() : undefined;
-  if (capture) ctx.defer(() => capture.close());
+  const emails = options.smtp ? await startEmailArrivals() : undefined;
+  if (emails) ctx.defer(() => emails.stop());
   const authSecret = randomBytes(32).toString('hex');
   const env: Record<string, string> = {
     NODE_ENV: 'production',
@@ -86,7 +86,7 @@ export async function startSystem(ctx: ScenarioContext, options: SystemOptions):
     AMQP_URL: vhost.url,
     AUTH_SECRET: authSecret,
     MAIL_FROM: 'orders@delivery.bench',
-    ...(capture ? { SMTP_URL: capture.url } : {}),
+    ...(emails ? { SMTP_URL: emails.url } : {}),
     ...(options.deliveryDelayMs === undefined ? {} : { DELIVERY_DELAY_MS: String(options.deliveryDelayMs) }),
     ...NO_ORDER_RATE_LIMIT,
     VENDOR_TOKEN: await signToken(authSecret, { sub: 'vendor-worker', role: 'vendor' }, '1h'),
@@ -133,7 +133,7 @@ export async function startSystem(ctx: ScenarioContext, options: SystemOptions):
     authSecret,
     folder,
     mysqlUrl: mysql.url,
-    ...(capture ? { capture } : {}),
+    ...(emails ? { emails } : {}),
     apiReadyMs,
     place,
     processes: () => [...running.values()],

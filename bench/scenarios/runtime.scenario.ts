@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { cliEntryPointOf } from '@delivery/cli/entry-points';
 import { waitUntilReady } from '@delivery/cli/testing';
 import { freePort } from '@delivery/events/testing';
@@ -86,8 +85,8 @@ async function measureServices(ctx: ScenarioContext, code: Code): Promise<{ read
   try {
     const system = await startSystem({ ...ctx, defer: scope.defer }, { label: `runtime-${code}`, code, workers: WORKERS, smtp: true, deliveryDelayMs: 1_000 });
     const [place] = system.place;
-    const { capture } = system;
-    if (!place || !capture) throw new Error('the system did not start');
+    const { emails } = system;
+    if (!place || !emails) throw new Error('the system did not start');
     const tracker = trackProcesses(system.pids());
     const placed = await runAtFixedRate({
       rate: ctx.settings.pipelineRate,
@@ -96,9 +95,9 @@ async function measureServices(ctx: ScenarioContext, code: Code): Promise<{ read
       operation: () => placeOrder(place),
       onDone: () => undefined,
     });
-    await Promise.race([capture.waitForMessages(placed.succeeded), sleep(ctx.settings.pipelineDrainMs)]);
+    await emails.received(placed.succeeded, ctx.settings.pipelineDrainMs);
     const phase = `${RUNNER[code]}, ${placed.succeeded} orders at ${ctx.settings.pipelineRate}/s`;
-    const processes = tracker.stop().map((peak) => processRow(peak, phase, peak.name === 'email' ? `${capture.messages.length} emails received` : undefined));
+    const processes = tracker.stop().map((peak) => processRow(peak, phase, peak.name === 'email' ? `${emails.arrivals.size} emails received` : undefined));
     return { readyMs: system.apiReadyMs, processes };
   } finally {
     await scope.run();

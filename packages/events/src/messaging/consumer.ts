@@ -1,9 +1,9 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
+import { settleOn } from './channel-settlement';
 import { createConsumerGate } from './consumer-gate';
 import { delay } from '../shared/backoff';
 import { createDeliveryRunner } from './delivery-batches';
-import type { DeliveryOutcome } from './delivery-handling';
 import type { ConsumeOptions, Consumer } from './message-bus';
 import { redriveParked } from './parked';
 import { assertTopology } from './topology';
@@ -20,8 +20,8 @@ interface Attached {
 /**
  * Consumes order events from a RabbitMQ queue with manual acks (see `handleDelivery` for what is acked,
  * retried and parked): a parked message is nacked without requeue, which dead-letters it; a retried one
- * is nacked with requeue, which counts towards the queue's delivery limit. Re-attaches after every
- * reconnection. Resolves once consuming. Usually reached through `MessageBus.consume`.
+ * is nacked with requeue, which counts towards the queue's delivery limit; acks of the same turn of the event
+ * loop go together (`settleOn`). Re-attaches after every reconnection. Resolves once consuming. Usually reached through `MessageBus.consume`.
  * @example
  * const consumer = await startConsumer({ connection, queue: ORDER_QUEUES.confirmation, prefetch: 10, logger,
  *   handler: async ({ event }) => { ... } });
@@ -55,6 +55,10 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
     });
     await assertTopology(model, logger);
     await channel.prefetch(prefetch);
+    const settlement = settleOn(channel, (error, message, outcome) =>
+      // The channel closed under us; the broker has already put the message back for redelivery.
+      logger.warn({ err: error, outcome, messageId: message.properties.messageId }, 'could not settle message: channel closed'),
+    );
     const { consumerTag } = await channel.consume(
       queue,
       (message) => {
@@ -63,7 +67,8 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
           connection.reset(model, new Error(`consumer of ${queue} cancelled by the broker`));
           return;
         }
-        const handling = run(message).then((outcome) => settle(channel, message, outcome));
+        settlement.delivered(message);
+        const handling = run(message).then((outcome) => settlement.settle(message, outcome));
         inFlight.add(handling);
         void handling.finally(() => inFlight.delete(handling));
       },
@@ -77,17 +82,6 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
     attached = { channel, consumerTag };
     logger.info({ prefetch }, 'consuming');
   });
-
-  function settle(channel: Channel, message: ConsumeMessage, outcome: DeliveryOutcome): void {
-    try {
-      if (outcome === 'ack') channel.ack(message);
-      // requeue=false dead-letters to the parking queue; requeue=true counts a delivery towards the limit.
-      else channel.nack(message, false, outcome === 'retry');
-    } catch (error) {
-      // The channel closed under us; the broker has already put the message back for redelivery.
-      logger.warn({ err: error, outcome, messageId: message.properties.messageId }, 'could not settle message: channel closed');
-    }
-  }
 
   await registration.ready;
 

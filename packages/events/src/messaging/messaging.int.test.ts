@@ -214,6 +214,37 @@ describe('failed messages', () => {
     expect(calls).toBe(1);
   });
 
+  it('parks a message still being handled while the deliveries around it were acked together', async () => {
+    const events = [1, 2, 3, 4, 5, 6].map(() => sampleOrderPlaced());
+    const [held, last] = [events[2]?.metadata.eventId, events[5]?.metadata.eventId];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const others = collecting(4);
+    await consume({
+      queue: ORDER_QUEUES.confirmation,
+      prefetch: 5,
+      handler: async (message) => {
+        const { eventId } = message.event.metadata;
+        if (eventId === held) {
+          await gate;
+          throw new NonRetryableError('bad address');
+        }
+        // The sixth comes only once an ack freed room in the prefetch: the others' acks are written by then.
+        if (eventId === last) return release();
+        // The four others finish in the same turn of the event loop, so their acks are written together.
+        await others.handler(message);
+        await others.all;
+      },
+    });
+    const parked = nextMessageIn(parkedQueueName(ORDER_QUEUES.confirmation));
+    await publisher.publishEvents(events.map((event) => sampleEventMessage(event)));
+    // A multiple ack of the others that reached past it would have settled it: its nack would then close the channel.
+    expect((await parked).properties.messageId).toBe(held);
+    expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
+  });
+
   it('retries a message whose handler always fails up to the delivery limit, then parks it', async () => {
     const deliveryCounts: number[] = [];
     const consumer = await consume({

@@ -207,6 +207,8 @@ export function startEmailConsumer(
     bus: MessageBus;
     logger: Logger;
     prefetch: number;
+    /** The most emails one batch sends at once (default: the prefetch). */
+    batchSize?: number;
     retryDelayMs?: (deliveryCount: number) => number;
     maxHoldMs?: number;
   },
@@ -218,7 +220,7 @@ export function startEmailConsumer(
     prefetch: options.prefetch,
     logger: options.logger,
     handler,
-    batch: { handler: batch, maxWaitMs: BATCH_WAIT_MS },
+    batch: { handler: batch, maxWaitMs: BATCH_WAIT_MS, ...(options.batchSize ? { maxSize: options.batchSize } : {}) },
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.maxHoldMs ? { maxHoldMs: options.maxHoldMs } : {}),
   });

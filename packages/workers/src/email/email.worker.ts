@@ -26,7 +26,9 @@ export async function wireEmailWorker({
     const consumer = await startEmailConsumer({
       bus,
       logger,
-      prefetch: config.EMAIL_CONCURRENCY,
+      // Twice the batch: the next batch's deliveries are here when one ends, instead of a broker round trip after its acks.
+      prefetch: 2 * config.EMAIL_CONCURRENCY,
+      batchSize: config.EMAIL_CONCURRENCY,
       db,
       mailer,
       publicUrl: mail.publicUrl,
