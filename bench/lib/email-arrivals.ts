@@ -10,8 +10,6 @@ export interface EmailArrivals {
   readonly arrivals: ReadonlyMap<string, number>;
   /** Resolves once `count` confirmations arrived, or after `timeoutMs`. */
   received(count: number, timeoutMs: number): Promise<void>;
-  /** The number of the process, to measure it. */
-  pid: number;
   stop(): Promise<void>;
 }
 
@@ -45,7 +43,6 @@ export async function startEmailArrivals(): Promise<EmailArrivals> {
   return {
     url,
     arrivals,
-    pid: child.pid ?? 0,
     received(count, timeoutMs) {
       if (arrivals.size >= count) return Promise.resolve();
       return new Promise<void>((resolve) => {

@@ -2,8 +2,8 @@ import { Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { tracedQueries } from '../tracing/traced-queries';
-import { localInfileStream, markServesLocalInfile } from './mysql-local-infile';
-import { markSessionsReadCommitted } from './read-committed';
+import { localInfileStream } from './mysql-local-infile';
+import { markMadeByCreateMysqlDb } from './mysql-pools';
 
 /** Creates the database named in a `mysql://` URL when it is missing. */
 export async function ensureMysqlDatabase(url: string): Promise<void> {
@@ -43,7 +43,6 @@ export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = 
     });
   });
   const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: tracedQueries('mysql') });
-  markServesLocalInfile(db as Kysely<unknown>);
-  markSessionsReadCommitted(db);
+  markMadeByCreateMysqlDb(db);
   return db;
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
+import { madeByCreateMysqlDb } from './mysql-pools';
 
 /*
  * LOAD DATA LOCAL INFILE from memory. The server names the file it wants back to the client, so the
@@ -8,8 +9,6 @@ import type { Kysely } from 'kysely';
  */
 
 const payloads = new Map<string, readonly Buffer[]>();
-/** The Kysely instances whose pool serves these payloads (made by `createMysqlDb`). */
-const servingDbs = new WeakSet<object>();
 let lastName = 0;
 
 /** The `infileStreamFactory` of `createMysqlDb`'s pools: the registered payload, or an error for any other name. */
@@ -23,13 +22,9 @@ export function localInfileStream(name: string): Readable {
   return Readable.from(payload, { objectMode: false });
 }
 
-export function markServesLocalInfile(db: Kysely<unknown>): void {
-  servingDbs.add(db);
-}
-
 /** Whether `db` was made by `createMysqlDb`, so `withLocalInfile` payloads reach its statements. */
 export function servesLocalInfile<DB>(db: Kysely<DB>): boolean {
-  return servingDbs.has(db);
+  return madeByCreateMysqlDb(db);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Kysely, TransactionBuilder } from 'kysely';
-import { sqlFamilyOf } from './sql-family';
+import { madeByCreateMysqlDb } from './mysql-pools';
 
 /*
  * Every transaction of the system runs at READ COMMITTED: each plain read sees the latest commits, and a
@@ -9,19 +9,12 @@ import { sqlFamilyOf } from './sql-family';
  * SET TRANSACTION round trip Kysely would send before each BEGIN.
  */
 
-const readCommittedSessions = new WeakSet<object>();
-
-/** Records that every session of `db`'s pool starts at READ COMMITTED (called by `createMysqlDb`). */
-export function markSessionsReadCommitted<DB>(db: Kysely<DB>): void {
-  readCommittedSessions.add(db);
-}
-
 /**
  * A READ COMMITTED transaction of `db`: a plain BEGIN where its sessions already run at that level,
  * otherwise with the level set for this transaction.
  * @example await readCommittedTransaction(db).execute(async (trx) => { ... });
  */
 export function readCommittedTransaction<DB>(db: Kysely<DB>): TransactionBuilder<DB> {
-  if (sqlFamilyOf(db) === 'mysql' && readCommittedSessions.has(db)) return db.transaction();
+  if (madeByCreateMysqlDb(db)) return db.transaction();
   return db.transaction().setIsolationLevel('read committed');
 }
