@@ -7,17 +7,21 @@ import { inSpan, SpanKind, traceparentOf } from '@delivery/events';
  */
 export function tracedFetch(baseFetch: typeof fetch): typeof fetch {
   return (input, init) => {
-    const request = new Request(input, init);
-    return inSpan(
-      `HTTP ${request.method}`,
-      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': request.method, 'url.full': request.url } },
-      async (span) => {
-        const traceparent = traceparentOf(span);
-        if (traceparent) request.headers.set('traceparent', traceparent);
-        const response = await baseFetch(request);
-        span.setAttribute('http.response.status_code', response.status);
-        return response;
-      },
-    );
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    return inSpan(`HTTP ${method}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'url.full': url } }, async (span) => {
+      const response = await baseFetch(...withTraceparent(input, init, traceparentOf(span)));
+      span.setAttribute('http.response.status_code', response.status);
+      return response;
+    });
   };
+}
+
+/** The call with the trace's header added; as it came when there is no trace to hand on (tracing off). */
+function withTraceparent(input: RequestInfo | URL, init: RequestInit | undefined, traceparent: string | undefined): Parameters<typeof fetch> {
+  if (!traceparent) return [input, init];
+  // A Request of our own: the caller's headers may be a plain object, a Headers or the input Request's.
+  const request = new Request(input, init);
+  request.headers.set('traceparent', traceparent);
+  return [request];
 }
