@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { foldLines, hasLongerLines } from 'nodemailer/lib/mime-funcs';
+import { foldLines, hasLongerLines, isPlainText } from 'nodemailer/lib/mime-funcs';
 import { encode, wrap } from 'nodemailer/lib/qp';
 
 /** What the mailer hands nodemailer for an email: the sender, one recipient, the subject, the text and the HTML version. */
@@ -98,9 +98,12 @@ export function composePlainMessage(fields: MessageFields, baseBoundary: string)
 /**
  * Whether nodemailer encodes this text body quoted-printable: it sends plain ASCII with short lines as 7bit,
  * and text with fewer Latin letters than other characters (control or non-ASCII) as base64 (MimeNode's
- * `getTransferEncoding`; the characters counted as other are exactly those that make text not plain to it).
+ * `getTransferEncoding`).
  */
 function takesQuotedPrintable(content: string): boolean {
+  // Its own test first: a regular expression also flattens a string built piece by piece (as the rendered
+  // email is), which the loop below would otherwise read character by character through its pieces.
+  if (isPlainText(content)) return hasLongerLines(content, QP_LINE_LENGTH) && /[A-Za-z]/.test(content);
   let latin = 0;
   let other = 0;
   for (let index = 0; index < content.length; index++) {
@@ -108,7 +111,6 @@ function takesQuotedPrintable(content: string): boolean {
     if (code >= 0x80 || code <= 0x08 || code === 0x0b || code === 0x0c || (code >= 0x0e && code <= 0x1f)) other++;
     else if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) latin++;
   }
-  if (other === 0 && !hasLongerLines(content, QP_LINE_LENGTH)) return false;
   return other < latin;
 }
 
