@@ -226,33 +226,41 @@ function emailCpuMs(phase: Phase, emails: EmailArrivals): number {
 }
 
 /**
- * The unmeasured diagnostic pass: a traced relay and a traced projection worker (the statement trace and
- * the inspector's CPU profiler, see statement-trace.preload.ts) replace theirs while orders flow at the
- * pipeline's rate; reports what each sent to MariaDB per event relayed and where its CPU went.
+ * The unmeasured diagnostic pass: a traced relay, projection and email worker (the statement trace and the
+ * inspector's CPU profiler, see statement-trace.preload.ts) replace theirs while orders flow at the
+ * pipeline's rate; reports what the relay and the projection sent to MariaDB per event relayed, and where
+ * the CPU of each went (the email worker's per confirmation).
  */
 async function profiledPass(ctx: ScenarioContext, system: RunningSystem, followers: Followers): Promise<string[]> {
   const { settings, log } = ctx;
   const relay = await startTraced(system, 'relay');
   const projection = await startTraced(system, 'projection');
+  const email = await startTraced(system, 'email');
   const durationMs = Math.max(2_000, settings.pipelineMs / 2);
-  log(`pipeline: profiled pass (traced relay and projection, not measured), ${settings.pipelineRate} orders/s for ${durationMs / 1000} s`);
+  log(`pipeline: profiled pass (traced relay, projection and email, not measured), ${settings.pipelineRate} orders/s for ${durationMs / 1000} s`);
   const before = await publishedOutboxRows(followers.db);
+  const emailsBefore = followers.emails.arrivals.size;
   const relayWindow = await traceWindow(relay.process, relay.dir, () =>
-    traceWindow(projection.process, projection.dir, () => followOrders({ rate: settings.pipelineRate, durationMs }, followers)),
+    traceWindow(projection.process, projection.dir, () =>
+      traceWindow(email.process, email.dir, () => followOrders({ rate: settings.pipelineRate, durationMs }, followers)),
+    ),
   );
   const projectionWindow = relayWindow.result;
+  const emailWindow = projectionWindow.result;
   const events = (await publishedOutboxRows(followers.db)) - before;
+  const confirmations = followers.emails.arrivals.size - emailsBefore;
   const statements = (window: { statements: Record<string, StatementProfile> }) =>
     Object.entries(window.statements)
       .filter(([database]) => system.mysqlUrl.endsWith(`/${database}`))
       .map(([, profile]) => describePerUnit(profile, events, 'event relayed'))
       .join(' | ');
   return [
-    `Profiled pass (after the measurements, not measured: one traced relay and one traced projection process in place of theirs, ` +
-      `${projectionWindow.result.placement.succeeded} orders placed at up to ${settings.pipelineRate}/s, ${events} events relayed in the window, ` +
+    `Profiled pass (after the measurements, not measured: one traced relay, projection and email process in place of theirs, ` +
+      `${emailWindow.result.placement.succeeded} orders placed at up to ${settings.pipelineRate}/s, ${events} events relayed in the window, ` +
       `each order bringing up to three: placed, accepted, delivered). Relay, MariaDB: ${statements(relayWindow)}. Projection, MariaDB: ${statements(projectionWindow)}.`,
     `Relay ${describeCpuProfile(relayWindow.cpu, events, 'event relayed')}`,
     `Projection worker ${describeCpuProfile(projectionWindow.cpu, events, 'event relayed')}`,
+    `Email worker ${describeCpuProfile(emailWindow.cpu, confirmations, 'confirmation received')}`,
   ];
 }
 

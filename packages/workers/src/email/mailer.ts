@@ -3,6 +3,7 @@ import { createTransport } from 'nodemailer';
 import type { MailTransportConfig } from '../shared/config';
 import { saveEmlFile } from './mail-folder';
 import { composeMessage, composesAsNodemailer, type MessageFields } from './mime-message';
+import { sendThroughPool, smtpPoolOf } from './smtp-pool-send';
 
 export interface OutgoingEmail {
   to: string;
@@ -66,9 +67,11 @@ export function createMailer(options: {
     transport.kind === 'smtp'
       ? createTransport({ url: transport.url, ...pool })
       : createTransport({ service: 'gmail', auth: { user: transport.user, pass: transport.pass }, ...pool });
+  const smtpPool = smtpPoolOf(transporter);
   return traced(transport.kind, {
     async send(email) {
-      const info = await transporter.sendMail(await message(email));
+      const composed = await message(email);
+      const info = 'raw' in composed && smtpPool ? await sendThroughPool(smtpPool, composed) : await transporter.sendMail(composed);
       return { messageId: email.messageId, response: info.response };
     },
     close: () => transporter.close(),
