@@ -12,8 +12,6 @@ import type { UnreadableEvents } from './unreadable-events';
  * objects alive at once (pages of 5,000 made garbage collection Node's largest cost).
  */
 export const REPLAY_PAGE_SIZE = 1000;
-/** Rows kept per generation of `RecentOrderViews` at least (about 1 KB each). */
-const MIN_RECENT_ROWS = 20_000;
 
 export interface CopyEventsOptions<DB> {
   /** Reads rows of `table` that earlier batches did not leave in memory. */
@@ -60,7 +58,9 @@ export async function copyEventsToOrderView<DB>(options: CopyEventsOptions<DB>):
 
 async function copyEvents<DB>(options: CopyEventsOptions<DB>, pageSize: number, runBatch: RunBatch<DB>): Promise<bigint> {
   const { db, store, table, batchSize } = options;
-  const recent = new RecentOrderViews(Math.max(batchSize, MIN_RECENT_ROWS));
+  // One batch's rows per generation, the least that is safe (see there): every row kept longer outlives
+  // young-generation collections, and an order whose events lie further apart is read back in one query.
+  const recent = new RecentOrderViews(batchSize);
   const batch = new OrderViewBatch({ db, store, table, recent, unreadable: options.unreadable });
   let position = options.from;
 
