@@ -3,6 +3,7 @@ import { createMysqlDb, createMysqlEventStore, type EventStore, migrateEventStor
 import { REPLAY_DEFAULT_BATCH_SIZE, REPLAY_PAGE_SIZE, migrateProjections, replayOrderView } from '@delivery/projections';
 import { type Kysely, sql } from 'kysely';
 import { generateOrderHistory, type ScanResult, scanEventsInPages, scanEventsStreaming } from '../lib/events-table.repository';
+import { cpuWindow, type CpuWindowResult } from '../lib/process-stats';
 import { integer } from '../lib/report';
 import type { BenchRow, Scenario } from '../lib/scenario';
 
@@ -29,19 +30,21 @@ export const replayScenario: Scenario = {
     const store = createMysqlEventStore({ db });
 
     log('replay: raw streaming scan');
-    const scan = await scanEventsStreaming(database.url, budget);
+    const scan = await withCpu(() => scanEventsStreaming(database.url, budget));
     log('replay: raw keyset pages');
-    const pages = await scanEventsInPages(database.url, PAGE_SIZE, budget);
+    const pages = await withCpu(() => scanEventsInPages(database.url, PAGE_SIZE, budget));
     log('replay: store.readAll pages');
-    const readAll = await readAllPages(store, budget);
+    const readAll = await withCpu(() => readAllPages(store, budget));
+    log('replay: store.streamAll');
+    const streamAll = await withCpu(() => streamAllChunks(store, budget));
     log('replay: replayOrderView');
-    const replay = await timeReplay(db, store, budget);
+    const replay = await withCpu(() => timeReplay(db, store, budget));
 
     const scanRate = perSecond(scan);
-    const row = (subject: string, result: ScanResult, note?: string): BenchRow => {
+    const row = (subject: string, result: MeasuredScan, note?: string): BenchRow => {
       const rate = perSecond(result);
       const stopped = result.complete ? [] : [`stopped by the ${budget / 1000} s budget`];
-      const notes = [...(note ? [note] : []), ...stopped];
+      const notes = [...(note ? [note] : []), cpuPerEvent(result), ...stopped];
       return {
         subject,
         workload,
@@ -59,6 +62,7 @@ export const replayScenario: Scenario = {
         row(BASELINE, scan, 'one query, rows not decoded further'),
         row(`raw keyset pages of ${PAGE_SIZE}`, pages, 'what readAll runs, without JSON decoding'),
         row(`store.readAll pages of ${PAGE_SIZE}`, readAll, 'JSON decoded, no projection'),
+        row(`store.streamAll chunks of ${PAGE_SIZE}`, streamAll, 'what the replay reads: JSON decoded, no projection'),
         row(
           'replayOrderView',
           replay,
@@ -83,13 +87,29 @@ export const replayScenario: Scenario = {
         `History generated with multi-row inserts in ${(generated.elapsedMs / 1000).toFixed(1)} s: ${generated.orders.toLocaleString('en-US')} orders, ` +
           `${generated.events.toLocaleString('en-US')} events (1-3 per order), no outbox rows` +
           (generated.complete ? '.' : ` (generation budget of ${settings.generateBudgetMs / 1000} s reached).`),
-        'The four reads run one after the other on the same table; each is stopped at the budget and rated on what it read.',
+        'The five reads run one after the other on the same table; each is stopped at the budget and rated on what it read.',
       ],
     };
   },
 };
 
 class BudgetReached extends Error {}
+
+interface MeasuredScan extends ScanResult {
+  cpu: CpuWindowResult;
+}
+
+/** The CPU each side used while `read` ran: the wall rate alone hides what other work on the machine took. */
+async function withCpu(read: () => Promise<ScanResult>): Promise<MeasuredScan> {
+  const window = cpuWindow({});
+  const result = await read();
+  return { ...result, cpu: window.stop() };
+}
+
+function cpuPerEvent({ cpu, rows }: MeasuredScan): string {
+  const perEvent = (name: string) => ((cpu.shares.find((share) => share.name === name)?.cpuMs ?? 0) * 1000) / Math.max(rows, 1);
+  return `CPU per event: Node ${perEvent('bench process').toFixed(2)} µs, MariaDB ${perEvent('MariaDB').toFixed(2)} µs`;
+}
 
 async function timeReplay<DB>(db: Kysely<DB>, store: EventStore, budgetMs: number): Promise<ScanResult> {
   const started = performance.now();
@@ -121,6 +141,16 @@ async function readAllPages(store: EventStore, budgetMs: number): Promise<ScanRe
     rows += page.events.length;
     position = page.nextPosition;
   }
+}
+
+async function streamAllChunks(store: EventStore, budgetMs: number): Promise<ScanResult> {
+  const started = performance.now();
+  let rows = 0;
+  for await (const chunk of store.streamAll(0n, PAGE_SIZE)) {
+    rows += chunk.events.length;
+    if (performance.now() - started > budgetMs) return { rows, elapsedMs: performance.now() - started, complete: false };
+  }
+  return { rows, elapsedMs: performance.now() - started, complete: true };
 }
 
 async function countRows<DB>(db: Kysely<DB>, table: string): Promise<number> {

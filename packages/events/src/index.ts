@@ -12,6 +12,7 @@ export { executeOrderCommand, requirePlaced, type CommandEnvelope, type OrderCom
 export { FINAL_ORDER_STATUSES, isFinalStatus, ORDER_STATUS_AFTER } from './order/order-status';
 export * from './order/order.stream';
 export * from './event-store/event-store';
+export { readAllPages } from './event-store/read-all-pages';
 export * from './event-store/mysql/event.table';
 export * from './event-store/mysql/mysql-event-store';
 export * from './outbox/outbox.table';

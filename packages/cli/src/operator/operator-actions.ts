@@ -42,7 +42,7 @@ export type ParkedQueues = Pick<OperatorActions, 'listParked' | 'redriveParked'>
  * The actions over an orders database (event store, outbox, read model) and the parked messages.
  * @example const actions = ordersOperator({ db, store, parked: amqpParked(connection) });
  */
-export function ordersOperator<DB>(options: { db: Kysely<DB>; store: Pick<EventStore, 'readAll' | 'readStream'>; parked: ParkedQueues }): OperatorActions {
+export function ordersOperator<DB>(options: { db: Kysely<DB>; store: Pick<EventStore, 'streamAll' | 'readStream'>; parked: ParkedQueues }): OperatorActions {
   const { db, store, parked } = options;
   return {
     replayOrders: ({ restart, skipUnreadable, onProgress }) =>

@@ -43,6 +43,6 @@ export function createMysqlDb<DB>(url: string, options: { poolSize?: number } = 
     });
   });
   const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }), log: tracedQueries('mysql') });
-  markMadeByCreateMysqlDb(db);
+  markMadeByCreateMysqlDb(db, pool);
   return db;
 }

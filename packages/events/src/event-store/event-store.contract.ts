@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../outbox/outbox.table';
 import type { Clock } from '../shared/clock';
 import { ConflictError } from '../shared/errors';
-import type { AppendResult, EventStore, ExpectedVersion, NewEvent, RecordedEvent } from './event-store';
+import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from './event-store';
 
 /** What the contract needs from a backend besides the store itself. */
 export interface EventStoreHarness {
@@ -317,23 +317,66 @@ export function eventStoreContract(name: string, makeHarness: () => Promise<Even
         expect(end).toEqual({ events: [], nextPosition: rest.nextPosition });
       });
 
-      it.each<[string, (writer: number, n: number) => string]>([
+      it('streams all streams after a position in chunks, the events readAll pages give', async () => {
+        const head = await readToEnd(store(), 0n);
+        await store().appendToStream(newStreamId(), events(3));
+        await store().appendToStream(newStreamId(), events(2));
+        const chunks: ReadAllResult[] = [];
+        for await (const chunk of store().streamAll(head.position, 2)) chunks.push(chunk);
+        expect(chunks.map((chunk) => chunk.events.length)).toEqual([2, 2, 1]);
+        for (const chunk of chunks) expect(chunk.nextPosition).toBe(chunk.events.at(-1)!.globalPosition);
+        expect(chunks.flatMap((chunk) => chunk.events)).toEqual((await readToEnd(store(), head.position)).events);
+      });
+
+      it('streams on into what is appended while it reads, to the end', async () => {
+        const head = await readToEnd(store(), 0n);
+        const streamId = newStreamId();
+        await store().appendToStream(streamId, events(2));
+        const versions: number[] = [];
+        for await (const chunk of store().streamAll(head.position, 1)) {
+          versions.push(...chunk.events.map((entry) => entry.streamVersion));
+          if (versions.length === 1) await store().appendToStream(streamId, events(2));
+        }
+        expect(versions).toEqual([1, 2, 3, 4]);
+      });
+
+      it('lets a reader stop streaming early, more often than a pool has connections, and read on', async () => {
+        await store().appendToStream(newStreamId(), events(3));
+        for (let stop = 0; stop < 12; stop++) {
+          for await (const chunk of store().streamAll(0n, 1)) {
+            expect(chunk.events).toHaveLength(1);
+            break;
+          }
+        }
+        expect((await store().readAll(0n, 1)).events).toHaveLength(1);
+      });
+
+      it.each<[string, string, (writer: number, n: number) => string]>([
         // Writers also contend on streams; any absorbs those races.
-        ['sharing five streams', (writer, n) => `shared-${(writer + n) % 5}`],
+        ['readAll', 'sharing five streams', (writer, n) => `shared-${(writer + n) % 5}`],
         // Transactions on disjoint streams commit side by side, racing only for global positions.
-        ['on streams of their own', (writer, n) => `own-${writer}-${n % 3}`],
-      ])('lets a reader following readAll see every event of 8 concurrent writers %s exactly once, in order', async (_, streamOf) => {
+        ['readAll', 'on streams of their own', (writer, n) => `own-${writer}-${n % 3}`],
+        ['streamAll', 'sharing five streams', (writer, n) => `shared-${(writer + n) % 5}`],
+        ['streamAll', 'on streams of their own', (writer, n) => `own-${writer}-${n % 3}`],
+      ])('lets a reader following %s see every event of 8 concurrent writers %s exactly once, in order', async (reader, _, streamOf) => {
         const writers = 8;
         const appendsPerWriter = 100;
         const start = (await readToEnd(store(), 0n)).position;
         let writing = true;
         const seen: RecordedEvent[] = [];
+        /** Reads on from `position` once: a page, or a stream to its end. */
+        const readOn = async (position: bigint): Promise<ReadAllResult> => {
+          if (reader === 'readAll') return store().readAll(position, 50);
+          const read: RecordedEvent[] = [];
+          for await (const chunk of store().streamAll(position, 50)) read.push(...chunk.events);
+          return { events: read, nextPosition: read.at(-1)?.globalPosition ?? position };
+        };
         const follow = (async () => {
           let position = start;
           // Polls while writers run: there is nothing to await but new rows.
           for (;;) {
             const done = !writing;
-            const page = await store().readAll(position, 50);
+            const page = await readOn(position);
             seen.push(...page.events);
             position = page.nextPosition;
             if (done && page.events.length === 0) return;

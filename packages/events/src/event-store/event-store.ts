@@ -70,4 +70,13 @@ export interface EventStore {
    * for (;;) { const page = await store.readAll(position, 500); if (!page.events.length) break; position = page.nextPosition; }
    */
   readAll(fromPosition: bigint, batchSize: number): Promise<ReadAllResult>;
+
+  /**
+   * `readAll` to the end in one go: the events after `fromPosition` in chunks of at most `chunkSize`
+   * (each chunk's `nextPosition` is its last event's), until a read finds nothing more, with the same
+   * guarantee against late commits. Reads ahead of the consumer only a few chunks: a slow consumer
+   * holds the read back. Stopping early (`break`) releases what the read holds.
+   * @example for await (const chunk of store.streamAll(checkpoint, 1000)) await project(chunk.events);
+   */
+  streamAll(fromPosition: bigint, chunkSize: number): AsyncIterable<ReadAllResult>;
 }

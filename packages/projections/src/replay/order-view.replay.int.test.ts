@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { orderStreamId, readOrderStream, type EventStore, type OrderEvent } from '@delivery/events';
+import { orderStreamId, readAllPages, readOrderStream, type EventStore, type OrderEvent } from '@delivery/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOrderEvent } from '../order-view/order-view.projector';
 import { foldOrderView } from '../order-view/order-view.projection';
@@ -16,6 +16,13 @@ import type { ReplayProgress } from './replay-progress';
 // About 300 events in batches of 25: a dozen checkpoints to crash between, on every backend.
 const ORDERS = 150;
 const BATCH = 25;
+
+/** `store` with another `readAll`, which its `streamAll` pages through as well. */
+const withReadAll = (store: EventStore, readAll: EventStore['readAll']): EventStore => ({
+  ...store,
+  readAll,
+  streamAll: (from, size) => readAllPages(readAll, from, size),
+});
 
 describe.each(sqlBackends)('order view replay on $name', (backend) => {
   let env: ProjectionsTestEnv;
@@ -139,22 +146,19 @@ describe.each(sqlBackends)('order view replay on $name', (backend) => {
     };
     // The rebuild's first empty page comes just before the switch, the catch-up's first read just after it.
     let querying: Promise<unknown> = Promise.resolve();
-    const store: EventStore = {
-      ...env.store,
-      readAll: async (from, size) => {
-        if (phase === 'switching') {
-          phase = 'switched';
-          await Promise.all([query(), query()]);
-        }
-        const page = await env.store.readAll(from, size);
-        if (page.events.length === 0 && phase === 'rebuild') {
-          phase = 'switching';
-          // On a server these run beside the switch; on PGlite they queue before it.
-          querying = Promise.all([queryUntilDone(), queryUntilDone(), queryUntilDone()]);
-        }
-        return page;
-      },
-    };
+    const store = withReadAll(env.store, async (from, size) => {
+      if (phase === 'switching') {
+        phase = 'switched';
+        await Promise.all([query(), query()]);
+      }
+      const page = await env.store.readAll(from, size);
+      if (page.events.length === 0 && phase === 'rebuild') {
+        phase = 'switching';
+        // On a server these run beside the switch; on PGlite they queue before it.
+        querying = Promise.all([queryUntilDone(), queryUntilDone(), queryUntilDone()]);
+      }
+      return page;
+    });
 
     await replayOrderView({ ...env, store, batchSize: BATCH });
     done = true;
@@ -222,14 +226,11 @@ describe.each(sqlBackends)('order view replay on $name', (backend) => {
     const pending = await placeOrders(3, 'pending');
     const head = (await env.store.readAll(0n, 100_000)).nextPosition;
     // A store whose readAll lags behind at the head it had when the replay started.
-    const lagging: EventStore = {
-      ...env.store,
-      readAll: async (from, size) => {
-        const page = await env.store.readAll(from, size);
-        const events = page.events.filter((entry) => entry.globalPosition <= head);
-        return { events, nextPosition: events.at(-1)?.globalPosition ?? from };
-      },
-    };
+    const lagging = withReadAll(env.store, async (from, size) => {
+      const page = await env.store.readAll(from, size);
+      const events = page.events.filter((entry) => entry.globalPosition <= head);
+      return { events, nextPosition: events.at(-1)?.globalPosition ?? from };
+    });
     let wrote = false;
     const result = await replayOrderView({
       ...env,
@@ -249,15 +250,12 @@ describe.each(sqlBackends)('order view replay on $name', (backend) => {
     const live = await listAllOrderViews(env.db);
     // Fails every readAll after the rebuild reached the head, i.e. in the catch-up after the switch.
     let reachedHead = false;
-    const failingAfterSwitch: EventStore = {
-      ...env.store,
-      readAll: async (from, size) => {
-        if (reachedHead) throw new Error('crashed after the switch');
-        const page = await env.store.readAll(from, size);
-        if (page.events.length === 0) reachedHead = true;
-        return page;
-      },
-    };
+    const failingAfterSwitch = withReadAll(env.store, async (from, size) => {
+      if (reachedHead) throw new Error('crashed after the switch');
+      const page = await env.store.readAll(from, size);
+      if (page.events.length === 0) reachedHead = true;
+      return page;
+    });
     await expect(replayOrderView({ ...env, store: failingAfterSwitch, batchSize: BATCH })).rejects.toThrow('crashed after the switch');
     expect(await tableExists(env.db, 'order_view_old')).toBe(true);
     expect(await listAllOrderViews(env.db)).toEqual(live);

@@ -25,7 +25,7 @@ export { REPLAY_PAGE_SIZE } from './replay-pipeline';
  * How the read model is rebuilt while it keeps serving (blue/green).
  *
  * 1. Rebuild: `order_view_next` (created LIKE `order_view`, its secondary indexes built only once it is
- *    full, before the switch) is filled from `readAll`, one transaction per
+ *    full, before the switch) is filled from `streamAll`, one transaction per
  *    batch that writes the rows *and* the checkpoint `projection_checkpoints['order_view_replay']`. A crash
  *    loses at most the uncommitted batch; the next run resumes from the checkpoint. Reading, projecting
  *    and writing overlap (replay-pipeline.ts), the batches still commit one after the other. Meanwhile
@@ -36,12 +36,12 @@ export { REPLAY_PAGE_SIZE } from './replay-pipeline';
  *    back only for the instant of the rename.
  * 3. Catch-up: from the switch on, the live projector writes to the new table. What it wrote to the old
  *    one while the rebuild ran is still missing from the new one if it came after the checkpoint, so the
- *    rest of `readAll` (checkpoint to head) is applied to the new table with the live projector's version
+ *    rest of `streamAll` (checkpoint to head) is applied to the new table with the live projector's version
  *    rules. Both writers may touch the same row now; that is safe because a row at version n is a pure
  *    fold of its stream's first n events, so "the higher version wins" (a guarded upsert here, a version
  *    check under the row lock there) keeps whichever is further along, and neither can regress it.
  * 4. Reconcile: every order still further along in the old table than in the new one (an event the live
- *    projector saw that `readAll` did not yet show, whatever the store's ordering guarantees) is read
+ *    projector saw that `streamAll` did not yet show, whatever the store's ordering guarantees) is read
  *    with `readStream` and brought up to date. Then the checkpoint is deleted and the old table dropped.
  *
  * A crash after the switch leaves the checkpoint and `order_view_old`: the next run finishes 3 and 4.
@@ -55,10 +55,10 @@ const RECONCILE_CHUNK = 100;
 export interface ReplayOrderViewOptions<DB> {
   db: Kysely<DB>;
   /** A store that can count cheaply (`countEventsAfter`) gives progress a total without the option below. */
-  store: Pick<EventStore, 'readAll' | 'readStream'> & { countEventsAfter?: (position: bigint) => Promise<number> };
+  store: Pick<EventStore, 'streamAll' | 'readStream'> & { countEventsAfter?: (position: bigint) => Promise<number> };
   /**
    * Events per transaction, checkpoint and `onProgress` call (default `REPLAY_DEFAULT_BATCH_SIZE`).
-   * `readAll` is called for `REPLAY_PAGE_SIZE` events at a time whatever this is.
+   * `streamAll` hands over `REPLAY_PAGE_SIZE` events at a time whatever this is.
    */
   batchSize?: number;
   /** Called after each committed batch; throwing from it stops the replay (it resumes next time). */

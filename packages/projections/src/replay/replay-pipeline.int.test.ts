@@ -1,4 +1,4 @@
-import { orderStreamId, readOrderStream, type EventStore, type EventStoreDatabase, type OrderEvent, type RecordedEvent } from '@delivery/events';
+import { orderStreamId, readAllPages, readOrderStream, type EventStore, type EventStoreDatabase, type OrderEvent, type RecordedEvent } from '@delivery/events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { foldOrderView } from '../order-view/order-view.projection';
 import { listAllOrderViews } from '../order-view/order-view.repository';
@@ -91,8 +91,8 @@ describe.each(sqlBackends)('copying events to the order view on $name', (backend
 
   it('folds on from the rows of earlier batches without reading any stream back', async () => {
     let streamsRead = 0;
-    const store: Pick<EventStore, 'readAll' | 'readStream'> = {
-      readAll: (from, size) => env.store.readAll(from, size),
+    const store: Pick<EventStore, 'streamAll' | 'readStream'> = {
+      streamAll: (from, size) => env.store.streamAll(from, size),
       readStream: async (streamId, range) => {
         streamsRead++;
         return env.store.readStream(streamId, range);
@@ -125,13 +125,14 @@ describe.each(sqlBackends)('copying events to the order view on $name', (backend
   it('resumes from a checkpoint and ends as a copy from the start does', async () => {
     const middle = all[2 * BATCH + 3]!.globalPosition;
     // A store whose head is `middle`, as if the copy had stopped there.
-    const stoppedAtMiddle: Pick<EventStore, 'readAll' | 'readStream'> = {
+    const readAll: EventStore['readAll'] = async (from, size) => {
+      // Filtered rather than a page cut to `middle - from`: positions need not be dense (PostgreSQL's are not).
+      const events = (await env.store.readAll(from, size)).events.filter((entry) => entry.globalPosition <= middle);
+      return { events, nextPosition: events.at(-1)?.globalPosition ?? from };
+    };
+    const stoppedAtMiddle: Pick<EventStore, 'streamAll' | 'readStream'> = {
       readStream: (streamId, range) => env.store.readStream(streamId, range),
-      readAll: async (from, size) => {
-        // Filtered rather than a page cut to `middle - from`: positions need not be dense (PostgreSQL's are not).
-        const events = (await env.store.readAll(from, size)).events.filter((entry) => entry.globalPosition <= middle);
-        return { events, nextPosition: events.at(-1)?.globalPosition ?? from };
-      },
+      streamAll: (from, size) => readAllPages(readAll, from, size),
     };
     await copyEventsToOrderView(copyOptions({ store: stoppedAtMiddle }).options);
     expect(await listAllOrderViews(env.db, 'order_view_next')).toEqual(await rowsUpTo(middle));

@@ -8,26 +8,23 @@ import { RecentOrderViews } from './recent-order-views.cache';
 import type { UnreadableEvents } from './unreadable-events';
 
 /**
- * Events per `readAll` page. Batches are cut from and across pages: pages this size keep few objects
- * alive at once (pages of 5,000 made garbage collection Node's largest cost), and reading one page ahead
- * hides their round trips.
+ * Events per chunk of `streamAll`. Batches are cut from and across chunks: chunks this size keep few
+ * objects alive at once (pages of 5,000 made garbage collection Node's largest cost).
  */
 export const REPLAY_PAGE_SIZE = 1000;
-/** Rows kept per generation of `RecentOrderViews` at least (about 1 KB each). */
-const MIN_RECENT_ROWS = 20_000;
 
 export interface CopyEventsOptions<DB> {
   /** Reads rows of `table` that earlier batches did not leave in memory. */
   db: Kysely<DB>;
   /** Where the batch transactions run (default: a connection of `db` held for the whole copy). */
   session?: Kysely<DB>;
-  store: Pick<EventStore, 'readAll' | 'readStream'>;
+  store: Pick<EventStore, 'streamAll' | 'readStream'>;
   table: OrderViewTableName;
   /** The checkpoint to continue from (exclusive). */
   from: bigint;
   /** Events per transaction, checkpoint and `onCommitted` call. */
   batchSize: number;
-  /** Events per `readAll` call (default `REPLAY_PAGE_SIZE`). */
+  /** Events per chunk of `streamAll` (default `REPLAY_PAGE_SIZE`). */
   pageSize?: number;
   /** Saves the checkpoint in the transaction that writes the batch's rows. */
   saveCheckpoint: (trx: Kysely<DB>, position: bigint) => Promise<void>;
@@ -40,7 +37,7 @@ export interface CopyEventsOptions<DB> {
 /*
  * Why a pipeline: a replay that reads a page, projects it and then waits for its commit leaves both the
  * database and Node idle half the time. Here three things overlap, each one at a time:
- * - the next `readAll` page is read while the current one is folded into the batch;
+ * - the next events are read (`streamAll` reads a few chunks ahead) while the current chunk is folded;
  * - batch n+1 is projected (events validated and folded, unknown rows read) while batch n commits;
  * - batch n+1 is written only once batch n has committed and `onCommitted` has returned, so checkpoints
  *   still move forward one committed batch at a time and a crash loses at most the batch in flight.
@@ -49,7 +46,7 @@ export interface CopyEventsOptions<DB> {
 
 /**
  * Applies the events after `from` to `table`, `batchSize` events per transaction that also saves the
- * checkpoint, until `readAll` returns an empty page.
+ * checkpoint, until `streamAll` has read to the end.
  * @returns the last committed checkpoint (`from` when there was nothing to read).
  * @example const position = await copyEventsToOrderView({ db, store, table: 'order_view_next', from: 0n, batchSize: 5000, saveCheckpoint, onCommitted });
  */
@@ -61,7 +58,9 @@ export async function copyEventsToOrderView<DB>(options: CopyEventsOptions<DB>):
 
 async function copyEvents<DB>(options: CopyEventsOptions<DB>, pageSize: number, runBatch: RunBatch<DB>): Promise<bigint> {
   const { db, store, table, batchSize } = options;
-  const recent = new RecentOrderViews(Math.max(batchSize, MIN_RECENT_ROWS));
+  // One batch's rows per generation, the least that is safe (see there): every row kept longer outlives
+  // young-generation collections, and an order whose events lie further apart is read back in one query.
+  const recent = new RecentOrderViews(batchSize);
   const batch = new OrderViewBatch({ db, store, table, recent, unreadable: options.unreadable });
   let position = options.from;
 
@@ -90,7 +89,6 @@ async function copyEvents<DB>(options: CopyEventsOptions<DB>, pageSize: number, 
 
   // A promise that fails before anything awaits it must not count as unhandled: it is awaited later.
   const quiet = <T>(promise: Promise<T>) => (promise.catch(() => {}), promise);
-  let reading = quiet(store.readAll(position, pageSize));
   let writing: Promise<void> = Promise.resolve();
   let inBatch = 0;
   let readTo = position;
@@ -105,27 +103,25 @@ async function copyEvents<DB>(options: CopyEventsOptions<DB>, pageSize: number, 
   };
 
   try {
-    for (;;) {
-      const page = await reading;
-      if (page.events.length === 0) break;
-      reading = quiet(store.readAll(page.nextPosition, pageSize));
-      for (let start = 0; start < page.events.length; ) {
-        const take = Math.min(batchSize - inBatch, page.events.length - start);
-        const events = take === page.events.length ? page.events : page.events.slice(start, start + take);
+    // Leaving this loop (a failure here or in a write) stops the read and releases its connection.
+    for await (const chunk of store.streamAll(position, pageSize)) {
+      for (let start = 0; start < chunk.events.length; ) {
+        const take = Math.min(batchSize - inBatch, chunk.events.length - start);
+        const events = take === chunk.events.length ? chunk.events : chunk.events.slice(start, start + take);
         start += take;
         await batch.add(events);
         inBatch += take;
         if (inBatch === batchSize) {
-          await flush(start === page.events.length ? page.nextPosition : (events.at(-1)?.globalPosition ?? page.nextPosition));
+          await flush(start === chunk.events.length ? chunk.nextPosition : (events.at(-1)?.globalPosition ?? chunk.nextPosition));
         }
       }
-      readTo = page.nextPosition;
+      readTo = chunk.nextPosition;
     }
     if (inBatch > 0) await flush(readTo);
     await writing;
     return position;
   } finally {
     // Leave nothing running behind the caller, which releases the replay's lock next.
-    await Promise.allSettled([reading, writing]);
+    await writing.catch(() => {});
   }
 }

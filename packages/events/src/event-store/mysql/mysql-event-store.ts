@@ -6,13 +6,16 @@ import { readCommittedTransaction } from '../../db/read-committed';
 import { delay } from '../../shared/backoff';
 import { ConflictError } from '../../shared/errors';
 import { type Logger, silentLogger } from '../../shared/logger';
+import { poolOfCreateMysqlDb } from '../../db/mysql-pools';
 import { toRecordedEvent } from '../recorded-event';
+import { readAllPages } from '../read-all-pages';
 import { findStoredEvents, readStreamEvents, readStreamVersion, recordedEventColumns } from '../event-store.repository';
 import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult, RecordedEvent } from '../event-store';
 import type { EventStoreDatabase, NewEventRow } from './event.table';
 import { assertExpectedVersion, validateAppend } from '../append-rules';
 import { type AppendDecision, type BatchedAppend, planAppendBatch } from './append-batch-plan';
 import { createGroupCommitQueue } from './group-commit-queue';
+import { streamEventsFromPool } from './mysql-event-stream';
 
 export interface MysqlEventStoreOptions<DB> {
   /** A Kysely over MySQL/MariaDB whose database holds the tables of `migrateEventStore`. */
@@ -197,7 +200,13 @@ export function createMysqlEventStore<DB>(options: MysqlEventStoreOptions<DB>): 
     return { events, nextPosition: events.at(-1)?.globalPosition ?? fromPosition };
   }
 
-  return { appendToStream, readStream, readAll };
+  const pool = poolOfCreateMysqlDb(options.db);
+  function streamAll(fromPosition: bigint, chunkSize: number): AsyncIterable<ReadAllResult> {
+    // Another Kysely hides its pool: its `readAll` pages are the same events, at a page per round trip.
+    return pool ? streamEventsFromPool(pool, fromPosition, chunkSize) : readAllPages(readAll, fromPosition, chunkSize);
+  }
+
+  return { appendToStream, readStream, readAll, streamAll };
 }
 
 /**

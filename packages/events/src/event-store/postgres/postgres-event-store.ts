@@ -8,6 +8,7 @@ import type { AppendResult, EventStore, ExpectedVersion, NewEvent, ReadAllResult
 import { assertExpectedVersion, resolveStored, validateAppend, versionMatches } from '../append-rules';
 import { toRecordedEvent, type StoredEventRow } from '../recorded-event';
 import { findStoredEvents, readStreamEvents, readStreamVersion } from '../event-store.repository';
+import { readAllPages } from '../read-all-pages';
 import { POSITIONS_PER_TRANSACTION } from './migrations/0001-postgres-event-store.migration';
 import type { PostgresEventStoreDatabase } from './postgres-event.table';
 
@@ -149,7 +150,11 @@ export function createPostgresEventStore<DB>(options: PostgresEventStoreOptions<
     }
   }
 
-  return { appendToStream, readStream, readAll };
+  // Pages, read one ahead: each settles its own horizon (see above), and Kysely streams PostgreSQL only
+  // through pg-cursor, which neither pg's pool here nor PGlite is given.
+  const streamAll = (fromPosition: bigint, pageSize: number) => readAllPages(readAll, fromPosition, pageSize);
+
+  return { appendToStream, readStream, readAll, streamAll };
 }
 
 /*
