@@ -1,15 +1,15 @@
 import { isFinalStatus, readOrderStream, type OrderEvent, type RecordedEvent } from '@delivery/events';
 import { tracked, TRPCError, type TrackedEnvelope } from '@trpc/server';
 import type { AuthUser } from '../auth/jwt';
-import type { Context } from '../trpc/context';
+import type { AppDeps } from '../deps/app-deps';
 import type { OrderStatusChange } from './order.schemas';
 import { requireReadable } from './order-access';
 import { listenForWakeUps } from '../live/order-change-feed';
 import { statusChangeOf } from './order-status-changes';
 
-type SubscriptionContext = Pick<Context, 'eventStore' | 'orderChangeFeed'> & {
+type SubscriptionContext = {
+  deps: Pick<AppDeps, 'eventStore' | 'orderChangeFeed'> & { config: Pick<AppDeps['config'], 'UNKNOWN_ORDER_WAIT_MS'> };
   user: AuthUser;
-  config: Pick<Context['config'], 'UNKNOWN_ORDER_WAIT_MS'>;
 };
 
 /**
@@ -25,17 +25,17 @@ export async function* orderStatusChanges(
   input: { orderId: string; lastEventId?: string },
   signal: AbortSignal,
 ): AsyncGenerator<TrackedEnvelope<OrderStatusChange>> {
-  const feed = ctx.orderChangeFeed;
+  const feed = ctx.deps.orderChangeFeed;
   if (!feed) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'live tracking is not running on this server' });
   let lastVersion = parseLastEventId(input.lastEventId);
   const resuming = input.lastEventId !== undefined;
   const givingUp = new AbortController();
-  const unknownTimer = setTimeout(() => givingUp.abort(), ctx.config.UNKNOWN_ORDER_WAIT_MS);
+  const unknownTimer = setTimeout(() => givingUp.abort(), ctx.deps.config.UNKNOWN_ORDER_WAIT_MS);
   const wakeUps = listenForWakeUps(feed, input.orderId, AbortSignal.any([signal, givingUp.signal]));
   try {
     let authorized = false;
     do {
-      const recorded = await readOrderStream(ctx.eventStore, input.orderId);
+      const recorded = await readOrderStream(ctx.deps.eventStore, input.orderId);
       if (!authorized) {
         if (!isReadableStream(ctx.user, input.orderId, recorded)) continue;
         authorized = true;
@@ -53,7 +53,7 @@ export async function* orderStatusChanges(
       if (current && isFinalStatus(statusChangeOf(current).status)) return;
     } while (await wakeUps.next());
     if (!authorized && givingUp.signal.aborted && !signal.aborted) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: `order ${input.orderId} not found (waited ${ctx.config.UNKNOWN_ORDER_WAIT_MS} ms for it)` });
+      throw new TRPCError({ code: 'NOT_FOUND', message: `order ${input.orderId} not found (waited ${ctx.deps.config.UNKNOWN_ORDER_WAIT_MS} ms for it)` });
     }
   } finally {
     clearTimeout(unknownTimer);

@@ -89,13 +89,13 @@ type CommandData<T extends ChangeCommand['type']> = Omit<
  * (cancel) answer NOT_FOUND to anyone but the owner, before the decider sees them.
  */
 export async function changeOrder<T extends ChangeCommand['type']>(
-  ctx: Pick<Context, 'eventStore' | 'clock' | 'ids' | 'requestId'> & { user: AuthUser },
+  ctx: Pick<Context, 'requestId'> & { deps: OrderCommandDeps; user: AuthUser },
   type: T,
   input: { orderId: string; expectedVersion?: number },
   data: CommandData<T>,
   options: { ownerOnly?: boolean } = {},
 ): Promise<Order> {
-  const state: PlacedOrderState = await executeOrderCommand(ctx, input.orderId, (envelope, current) => {
+  const state: PlacedOrderState = await executeOrderCommand(ctx.deps, input.orderId, (envelope, current) => {
     if (options.ownerOnly) requireOwner(ctx.user, input.orderId, requirePlaced(current, input.orderId).customerId);
     return {
       ...data,

@@ -81,11 +81,11 @@ export const orderRouter = router({
       const email = confirmationAddress(ctx.user.email, input.email);
       // The limit (MySQL) and the prices (PostgreSQL) at once, the limit's refusal first: a customer over the
       // limit hears 429 whatever the items, and a bad item still counts against the limit, as when they ran in turn.
-      const [limited, priced] = await Promise.allSettled([ctx.limits.placeOrder(ctx.user.sub), priceOrderLines(ctx.db.menu, input.items)]);
+      const [limited, priced] = await Promise.allSettled([ctx.deps.limits.placeOrder(ctx.user.sub), priceOrderLines(ctx.deps.db.menu, input.items)]);
       if (limited.status === 'rejected') throw limited.reason;
       if (priced.status === 'rejected') throw priced.reason;
       const { lines, total } = priced.value;
-      const order = await placeOrder(ctx, {
+      const order = await placeOrder(ctx.deps, {
         actor: { sub: ctx.user.sub, role: ctx.user.role },
         customerId: ctx.user.sub,
         email,

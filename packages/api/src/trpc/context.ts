@@ -5,12 +5,15 @@ import { authenticate } from '../auth/auth';
 import { type AuthUser, InvalidTokenError } from '../auth/jwt';
 
 /**
- * What every procedure sees: the app's dependencies, the caller and the request id. The logger is the
- * app's, bound to the request id.
+ * What every procedure sees: the app's dependencies, the caller, the request id and the logger bound to it.
+ * The dependencies stay one object, held by reference: tRPC copies the context key by key for each
+ * middleware that narrows it (the sign-in check), on every call.
  */
-export interface Context extends AppDeps {
+export interface Context {
+  deps: AppDeps;
   user: AuthUser | null;
   requestId: string;
+  logger: Logger;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface Context extends AppDeps {
  */
 export function createInnerContext(deps: AppDeps, request: { user: AuthUser | null; requestId: string; logger?: Logger }): Context {
   const logger = request.logger ?? deps.logger.child({ requestId: request.requestId });
-  return { ...deps, logger, user: request.user, requestId: request.requestId };
+  return { deps, logger, user: request.user, requestId: request.requestId };
 }
 
 /**
