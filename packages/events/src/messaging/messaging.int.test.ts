@@ -140,6 +140,35 @@ describe('publisher and consumer', () => {
     expect((await channel.checkQueue(ORDER_QUEUES.process)).messageCount).toBe(0);
   });
 
+  it('writes the acks it holds back before its channel closes on stop', async () => {
+    const placed = sampleOrderPlaced();
+    let started = false;
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await consume({
+      queue: ORDER_QUEUES.process,
+      prefetch: 40,
+      eventTypes: ['OrderPlaced'],
+      stopTimeoutMs: 50,
+      handler: async () => {
+        started = true;
+        await stuck;
+      },
+    });
+    const accepted = [1, 2, 3].map(() => sampleEventMessage(sampleOrderAccepted(placed.data.orderId), 2));
+    await publisher.publishEvents([sampleEventMessage(placed, 1), ...accepted]);
+    await until(() => started);
+    // The skipped deliveries' acks wait behind the one still handled (a multiple ack may not cover it), longer than stop waits.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await consumer.stop();
+    release();
+    // Only the delivery still being handled goes back to the queue when the channel closes.
+    await until(async () => (await channel.checkQueue(ORDER_QUEUES.process)).messageCount === 1);
+    expect((await nextMessageIn(ORDER_QUEUES.process)).properties.messageId).toBe(placed.metadata.eventId);
+  });
+
   it('runs handlers concurrently up to the prefetch', async () => {
     let running = 0;
     let peak = 0;
@@ -347,9 +376,9 @@ async function closeConnectionsOf(vhostName: string): Promise<void> {
 }
 
 /** Polls a condition with a bounded deadline, for state that offers nothing to await. */
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
