@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../shared/logger';
+import { createLogger, silentLogger } from '../shared/logger';
 import { createTestVhost, type TestVhost } from '../testing/rabbitmq';
 import { createAmqpConnection, type AmqpConnection } from './amqp-connection';
 import { startConsumer } from './consumer';
@@ -78,7 +78,9 @@ async function nextMessageIn(queue: string): Promise<ConsumeMessage> {
   }
 }
 
-async function consume(options: Omit<Parameters<typeof startConsumer>[0], 'connection' | 'logger'>): Promise<Consumer> {
+async function consume(
+  options: Omit<Parameters<typeof startConsumer>[0], 'connection' | 'logger'> & Partial<Pick<Parameters<typeof startConsumer>[0], 'logger'>>,
+): Promise<Consumer> {
   const consumer = await startConsumer({ connection, logger: silentLogger, ...options });
   consumers.push(consumer);
   return consumer;
@@ -272,6 +274,38 @@ describe('failed messages', () => {
     // A multiple ack of the others that reached past it would have settled it: its nack would then close the channel.
     expect((await parked).properties.messageId).toBe(held);
     expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
+  });
+
+  it('holds the acks after a delivery still being handled, then covers them past it once it is parked', async () => {
+    const placed = sampleOrderPlaced();
+    const lines: string[] = [];
+    let started = false;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await consume({
+      queue: ORDER_QUEUES.process,
+      prefetch: 40,
+      eventTypes: ['OrderPlaced'],
+      logger: createLogger({ name: 'held-acks-test', level: 'warn', destination: { write: (line) => lines.push(line) } }),
+      handler: async () => {
+        started = true;
+        await gate;
+        throw new NonRetryableError('bad order');
+      },
+    });
+    const parked = nextMessageIn(parkedQueueName(ORDER_QUEUES.process));
+    const accepted = [1, 2, 3].map(() => sampleEventMessage(sampleOrderAccepted(placed.data.orderId), 2));
+    await publisher.publishEvents([sampleEventMessage(placed, 1), ...accepted]);
+    await until(() => started);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    expect((await parked).properties.messageId).toBe(placed.metadata.eventId);
+    // The skipped deliveries' acks went as one multiple ack over the parked one; a wrong tag would have closed the channel.
+    await until(async () => (await channel.checkQueue(ORDER_QUEUES.process)).messageCount === 0);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(lines.filter((line) => line.includes('channel'))).toEqual([]);
   });
 
   it('retries a message whose handler always fails up to the delivery limit, then parks it', async () => {
