@@ -18,25 +18,72 @@ export function groupAcks(unsettled: Iterable<number>, acked: readonly number[])
   return { upTo: Math.max(...covered), single: beyond };
 }
 
-export interface ChannelSettlement {
-  /** Every delivery of the channel, as it arrives: until it is settled, no multiple ack may reach past it. */
-  delivered(message: ConsumeMessage): void;
-  /** Acks (with the others of this turn of the event loop), nacks, or parks it; resolves once written to the channel. */
-  settle(message: ConsumeMessage, outcome: DeliveryOutcome): Promise<void>;
+/** How long acks wait to go to the broker together. */
+export interface AckCoalescing {
+  /** How long an ack waits for others to join it before they are written. */
+  windowMs: number;
+  /** How long an ack no multiple ack may cover yet (an earlier delivery is still being handled) waits for it at most. */
+  maxWaitMs: number;
+  /** The most acks held back at once: they still count against the prefetch, so a full hold is written at once. */
+  maxHeld: number;
 }
 
 /**
- * Settles the deliveries of one consumer channel. Acks that fall in the same turn of the event loop (a batch,
- * the deliveries of one read that no handler takes) are written together, as one multiple ack where
- * `groupAcks` allows it: amqplib writes every ack frame to the socket on its own, a tenth of a consumer's CPU.
- * A nack goes at once. `onLost` hears of a settlement the closed channel could not take (the broker has
- * already put that message back for redelivery).
- * @example const settlement = settleOn(channel, onLost); settlement.delivered(message); await settlement.settle(message, 'ack');
+ * 5 ms gathers the acks of deliveries that trickle in one per read (those a consumer skips by type); 100 ms
+ * outlasts a batch's gathering (the email worker's waits 50 ms); a quarter of the prefetch held back leaves
+ * the broker room to go on sending.
  */
-export function settleOn(channel: Channel, onLost: (error: unknown, message: ConsumeMessage, outcome: DeliveryOutcome) => void): ChannelSettlement {
+export const ackCoalescingFor = (prefetch: number): AckCoalescing => ({ windowMs: 5, maxWaitMs: 100, maxHeld: Math.max(1, Math.floor(prefetch / 4)) });
+
+export interface ChannelSettlement {
+  /** Every delivery of the channel, as it arrives: until it is settled, no multiple ack may reach past it. */
+  delivered(message: ConsumeMessage): void;
+  /** Acks (with the others held back, see `settleOn`), nacks, or parks it; resolves once written to the channel. */
+  settle(message: ConsumeMessage, outcome: DeliveryOutcome): Promise<void>;
+  /** Writes the acks held back now, and every later one as soon as it comes (the consumer is stopping). */
+  drain(): void;
+}
+
+interface HeldAck {
+  message: ConsumeMessage;
+  since: number;
+  written(): void;
+}
+
+/**
+ * Settles the deliveries of one consumer channel. Acks are held back for `coalescing.windowMs` and written
+ * together, as one multiple ack where `groupAcks` allows it: each ack frame costs the consumer a socket write
+ * and the broker a frame to read and settle. An ack that an earlier delivery still being handled keeps out of
+ * the multiple ack waits for that one to settle, up to `maxWaitMs` (or until `maxHeld` wait), then goes alone;
+ * the frames of one flush go out in one socket write. A delayed ack costs nothing but a redelivery if the
+ * channel dies first (at-least-once); `drain` writes them before the channel closes. A nack goes at once.
+ * `onLost` hears of a settlement the closed channel could not take (the broker has already put that message
+ * back for redelivery).
+ * @example const settlement = settleOn(channel, ackCoalescingFor(prefetch), onLost); settlement.delivered(message); await settlement.settle(message, 'ack');
+ */
+export function settleOn(
+  channel: Channel,
+  coalescing: AckCoalescing,
+  onLost: (error: unknown, message: ConsumeMessage, outcome: DeliveryOutcome) => void,
+): ChannelSettlement {
   const unsettled = new Map<number, ConsumeMessage>();
-  let acks: ConsumeMessage[] = [];
-  let flushing: Promise<void> | null = null;
+  let held: HeldAck[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let soon: NodeJS.Immediate | null = null;
+  let draining = false;
+  // amqplib's channel keeps its connection's socket there (not in its types).
+  const socket = (channel as unknown as { connection?: { stream?: { cork(): void; uncork(): void } } }).connection?.stream;
+  /**
+   * amqplib passes each frame to the socket on its own, from an immediate it queues once the frames are in:
+   * the socket stays corked until the next turn, after that one, so the frames go out in one write (and reach
+   * the broker in one read). Other channels' frames of that turn wait with them.
+   */
+  const corked = (frames: number, writeAll: () => void) => {
+    if (!socket || frames < 2) return writeAll();
+    socket.cork();
+    writeAll();
+    setImmediate(() => setImmediate(() => socket.uncork()));
+  };
 
   const write = (messages: readonly ConsumeMessage[], send: () => void, outcome: DeliveryOutcome) => {
     try {
@@ -46,28 +93,42 @@ export function settleOn(channel: Channel, onLost: (error: unknown, message: Con
     }
   };
 
-  const flush = () => {
-    const taken = acks;
-    acks = [];
-    flushing = null;
+  const written = (acks: readonly HeldAck[]) => {
+    for (const ack of acks) {
+      unsettled.delete(ack.message.fields.deliveryTag);
+      ack.written();
+    }
+  };
+
+  const flush = (force: boolean) => {
+    if (timer) clearTimeout(timer);
+    if (soon) clearImmediate(soon);
+    timer = null;
+    soon = null;
     const { upTo, single } = groupAcks(
       unsettled.keys(),
-      taken.map((message) => message.fields.deliveryTag),
+      held.map((ack) => ack.message.fields.deliveryTag),
     );
-    const byTag = new Map(taken.map((message) => [message.fields.deliveryTag, message]));
-    for (const message of taken) unsettled.delete(message.fields.deliveryTag);
-    if (upTo !== null) {
-      const last = byTag.get(upTo) as ConsumeMessage;
-      write(
-        taken.filter((message) => message.fields.deliveryTag <= upTo),
-        () => channel.ack(last, true),
-        'ack',
-      );
-    }
-    for (const tag of single) {
-      const message = byTag.get(tag) as ConsumeMessage;
-      write([message], () => channel.ack(message), 'ack');
-    }
+    const covered = upTo === null ? [] : held.filter((ack) => ack.message.fields.deliveryTag <= upTo);
+    const alone = new Set(single);
+    const rest = held.filter((ack) => alone.has(ack.message.fields.deliveryTag));
+    const now = Date.now();
+    const overdue = force || draining || rest.length >= coalescing.maxHeld || rest.some((ack) => now - ack.since >= coalescing.maxWaitMs);
+    const singly = overdue ? rest : [];
+    held = overdue ? [] : rest;
+    corked((covered.length > 0 ? 1 : 0) + singly.length, () => {
+      const last = covered.find((ack) => ack.message.fields.deliveryTag === upTo);
+      if (last)
+        write(
+          covered.map((ack) => ack.message),
+          () => channel.ack(last.message, true),
+          'ack',
+        );
+      for (const ack of singly) write([ack.message], () => channel.ack(ack.message), 'ack');
+    });
+    written(covered);
+    written(singly);
+    if (held.length > 0) timer = setTimeout(() => flush(false), coalescing.windowMs);
   };
 
   return {
@@ -81,14 +142,19 @@ export function settleOn(channel: Channel, onLost: (error: unknown, message: Con
         write([message], () => channel.nack(message, false, outcome === 'retry'), outcome);
         return Promise.resolve();
       }
-      acks.push(message);
-      flushing ??= new Promise<void>((resolve) =>
-        setImmediate(() => {
-          flush();
-          resolve();
-        }),
-      );
-      return flushing;
+      return new Promise<void>((resolve) => {
+        held.push({ message, since: Date.now(), written: resolve });
+        if (draining || held.length >= coalescing.maxHeld) {
+          // Not at once: the other acks of this turn may join it.
+          if (!soon) soon = setImmediate(() => flush(true));
+        } else if (!timer && !soon) {
+          timer = setTimeout(() => flush(false), coalescing.windowMs);
+        }
+      });
+    },
+    drain() {
+      draining = true;
+      flush(true);
     },
   };
 }

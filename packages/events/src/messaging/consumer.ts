@@ -1,6 +1,6 @@
 import type { Channel } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
-import { settleOn } from './channel-settlement';
+import { ackCoalescingFor, type ChannelSettlement, settleOn } from './channel-settlement';
 import { createConsumerGate } from './consumer-gate';
 import { delay } from '../shared/backoff';
 import { createDeliveryRunner } from './delivery-batches';
@@ -15,13 +15,15 @@ export interface StartConsumerOptions extends ConsumeOptions {
 interface Attached {
   channel: Channel;
   consumerTag: string;
+  settlement: ChannelSettlement;
 }
 
 /**
  * Consumes order events from a RabbitMQ queue with manual acks (see `handleDelivery` for what is acked,
  * retried and parked): a parked message is nacked without requeue, which dead-letters it; a retried one
- * is nacked with requeue, which counts towards the queue's delivery limit; acks of the same turn of the event
- * loop go together (`settleOn`). Re-attaches after every reconnection. Resolves once consuming. Usually reached through `MessageBus.consume`.
+ * is nacked with requeue, which counts towards the queue's delivery limit; acks are held back a few
+ * milliseconds to go together (`settleOn`) and written before the channel closes on stop. Re-attaches after
+ * every reconnection. Resolves once consuming. Usually reached through `MessageBus.consume`.
  * @example
  * const consumer = await startConsumer({ connection, queue: ORDER_QUEUES.confirmation, prefetch: 10, logger,
  *   handler: async ({ event }) => { ... } });
@@ -55,7 +57,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
     });
     await assertTopology(model, logger);
     await channel.prefetch(prefetch);
-    const settlement = settleOn(channel, (error, message, outcome) =>
+    const settlement = settleOn(channel, ackCoalescingFor(prefetch), (error, message, outcome) =>
       // The channel closed under us; the broker has already put the message back for redelivery.
       logger.warn({ err: error, outcome, messageId: message.properties.messageId }, 'could not settle message: channel closed'),
     );
@@ -79,7 +81,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
       await channel.close().catch(() => undefined);
       return;
     }
-    attached = { channel, consumerTag };
+    attached = { channel, consumerTag, settlement };
     logger.info({ prefetch }, 'consuming');
   });
 
@@ -93,6 +95,8 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Cons
       registration.unregister();
       const current = attached;
       if (current) await current.channel.cancel(current.consumerTag).catch(() => undefined);
+      // Acks held back to go together are written now, not after their wait, so the channel closes on them settled.
+      current?.settlement.drain();
       const timeout = delay(options.stopTimeoutMs ?? 10_000);
       await Promise.race([Promise.allSettled([...inFlight]), timeout.promise]);
       timeout.cancel();

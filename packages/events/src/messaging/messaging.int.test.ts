@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../shared/logger';
+import { createLogger, silentLogger } from '../shared/logger';
 import { createTestVhost, type TestVhost } from '../testing/rabbitmq';
 import { createAmqpConnection, type AmqpConnection } from './amqp-connection';
 import { startConsumer } from './consumer';
@@ -78,7 +78,9 @@ async function nextMessageIn(queue: string): Promise<ConsumeMessage> {
   }
 }
 
-async function consume(options: Omit<Parameters<typeof startConsumer>[0], 'connection' | 'logger'>): Promise<Consumer> {
+async function consume(
+  options: Omit<Parameters<typeof startConsumer>[0], 'connection' | 'logger'> & Partial<Pick<Parameters<typeof startConsumer>[0], 'logger'>>,
+): Promise<Consumer> {
   const consumer = await startConsumer({ connection, logger: silentLogger, ...options });
   consumers.push(consumer);
   return consumer;
@@ -138,6 +140,35 @@ describe('publisher and consumer', () => {
     expect((await all).map((message) => message.streamVersion).sort()).toEqual([1, 2]);
     await consumer.stop();
     expect((await channel.checkQueue(ORDER_QUEUES.process)).messageCount).toBe(0);
+  });
+
+  it('writes the acks it holds back before its channel closes on stop', async () => {
+    const placed = sampleOrderPlaced();
+    let started = false;
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const consumer = await consume({
+      queue: ORDER_QUEUES.process,
+      prefetch: 40,
+      eventTypes: ['OrderPlaced'],
+      stopTimeoutMs: 50,
+      handler: async () => {
+        started = true;
+        await stuck;
+      },
+    });
+    const accepted = [1, 2, 3].map(() => sampleEventMessage(sampleOrderAccepted(placed.data.orderId), 2));
+    await publisher.publishEvents([sampleEventMessage(placed, 1), ...accepted]);
+    await until(() => started);
+    // The skipped deliveries' acks wait behind the one still handled (a multiple ack may not cover it), longer than stop waits.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await consumer.stop();
+    release();
+    // Only the delivery still being handled goes back to the queue when the channel closes.
+    await until(async () => (await channel.checkQueue(ORDER_QUEUES.process)).messageCount === 1);
+    expect((await nextMessageIn(ORDER_QUEUES.process)).properties.messageId).toBe(placed.metadata.eventId);
   });
 
   it('runs handlers concurrently up to the prefetch', async () => {
@@ -245,6 +276,38 @@ describe('failed messages', () => {
     expect((await channel.checkQueue(ORDER_QUEUES.confirmation)).messageCount).toBe(0);
   });
 
+  it('holds the acks after a delivery still being handled, then covers them past it once it is parked', async () => {
+    const placed = sampleOrderPlaced();
+    const lines: string[] = [];
+    let started = false;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await consume({
+      queue: ORDER_QUEUES.process,
+      prefetch: 40,
+      eventTypes: ['OrderPlaced'],
+      logger: createLogger({ name: 'held-acks-test', level: 'warn', destination: { write: (line) => lines.push(line) } }),
+      handler: async () => {
+        started = true;
+        await gate;
+        throw new NonRetryableError('bad order');
+      },
+    });
+    const parked = nextMessageIn(parkedQueueName(ORDER_QUEUES.process));
+    const accepted = [1, 2, 3].map(() => sampleEventMessage(sampleOrderAccepted(placed.data.orderId), 2));
+    await publisher.publishEvents([sampleEventMessage(placed, 1), ...accepted]);
+    await until(() => started);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    expect((await parked).properties.messageId).toBe(placed.metadata.eventId);
+    // The skipped deliveries' acks went as one multiple ack over the parked one; a wrong tag would have closed the channel.
+    await until(async () => (await channel.checkQueue(ORDER_QUEUES.process)).messageCount === 0);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(lines.filter((line) => line.includes('channel'))).toEqual([]);
+  });
+
   it('retries a message whose handler always fails up to the delivery limit, then parks it', async () => {
     const deliveryCounts: number[] = [];
     const consumer = await consume({
@@ -347,9 +410,9 @@ async function closeConnectionsOf(vhostName: string): Promise<void> {
 }
 
 /** Polls a condition with a bounded deadline, for state that offers nothing to await. */
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
