@@ -144,7 +144,7 @@ export const pipelineScenario: Scenario = {
       checks: memoryChecks(processes, TARGET_RSS_MIB, ' (each copy)'),
       processes,
       notes: [
-        `Warm-up before the first phase, unmeasured: ${WARM_UP.rate} orders/s for ${WARM_UP.durationMs / 1000} s through the whole system, so the ` +
+        `Warm-up before the first phase, unmeasured: ${warmUp.rate} orders/s for ${warmUp.durationMs / 1000} s through the whole system, so the ` +
           'processes are measured warm (their JIT compilation of the first seconds of load is start-up, not the cost of an order). ' +
           `Open loop: order.place calls over HTTP (tRPC) at the rate of each phase for ${settings.pipelineMs / 1000} s, ` +
           'each started on schedule whatever the earlier ones take; lag = arrival - the moment order.place returned (after its commit). ' +

@@ -34,9 +34,9 @@ export const replayScenario: Scenario = {
     log('replay: raw keyset pages');
     const pages = await withCpu(() => scanEventsInPages(database.url, PAGE_SIZE, budget));
     log('replay: store.readAll pages');
-    const readAll = await withCpu(() => readAllPages(store, budget));
+    const readAll = await withCpu(() => timeReadAllPages(store, budget));
     log('replay: store.streamAll');
-    const streamAll = await withCpu(() => streamAllChunks(store, budget));
+    const streamAll = await withCpu(() => timeStreamAll(store, budget));
     log('replay: replayOrderView');
     const replay = await withCpu(() => timeReplay(db, store, budget));
 
@@ -130,7 +130,7 @@ async function timeReplay<DB>(db: Kysely<DB>, store: EventStore, budgetMs: numbe
   }
 }
 
-async function readAllPages(store: EventStore, budgetMs: number): Promise<ScanResult> {
+async function timeReadAllPages(store: EventStore, budgetMs: number): Promise<ScanResult> {
   const started = performance.now();
   let rows = 0;
   let position = 0n;
@@ -143,7 +143,7 @@ async function readAllPages(store: EventStore, budgetMs: number): Promise<ScanRe
   }
 }
 
-async function streamAllChunks(store: EventStore, budgetMs: number): Promise<ScanResult> {
+async function timeStreamAll(store: EventStore, budgetMs: number): Promise<ScanResult> {
   const started = performance.now();
   let rows = 0;
   for await (const chunk of store.streamAll(0n, PAGE_SIZE)) {
